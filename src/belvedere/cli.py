@@ -1,0 +1,441 @@
+"""The `belvedere` command line: thin — parse, call, print."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from belvedere import messages as M
+from belvedere.analysis.audience import per_inhabitant, top_by
+from belvedere.config import Settings
+from belvedere.errors import AmbiguousCommuneError, BelvedereError
+from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
+from belvedere.reference.load import load_reference
+from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
+from belvedere.reference.pvd import load_pvd
+from belvedere.store import SCHEMA_VERSION, Store
+from belvedere.store.queries import audience_range, commune_daily, commune_totals, communes_frame
+
+app = typer.Typer(help=M.t("app_help"), no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+communes_app = typer.Typer(help=M.t("cmd_communes"), no_args_is_help=True)
+pvd_app = typer.Typer(help=M.t("cmd_pvd"), no_args_is_help=True)
+export_app = typer.Typer(help=M.t("cmd_export"), no_args_is_help=True)
+app.add_typer(communes_app, name="communes")
+app.add_typer(pvd_app, name="pvd")
+app.add_typer(export_app, name="export")
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help=M.t("opt_format"))]
+LABELS = {
+    "code": M.t("lbl_code"),
+    "name": M.t("lbl_name"),
+    "departement": M.t("lbl_dep"),
+    "region_name": M.t("lbl_region"),
+    "population": M.t("lbl_population"),
+    "size_class": M.t("lbl_size_class"),
+    "is_pvd": M.t("lbl_pvd"),
+    "is_commune_nouvelle": M.t("lbl_cn"),
+    "views": M.t("lbl_views"),
+    "views_per_inhabitant": M.t("lbl_views_per_inh"),
+    "mean_daily_views": M.t("lbl_views_per_day"),
+    "merged_count": M.t("lbl_merged"),
+    "epci_name": M.t("lbl_epci"),
+    "zone": M.t("lbl_zone"),
+    "departement_name": M.t("lbl_dep_name"),
+    "region": M.t("lbl_region_code"),
+    "epci": M.t("lbl_epci_code"),
+    "lat": M.t("lbl_lat"),
+    "lon": M.t("lbl_lon"),
+    "point_source": M.t("lbl_point_source"),
+    "history": M.t("lbl_history"),
+    "mapped_from": M.t("lbl_mapped_from"),
+    "source_code": M.t("lbl_source_code"),
+    "mapped_by": M.t("lbl_mapped_by"),
+    "pvd_source": M.t("lbl_pvd_source"),
+    "first_date": M.t("lbl_first_date"),
+    "last_date": M.t("lbl_last_date"),
+    "path": M.t("lbl_path"),
+}
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", help=M.t("opt_db"), envvar=None)] = None,
+) -> None:
+    settings = Settings()
+    ctx.obj = {"db": db or settings.db_path, "settings": settings}
+
+
+def _store(ctx: typer.Context, *, read_only: bool = False, need_reference: bool = True) -> Store:
+    path = ctx.obj["db"]
+    if not read_only:
+        store = Store(path)
+        if need_reference and not store.has_reference():
+            load_reference(store)
+        return store
+    if not Path(path).exists():
+        raise BelvedereError(M.t("store_missing", path=path))
+    store = Store(path, read_only=True)
+    if store.version() < SCHEMA_VERSION:
+        # an older store: migrate it once, then read
+        store.close()
+        Store(path).close()
+        store = Store(path, read_only=True)
+    if need_reference and not store.has_reference():
+        raise BelvedereError(M.t("no_reference"))
+    return store
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BelvedereError(M.t("bad_date", value=value)) from None
+
+
+def _period(start: str | None, end: str | None, store: Store) -> tuple[date, date]:
+    first, last = audience_range(store)
+    d_end = parse_date(end) if end else (last or date.today() - timedelta(days=1))
+    d_start = parse_date(start) if start else (first or d_end - timedelta(days=364))
+    if d_end < d_start:
+        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    return d_start, d_end
+
+
+# --- init / info -------------------------------------------------------------------------
+@app.command(help=M.t("cmd_init"))
+def init(ctx: typer.Context) -> None:
+    with Store(ctx.obj["db"]) as store:
+        counts = load_reference(store)
+        console.print(
+            M.t(
+                "init_done",
+                path=store.path,
+                version=store.version(),
+                communes=counts["communes"],
+                history=counts["history"],
+            )
+        )
+
+
+@app.command(help=M.t("cmd_info"))
+def info(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    f = parse_format(fmt)
+    with _store(ctx, read_only=True, need_reference=False) as store:
+        con = store.con
+        first, last = audience_range(store)
+        sources = con.execute(
+            "SELECT source, count(*), min(start_date), max(end_date), max(fetched_at) FROM ingest_log "
+            "GROUP BY source ORDER BY source"
+        ).fetchall()
+        record = {
+            "path": str(store.path),
+            "schema_version": store.version(),
+            "simulated": store.simulated,
+            "communes": con.execute("SELECT count(*) FROM communes").fetchall()[0][0],
+            "commune_history": con.execute("SELECT count(*) FROM commune_history").fetchall()[0][0],
+            "pvd": con.execute("SELECT count(*) FROM pvd").fetchall()[0][0],
+            "pvd_source": store.get_meta("pvd_source"),
+            "articles": con.execute("SELECT count(*) FROM articles").fetchall()[0][0],
+            "pageview_rows": con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0],
+            "user_views": con.execute("SELECT coalesce(sum(views), 0) FROM pageviews WHERE agent = 'user'").fetchall()[
+                0
+            ][0],
+            "first_date": first,
+            "last_date": last,
+            "sources": [
+                {"source": s, "entries": n, "start": a, "end": b, "last_fetch": t} for s, n, a, b, t in sources
+            ],
+        }
+        if f is Format.table:
+            labels = {
+                "schema_version": M.t("info_schema"),
+                "communes": M.t("info_communes"),
+                "commune_history": M.t("info_history"),
+                "pvd": M.t("info_pvd"),
+                "articles": M.t("info_articles"),
+                "pageview_rows": M.t("info_rows"),
+                "user_views": M.t("info_total_views"),
+                "simulated": M.t("info_simulated"),
+                "sources": M.t("info_sources"),
+            }
+            labels = {**LABELS, **labels}
+            shown = {k: v for k, v in record.items() if k != "sources"}
+            shown["sources"] = [f"{s['source']} ({s['entries']})" for s in record["sources"]]
+            emit_record(shown, f, title=M.t("info_title", path=store.path), labels=labels, simulated=store.simulated)
+        else:
+            emit_record(record, f)
+
+
+# --- communes ----------------------------------------------------------------------------
+@communes_app.command("search", help=M.t("cmd_communes_search"))
+def communes_search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Texte à chercher")],
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    with _store(ctx, read_only=Path(ctx.obj["db"]).exists()) as store:
+        df = search_communes(store, text, limit)
+        if df.is_empty():
+            if f is Format.json:
+                sys.stdout.write("[]\n")
+            else:
+                err_console.print(M.t("no_match", query=text))
+            return
+        df = df.select(
+            "code",
+            "name",
+            "departement",
+            "departement_name",
+            "population",
+            "size_class",
+            "is_pvd",
+            "is_commune_nouvelle",
+        )
+        emit(df, f, labels=LABELS)
+
+
+@communes_app.command("show", help=M.t("cmd_communes_show"))
+def communes_show(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Code INSEE, ancien code ou nom")],
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    with _store(ctx, read_only=Path(ctx.obj["db"]).exists()) as store:
+        try:
+            c = resolve_commune(store, query)
+        except AmbiguousCommuneError as exc:
+            if f is Format.table:
+                df = pl.DataFrame(exc.candidates).select(
+                    "code", "name", "departement", "departement_name", "population"
+                )
+                emit(df, f, labels=LABELS)
+            raise
+        mapped = c.pop("mapped_from", None)
+        c["history"] = history_of(store, c["code"])
+        if mapped and f is Format.table:
+            err_console.print(
+                M.t(
+                    "old_code_mapped",
+                    old=mapped["old_code"],
+                    kind=mapped["kind"],
+                    name=c["name"],
+                    code=c["code"],
+                )
+            )
+        if mapped:
+            c["mapped_from"] = mapped
+        if f is Format.table:
+            c["history"] = [f"{h['old_code']} {h['old_name'] or ''} ({h['kind']})".strip() for h in c["history"]]
+        emit_record(c, f, title=c["name"], labels=LABELS)
+
+
+# --- pvd ---------------------------------------------------------------------------------
+@pvd_app.command("load", help=M.t("cmd_pvd_load"))
+def pvd_load(
+    ctx: typer.Context,
+    path_or_url: Annotated[str, typer.Argument(help="Chemin ou URL du CSV ANCT")],
+    source_date: Annotated[str | None, typer.Option(help="Date de la liste (AAAA-MM-JJ)")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    if source_date:
+        parse_date(source_date)
+    with _store(ctx) as store:
+        result = load_pvd(store, path_or_url, source_date)
+    summary = {
+        "loaded": result.loaded,
+        "source": result.source,
+        "source_date": result.source_date,
+        "mapped": [{"old_code": o, "code": c, "kind": k} for o, c, k in result.mapped],
+        "rejects": [{"code": c, "name": n, "reason": r} for c, n, r in result.rejects],
+    }
+    if f is Format.json:
+        emit_record(summary, f)
+        return
+    console.print(
+        M.t(
+            "pvd_loaded",
+            loaded=result.loaded,
+            source=result.source,
+            mapped=len(result.mapped),
+            rejected=len(result.rejects),
+        )
+    )
+    for o, c, k in result.mapped:
+        console.print(f"  {o} → {c} ({k})")
+    for c, n, r in result.rejects:
+        err_console.print(f"  [yellow]rejeté[/] {c} {n} : {r}")
+
+
+@pvd_app.command("list", help="Liste les communes PVD chargées.")
+def pvd_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    f = parse_format(fmt)
+    with _store(ctx, read_only=True) as store:
+        df = store.frame(
+            "SELECT c.code, c.name, c.departement, c.population, p.source_code, p.mapped_by "
+            "FROM pvd p JOIN communes c USING (code) ORDER BY c.code"
+        )
+        emit(df, f, labels=LABELS)
+
+
+# --- demo --------------------------------------------------------------------------------
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+@app.command(help=M.t("cmd_demo"))
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help=M.t("opt_seed"))] = 42,
+    years: Annotated[int, typer.Option(min=1, max=10, help=M.t("opt_years"))] = 3,
+    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))] = "all",
+    end: Annotated[str | None, typer.Option(help=M.t("opt_end"))] = None,
+    pvd_file: Annotated[str | None, typer.Option(help=M.t("opt_pvd_file"))] = None,
+) -> None:
+    from belvedere.sources.simulate import SimulationParams, simulate
+
+    d_end = parse_date(end) if end else date.today() - timedelta(days=1)
+    try:
+        d_start = d_end.replace(year=d_end.year - years) + timedelta(days=1)
+    except ValueError:  # 29 February
+        d_start = d_end.replace(year=d_end.year - years, day=28) + timedelta(days=1)
+    with _store(ctx) as store:
+        if pvd_file:
+            result = load_pvd(store, pvd_file)
+            console.print(
+                M.t(
+                    "pvd_loaded",
+                    loaded=result.loaded,
+                    source=result.source,
+                    mapped=len(result.mapped),
+                    rejected=len(result.rejects),
+                )
+            )
+        codes = select_communes(store, communes)
+        t0 = time.perf_counter()
+        with _progress() as progress:
+            task = progress.add_task(M.t("demo_generating"), total=len(codes))
+            res = simulate(
+                store,
+                codes,
+                SimulationParams(seed=seed, start=d_start, end=d_end),
+                progress=lambda done, total: progress.update(task, completed=done),
+            )
+        elapsed = time.perf_counter() - t0
+        console.print(
+            M.t(
+                "demo_done",
+                communes=res.communes,
+                days=res.days,
+                rows=f"{res.rows:,}".replace(",", " "),
+                views=f"{res.user_views:,}".replace(",", " "),
+                seconds=elapsed,
+            )
+        )
+        _print_summary(store, d_start, d_end)
+
+
+def _print_summary(store: Store, start: date, end: date) -> None:
+    con = store.con
+    console.print(f"\n[bold yellow]{M.t('simulated_label')}[/]" if store.simulated else "")
+    n_pvd = con.execute("SELECT count(*) FROM pvd").fetchall()[0][0]
+    summary = {
+        M.t("info_communes"): con.execute("SELECT count(*) FROM communes").fetchall()[0][0],
+        M.t("info_pvd"): n_pvd,
+        M.t("info_period"): f"{start} → {end} ({(end - start).days + 1} jours)",
+        M.t("info_total_views"): con.execute(
+            "SELECT coalesce(sum(views), 0) FROM pageviews WHERE agent = 'user' AND date BETWEEN ? AND ?",
+            [start, end],
+        ).fetchall()[0][0],
+    }
+    emit_record(summary, Format.table, title=M.t("demo_summary_title"))
+    df = per_inhabitant(commune_totals(store, start, end), communes_frame(store))
+    title = M.t("demo_top_title", start=start, end=end)
+    if n_pvd:
+        df = df.filter(pl.col("is_pvd"))
+    else:
+        title = M.t("demo_top_all_title", start=start, end=end)
+    top = top_by(df, "views_per_inhabitant", 10).select(
+        "code", "name", "departement", "population", "views", "mean_daily_views", "views_per_inhabitant"
+    )
+    emit(top, Format.table, title=title, labels=LABELS, simulated=store.simulated)
+
+
+# --- export ------------------------------------------------------------------------------
+@export_app.command("audience", help=M.t("cmd_export_audience"))
+def export_audience(
+    ctx: typer.Context,
+    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))],
+    start: Annotated[str, typer.Option(help=M.t("opt_start"))],
+    end: Annotated[str, typer.Option(help=M.t("opt_end_export"))],
+    agents: Annotated[str, typer.Option(help=M.t("opt_agents"))] = "user",
+    fmt: FormatOpt = "csv",
+) -> None:
+    f = parse_format(fmt)
+    d_start, d_end = parse_date(start), parse_date(end)
+    if d_end < d_start:
+        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    agent_list = tuple(a.strip() for a in agents.split(",") if a.strip())
+    for a in agent_list:
+        if a not in ("user", "automated", "spider"):
+            raise BelvedereError(M.t("bad_agent", value=a))
+    with _store(ctx, read_only=True) as store:
+        codes = select_communes(store, communes)
+        df = commune_daily(store, codes, d_start, d_end, agent_list)
+        if df.is_empty():
+            raise BelvedereError(M.t("no_audience"))
+        expected_days = (d_end - d_start).days + 1
+        covered = df.group_by("code").agg(pl.col("date").n_unique().alias("n"))
+        missing_codes = set(codes) - set(covered["code"].to_list())
+        short = covered.filter(pl.col("n") < expected_days)
+        if missing_codes or short.height:
+            missing = int((expected_days - short["n"]).sum()) + expected_days * len(missing_codes)
+            err_console.print(M.t("export_gaps", missing=missing, communes=short.height + len(missing_codes)))
+        df = df.with_columns(pl.lit(store.simulated).alias("simulated"))
+        if f is not Format.json and store.simulated:
+            err_console.print(f"[bold yellow]{M.t('simulated_label')}[/]")
+        if f is Format.json:
+            df = df.with_columns(pl.col("date").cast(pl.String))
+        emit(df, f, labels=LABELS)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit."""
+    try:
+        app()
+    except BelvedereError as exc:
+        err_console.print(f"[bold red]{M.t('error_prefix')} :[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("Interrompu.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

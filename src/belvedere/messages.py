@@ -1,0 +1,148 @@
+"""Every text a town's team reads (CLI help, messages, labels), in French, in one place.
+
+Keeping them here makes a later translation a matter of adding a second dictionary.
+"""
+
+from __future__ import annotations
+
+FR: dict[str, str] = {
+    # app
+    "app_help": "Belvédère — observatoire de la visibilité numérique des communes françaises.",
+    "opt_db": "Fichier DuckDB du magasin (défaut : $BELVEDERE_DB, sinon ./belvedere.duckdb).",
+    "opt_format": "Format de sortie : table, csv ou json.",
+    "simulated_label": "⚠ DONNÉES SIMULÉES — audiences générées pour la démonstration, pas des chiffres réels.",
+    "simulated_short": "données simulées",
+    "error_prefix": "Erreur",
+    # store
+    "store_missing": "Le magasin {path} n'existe pas : lancez d'abord « belvedere init ».",
+    "store_unwritable": "Impossible d'écrire le magasin {path} : {err}.",
+    "store_unopenable": "Impossible d'ouvrir le magasin {path} : {err}",
+    "store_too_new": (
+        "Le magasin {path} est au schéma v{version}, plus récent que cette version de Belvédère "
+        "(v{supported}) : mettez Belvédère à jour."
+    ),
+    "no_reference": "Le magasin ne contient pas le référentiel des communes : lancez « belvedere init ».",
+    # init / reference
+    "cmd_init": "Crée ou met à jour le magasin et y charge le référentiel des communes.",
+    "init_done": "Magasin {path} prêt (schéma v{version}) : {communes} communes, {history} codes historiques.",
+    # communes
+    "cmd_communes": "Chercher et afficher des communes.",
+    "cmd_communes_search": "Cherche des communes par nom (sans tenir compte des accents ni de « St »/« Saint »).",
+    "cmd_communes_show": "Affiche une commune (code INSEE, ancien code ou nom).",
+    "unknown_commune": "Commune inconnue : « {query} ».",
+    "ambiguous_commune": "« {query} » désigne plusieurs communes : {candidates}. Précisez le code INSEE.",
+    "old_code_mapped": "Le code {old} ({kind}) correspond aujourd'hui à {name} ({code}).",
+    "no_match": "Aucune commune ne correspond à « {query} ».",
+    # pvd
+    "cmd_pvd": "Liste des Petites Villes de Demain (PVD).",
+    "cmd_pvd_load": "Charge la liste PVD de l'ANCT (fichier CSV local ou URL).",
+    "pvd_file_missing": "Fichier PVD introuvable : {path}.",
+    "pvd_bad_encoding": "Le fichier PVD {path} n'est pas un CSV UTF-8 lisible.",
+    "pvd_missing_column": "Le fichier PVD {path} n'a pas de colonne de code INSEE (attendu : {expected}).",
+    "pvd_empty": "Le fichier PVD {path} ne contient aucune ligne.",
+    "pvd_download_failed": "Téléchargement de la liste PVD impossible ({url}) : {err}.",
+    "pvd_loaded": (
+        "{loaded} communes PVD chargées depuis {source} ({mapped} anciens codes rattachés à leur commune "
+        "actuelle, {rejected} lignes rejetées)."
+    ),
+    "pvd_reject_bad_code": "code INSEE mal formé",
+    "pvd_reject_unknown_code": "code INSEE inconnu du référentiel",
+    "pvd_reject_duplicate": "commune déjà présente dans la liste",
+    # demo
+    "cmd_demo": (
+        "Génère une audience SIMULÉE réaliste (déterministe) pour toutes les communes ou une sélection, "
+        "et affiche un résumé."
+    ),
+    "opt_seed": "Graine du générateur (même graine, même magasin).",
+    "opt_years": "Nombre d'années simulées (se terminant hier).",
+    "opt_communes": "Communes : pvd, all, ou codes INSEE séparés par des virgules.",
+    "opt_pvd_file": "Liste PVD à charger avant la simulation (CSV ANCT).",
+    "opt_end": "Dernier jour simulé (AAAA-MM-JJ ; défaut : hier).",
+    "demo_real_data": (
+        "Le magasin {path} contient des audiences réelles : la démonstration n'y écrit pas. "
+        "Utilisez un autre fichier (--db)."
+    ),
+    "demo_no_pvd": "Aucune liste PVD chargée : « --communes pvd » n'est pas possible.",
+    "demo_generating": "Simulation de l'audience",
+    "demo_done": "{communes} communes × {days} jours simulés ({rows} lignes, {views} vues) en {seconds:.1f} s.",
+    "demo_summary_title": "Résumé du magasin",
+    "demo_top_title": "Top 10 des PVD par vues par habitant ({start} → {end})",
+    "demo_top_all_title": "Top 10 des communes par vues par habitant ({start} → {end})",
+    # info
+    "cmd_info": "Ce que contient le magasin : volumes, période, sources, données simulées ou réelles.",
+    # export
+    "cmd_export": "Exporter des données du magasin.",
+    "cmd_export_audience": (
+        "Série quotidienne par commune (code,date,access,agent,views) : redirections additionnées, jours sans vue à 0."
+    ),
+    "opt_start": "Premier jour (AAAA-MM-JJ).",
+    "opt_end_export": "Dernier jour (AAAA-MM-JJ).",
+    "opt_agents": "Agents : user, automated, spider (séparés par des virgules).",
+    "bad_date": "Date invalide : « {value} » (format attendu AAAA-MM-JJ).",
+    "end_before_start": "La date de fin ({end}) est avant la date de début ({start}).",
+    "bad_format": "Format inconnu : « {value} » (table, csv ou json).",
+    "bad_agent": "Agent inconnu : « {value} » (user, automated ou spider).",
+    "export_gaps": "Attention : {missing} jours de la période n'ont pas de données pour {communes} commune(s).",
+    "no_audience": "Aucune audience dans le magasin pour ces communes sur cette période.",
+    # labels
+    "lbl_code": "Code",
+    "lbl_name": "Commune",
+    "lbl_dep": "Dép.",
+    "lbl_region": "Région",
+    "lbl_population": "Population",
+    "lbl_size_class": "Taille",
+    "lbl_pvd": "PVD",
+    "lbl_cn": "Commune nouvelle",
+    "lbl_views": "Vues",
+    "lbl_views_per_inh": "Vues / hab.",
+    "lbl_views_per_day": "Vues / jour",
+    "lbl_yes": "oui",
+    "lbl_no": "non",
+    "lbl_merged": "Communes fusionnées",
+    "lbl_point": "Point (lat, lon)",
+    "lbl_epci": "EPCI",
+    "lbl_zone": "Zone",
+    "lbl_dep_name": "Département",
+    "lbl_region_code": "Code région",
+    "lbl_epci_code": "SIREN EPCI",
+    "lbl_lat": "Latitude",
+    "lbl_lon": "Longitude",
+    "lbl_point_source": "Point (origine)",
+    "lbl_history": "Historique",
+    "lbl_mapped_from": "Retrouvée par",
+    "lbl_source_code": "Code dans la source",
+    "lbl_mapped_by": "Rattachement",
+    "lbl_pvd_source": "Source de la liste PVD",
+    "lbl_first_date": "Premier jour",
+    "lbl_last_date": "Dernier jour",
+    "lbl_path": "Fichier",
+    "info_title": "Magasin {path}",
+    "info_schema": "Schéma",
+    "info_communes": "Communes",
+    "info_history": "Codes historiques",
+    "info_pvd": "Communes PVD",
+    "info_articles": "Articles",
+    "info_rows": "Lignes d'audience",
+    "info_period": "Période",
+    "info_total_views": "Vues (agent user)",
+    "info_sources": "Sources",
+    "info_simulated": "Données simulées",
+}
+
+# Size classes by population, stated once (bands are [low, high)).
+SIZE_CLASS_LABELS: dict[str, str] = {
+    "<1k": "moins de 1 000 hab.",
+    "1k-2.5k": "1 000 à 2 499 hab.",
+    "2.5k-5k": "2 500 à 4 999 hab.",
+    "5k-10k": "5 000 à 9 999 hab.",
+    "10k-20k": "10 000 à 19 999 hab.",
+    "20k-50k": "20 000 à 49 999 hab.",
+    "50k-100k": "50 000 à 99 999 hab.",
+    "100k+": "100 000 hab. et plus",
+}
+
+
+def t(key: str, **kwargs: object) -> str:
+    """The French text for key, formatted with kwargs."""
+    text = FR[key]
+    return text.format(**kwargs) if kwargs else text

@@ -1,0 +1,109 @@
+"""Print DataFrames as a Rich table, CSV or JSON; JSON on stdout is machine-readable only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from belvedere import messages as M
+from belvedere.errors import BelvedereError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def parse_format(value: str) -> Format:
+    try:
+        return Format(value.lower())
+    except ValueError:
+        raise BelvedereError(M.t("bad_format", value=value)) from None
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=_json_default, indent=1)
+
+
+def emit(
+    df: pl.DataFrame,
+    fmt: Format,
+    *,
+    title: str | None = None,
+    labels: dict[str, str] | None = None,
+    simulated: bool = False,
+) -> None:
+    """Write df to stdout in the requested format."""
+    if fmt is Format.json:
+        sys.stdout.write(to_json(df.to_dicts()) + "\n")
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(df.write_csv())
+        return
+    table = Table(title=title, title_justify="left")
+    labels = labels or {}
+    for col in df.columns:
+        numeric = df.schema[col].is_numeric()
+        table.add_column(labels.get(col, col), justify="right" if numeric else "left")
+    for row in df.iter_rows():
+        table.add_row(*(_cell(v) for v in row))
+    if simulated:
+        console.print(f"[bold yellow]{M.t('simulated_label')}[/]")
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return M.t("lbl_yes") if value else M.t("lbl_no")
+    if isinstance(value, float):
+        return f"{value:,.2f}".replace(",", " ")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    return str(value)
+
+
+def emit_record(
+    record: dict,
+    fmt: Format,
+    *,
+    title: str | None = None,
+    labels: dict[str, str] | None = None,
+    simulated: bool = False,
+) -> None:
+    """One object: JSON object, one-row CSV, or a two-column table."""
+    if fmt is Format.json:
+        sys.stdout.write(to_json(record) + "\n")
+        return
+    if fmt is Format.csv:
+        flat = {k: (to_json(v) if isinstance(v, list | dict) else v) for k, v in record.items()}
+        sys.stdout.write(pl.DataFrame([flat]).write_csv())
+        return
+    labels = labels or {}
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in record.items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) if value else "—"
+        table.add_row(labels.get(key, key), _cell(value))
+    if simulated:
+        console.print(f"[bold yellow]{M.t('simulated_label')}[/]")
+    console.print(table)

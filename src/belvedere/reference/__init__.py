@@ -1,0 +1,1 @@
+"""Territory reference: communes, their history, départements, régions, EPCI, PVD."""

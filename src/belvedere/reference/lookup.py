@@ -1,0 +1,169 @@
+"""Find communes by INSEE code (current or former) or by name."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from belvedere import messages as M
+from belvedere.errors import AmbiguousCommuneError, BelvedereError, UnknownCommuneError
+from belvedere.reference.names import fold
+from belvedere.store.db import Store
+
+INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+_NAME_WITH_DEP = re.compile(r"^(?P<name>.+?)\s*\((?P<dep>\d{2,3}|2[AB])\)\s*$", re.IGNORECASE)
+
+COMMUNE_COLUMNS = """
+    c.code, c.name, c.departement, d.name AS departement_name, c.region, r.name AS region_name,
+    c.epci, e.name AS epci_name, c.population, c.zone, c.size_class, c.lat, c.lon, c.point_source,
+    c.is_commune_nouvelle, c.merged_count, (p.code IS NOT NULL) AS is_pvd
+"""
+COMMUNE_FROM = """
+    communes c
+    LEFT JOIN departements d ON d.code = c.departement
+    LEFT JOIN regions r ON r.code = c.region
+    LEFT JOIN epci e ON e.code = c.epci
+    LEFT JOIN pvd p ON p.code = c.code
+"""
+
+
+def _require_reference(store: Store) -> None:
+    if not store.has_reference():
+        raise BelvedereError(M.t("no_reference"))
+
+
+def _rows(store: Store, where: str, params: list) -> list[dict]:
+    cur = store.con.execute(
+        f"SELECT {COMMUNE_COLUMNS} FROM {COMMUNE_FROM} WHERE {where} ORDER BY c.population DESC NULLS LAST, c.code",
+        params,
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def get_commune(store: Store, code: str) -> dict | None:
+    """The current commune with this exact INSEE code, or None."""
+    rows = _rows(store, "c.code = ?", [code.upper()])
+    return rows[0] if rows else None
+
+
+def history_of(store: Store, code: str) -> list[dict]:
+    """Former and delegated communes merged into this current commune."""
+    cur = store.con.execute(
+        "SELECT old_code, old_name, kind FROM commune_history WHERE current_code = ? ORDER BY old_code, kind",
+        [code],
+    )
+    return [{"old_code": a, "old_name": b, "kind": k} for a, b, k in cur.fetchall()]
+
+
+def map_old_code(store: Store, code: str) -> tuple[str, str] | None:
+    """(current code, kind) for a former/delegated INSEE code, None when unknown."""
+    row = store.con.execute(
+        """SELECT current_code, kind FROM commune_history WHERE old_code = ?
+           ORDER BY CASE kind WHEN 'deleguee' THEN 0 WHEN 'associee' THEN 1 ELSE 2 END LIMIT 1""",
+        [code.upper()],
+    ).fetchall()
+    return (row[0][0], row[0][1]) if row else None
+
+
+def resolve_commune(store: Store, query: str) -> dict:
+    """One current commune from a code, a former code, a name, or "Name (dep)".
+
+    Raises UnknownCommuneError or AmbiguousCommuneError (listing candidates) otherwise.
+    The result carries ``mapped_from`` when a former code or name was followed.
+    """
+    _require_reference(store)
+    q = query.strip()
+    if not q:
+        raise UnknownCommuneError(M.t("unknown_commune", query=query))
+    if INSEE_CODE.match(q):
+        found = get_commune(store, q)
+        if found:
+            return found
+        mapped = map_old_code(store, q)
+        if mapped:
+            found = get_commune(store, mapped[0])
+            if found:
+                found["mapped_from"] = {"old_code": q.upper(), "kind": mapped[1]}
+                return found
+        raise UnknownCommuneError(M.t("unknown_commune", query=query))
+
+    dep = None
+    m = _NAME_WITH_DEP.match(q)
+    if m:
+        q, dep = m.group("name"), m.group("dep").upper()
+    key = fold(q)
+    where, params = "c.search_key = ?", [key]
+    if dep:
+        where += " AND c.departement = ?"
+        params.append(dep)
+    rows = _rows(store, where, params)
+    if len(rows) == 1:
+        return rows[0]
+    if len(rows) > 1:
+        candidates = ", ".join(f"{r['name']} ({r['departement']}, {r['code']})" for r in rows[:12])
+        raise AmbiguousCommuneError(M.t("ambiguous_commune", query=query, candidates=candidates), rows)
+    # A former commune's name (commune déléguée or associée)?
+    olds = store.con.execute(
+        "SELECT old_code, old_name, kind, current_code FROM commune_history WHERE old_name IS NOT NULL"
+    ).fetchall()
+    matches = [o for o in olds if fold(o[1]) == key and (dep is None or o[0].startswith(dep))]
+    current = sorted({o[3] for o in matches})
+    if len(current) == 1:
+        found = get_commune(store, current[0])
+        if found:
+            found["mapped_from"] = {
+                "old_code": matches[0][0],
+                "old_name": matches[0][1],
+                "kind": matches[0][2],
+            }
+            return found
+    if len(current) > 1:
+        rows = [r for code in current if (r := get_commune(store, code))]
+        candidates = ", ".join(f"{r['name']} ({r['departement']}, {r['code']})" for r in rows[:12])
+        raise AmbiguousCommuneError(M.t("ambiguous_commune", query=query, candidates=candidates), rows)
+    raise UnknownCommuneError(M.t("unknown_commune", query=query))
+
+
+def search_communes(store: Store, text: str, limit: int = 20) -> pl.DataFrame:
+    """Communes whose folded name contains the folded text: exact first, then prefix, then size."""
+    _require_reference(store)
+    key = fold(text)
+    if not key:
+        return pl.DataFrame()
+    df = store.frame(
+        f"""
+        SELECT {COMMUNE_COLUMNS},
+               CASE WHEN c.search_key = $key THEN 0
+                    WHEN starts_with(c.search_key, $key) THEN 1 ELSE 2 END AS match_rank
+        FROM {COMMUNE_FROM}
+        WHERE contains(c.search_key, $key)
+        ORDER BY match_rank, c.population DESC NULLS LAST, c.code
+        LIMIT $limit
+        """,
+        {"key": key, "limit": limit},
+    )
+    return df.drop("match_rank")
+
+
+def select_communes(store: Store, spec: str) -> list[str]:
+    """Codes for a selection: "all", "pvd", or comma-separated codes/names (each must resolve)."""
+    _require_reference(store)
+    s = spec.strip().lower()
+    if s == "all":
+        return [r[0] for r in store.con.execute("SELECT code FROM communes ORDER BY code").fetchall()]
+    if s == "pvd":
+        codes = [r[0] for r in store.con.execute("SELECT code FROM pvd ORDER BY code").fetchall()]
+        if not codes:
+            raise BelvedereError(M.t("demo_no_pvd"))
+        return codes
+    out: list[str] = []
+    for part in spec.split(","):
+        if part.strip():
+            code = resolve_commune(store, part)["code"]
+            if code not in out:
+                out.append(code)
+    if not out:
+        raise UnknownCommuneError(M.t("unknown_commune", query=spec))
+    return out

@@ -1,0 +1,1 @@
+"""Where audience data comes from: Wikimedia REST API, dumps, and the simulator."""

@@ -1,0 +1,406 @@
+"""A deterministic generator of SIMULATED daily pageviews, shaped like real commune audience.
+
+Why: the demo, the tests and the benchmarks need a whole country of audience without the network,
+and analysis code needs a ground truth to be scored against. Everything it writes is labelled
+simulated (metadata ``simulated=true``, articles with ``source='simulated'``), and what it planted
+(profiles, spikes, shared events, bot bursts) goes to the ``sim_*`` tables.
+
+Shape, per commune:
+- level grows sub-linearly with population (~ pop^0.6) with a wide log-normal spread;
+- tourist profiles: "coast" (July–August peak) and "mountain" (winter peak plus a smaller summer
+  one), more frequent in coastal / mountain départements; "plain" otherwise (mild summer bump);
+- a weekly profile (weekends up for tourist towns, down for others), a slow trend;
+- rare spikes decaying over a few days, some shared by several towns within ±1 day (a TV show);
+- day-level over-dispersion (gamma) and Poisson counts, split by access;
+- an "automated" agent series on desktop, with rare one-day bot bursts, some of which leak into
+  the desktop "user" series (as misclassified bots do in real data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from belvedere import messages as M
+from belvedere.config import PROJECT
+from belvedere.errors import BelvedereError
+from belvedere.store.db import Store, now
+
+ACCESSES = ("desktop", "mobile-web", "mobile-app")
+COASTAL_DEPS = {
+    "06", "11", "13", "14", "17", "22", "29", "2A", "2B", "30", "33", "34", "35", "40", "44", "50",
+    "56", "59", "62", "64", "66", "76", "80", "83", "85", "971", "972", "973", "974", "976",
+}  # fmt: skip
+MOUNTAIN_DEPS = {
+    "04", "05", "06", "09", "15", "2A", "2B", "25", "31", "38", "39", "63", "64", "65", "66", "68",
+    "73", "74", "88", "90",
+}  # fmt: skip
+WEEKLY_PLAIN = np.array([1.05, 1.04, 1.02, 1.0, 0.97, 0.92, 0.99])  # Monday first
+WEEKLY_TOURIST = np.array([0.95, 0.93, 0.93, 0.95, 1.04, 1.12, 1.08])
+BATCH = 1500
+
+
+@dataclass(frozen=True)
+class SimulationParams:
+    seed: int
+    start: date
+    end: date
+    spikes_per_year: float = 0.35
+    shared_events_per_year: float = 8.0
+    bots_per_year: float = 0.03
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass
+class SimulationResult:
+    communes: int
+    days: int
+    rows: int
+    user_views: int
+    spikes: int
+    shared_events: int
+    bots: int
+
+
+def _circular_gauss(doy: np.ndarray, center: float, width: float) -> np.ndarray:
+    d = np.abs(doy - center)
+    d = np.minimum(d, 365.25 - d)
+    return np.exp(-0.5 * (d / width) ** 2)
+
+
+def _plan_communes(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Per-commune parameters (profile, level, trend, access shares)."""
+    n = communes.height
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    deps = communes["departement"].to_list()
+    u = rng.random(n)
+    p_coast = np.array([0.30 if d in COASTAL_DEPS else 0.01 for d in deps])
+    p_mount = np.array([0.25 if d in MOUNTAIN_DEPS else 0.01 for d in deps])
+    profile = np.where(u < p_coast, "coast", np.where(u < p_coast + p_mount, "mountain", "plain"))
+    tourist_boost = np.where(profile == "plain", 1.0, rng.uniform(1.5, 3.0, n))
+    level = 0.5 * pop**0.6 * np.exp(rng.normal(0.0, 0.75, n)) * tourist_boost
+    # a few "event-driven" towns get many more spikes (media-heavy)
+    media_heavy = rng.random(n) < 0.04
+    return communes.select("code").with_columns(
+        pl.Series("profile", profile),
+        pl.Series("base_level", np.maximum(level, 0.3)),
+        pl.Series("trend_per_year", rng.normal(0.0, 0.07, n)),
+        pl.Series("mobile_share", np.clip(rng.normal(0.60, 0.07, n), 0.35, 0.85)),
+        pl.Series("app_share", np.clip(rng.normal(0.04, 0.01, n), 0.01, 0.08)),
+        pl.Series("summer_amp", rng.uniform(1.5, 4.0, n)),
+        pl.Series("winter_amp", rng.uniform(1.0, 3.0, n)),
+        pl.Series("mountain_summer_amp", rng.uniform(0.3, 1.2, n)),
+        pl.Series("media_heavy", media_heavy),
+    )
+
+
+def _spike_shape(peak_ratio: float, tau: float) -> np.ndarray:
+    """Multiplicative excess (ratio - 1) from the peak day until it falls under 10 % of baseline."""
+    length = max(1, int(np.ceil(tau * np.log((peak_ratio - 1) / 0.1))) + 1)
+    return (peak_ratio - 1.0) * np.exp(-np.arange(length) / tau)
+
+
+def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict]:
+    """Spikes: isolated ones per commune, plus shared events across several communes."""
+    n, days = plan.height, params.days
+    years = days / 365.25
+    rate = np.where(plan["media_heavy"].to_numpy(), 3.0, params.spikes_per_year) * years
+    counts = rng.poisson(rate)
+    spikes: list[dict] = []
+    taken: dict[int, list[int]] = {}
+
+    def free(i: int, day: int, length: int) -> bool:
+        return all(day + length + 14 < s or day > e + 14 for s, e in [(x, y) for x, y in taken.get(i, [])])
+
+    margin = 30  # keep spikes clear of the edges so the truth is fully inside the range
+    for i in np.nonzero(counts)[0]:
+        for _ in range(counts[i]):
+            ratio = float(np.exp(rng.uniform(np.log(2.0), np.log(30.0))))
+            tau = float(rng.uniform(0.7, 3.0))
+            shape = _spike_shape(ratio, tau)
+            day = int(rng.integers(margin, max(margin + 1, days - margin - len(shape))))
+            if free(i, day, len(shape)):
+                taken.setdefault(i, []).append((day, day + len(shape) - 1))
+                spikes.append({"i": int(i), "day": day, "ratio": ratio, "shape": shape, "shared": None})
+    if n >= 3:
+        n_events = rng.poisson(params.shared_events_per_year * years)
+        for event in range(1, n_events + 1):
+            day0 = int(rng.integers(margin, max(margin + 1, days - margin - 20)))
+            size = int(min(n, rng.integers(3, 13)))
+            members = rng.choice(n, size=size, replace=False)
+            for i in members:
+                ratio = float(np.exp(rng.uniform(np.log(3.0), np.log(20.0))))
+                tau = float(rng.uniform(1.0, 3.0))
+                shape = _spike_shape(ratio, tau)
+                day = day0 + int(rng.choice([0, 0, 0, 1, -1]))
+                if day + len(shape) < days and free(int(i), day, len(shape)):
+                    taken.setdefault(int(i), []).append((day, day + len(shape) - 1))
+                    spikes.append({"i": int(i), "day": day, "ratio": ratio, "shape": shape, "shared": event})
+    return spikes
+
+
+def _plan_bots(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict]:
+    n, days = plan.height, params.days
+    counts = rng.poisson(params.bots_per_year * days / 365.25, n)
+    bots = []
+    for i in np.nonzero(counts)[0]:
+        for _ in range(counts[i]):
+            bots.append(
+                {
+                    "i": int(i),
+                    "day": int(rng.integers(1, days - 1)),
+                    "auto_factor": float(rng.uniform(20, 200)),
+                    "leak_factor": float(rng.uniform(3, 15)) if rng.random() < 0.5 else 0.0,
+                }
+            )
+    return bots
+
+
+def _expected_user(plan: pl.DataFrame, rows: np.ndarray, params: SimulationParams) -> np.ndarray:
+    """Expected user views (all accesses) per commune x day, before spikes and noise."""
+    dates = np.arange(params.days)
+    start = np.datetime64(params.start)
+    day_dates = start + dates
+    doy = (day_dates - day_dates.astype("datetime64[Y]")).astype(int) + 1
+    weekday = (day_dates.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
+    years = dates / 365.25
+    sub = plan[rows]
+    profile = sub["profile"].to_numpy()
+    summer = _circular_gauss(doy, 212, 20)[None, :]
+    winter = _circular_gauss(doy, 45, 30)[None, :]
+    season = np.where(
+        (profile == "coast")[:, None],
+        1.0 + sub["summer_amp"].to_numpy()[:, None] * summer,
+        np.where(
+            (profile == "mountain")[:, None],
+            1.0
+            + sub["winter_amp"].to_numpy()[:, None] * winter
+            + sub["mountain_summer_amp"].to_numpy()[:, None] * summer,
+            1.0 + 0.15 * summer,
+        ),
+    )
+    weekly = np.where((profile == "plain")[:, None], WEEKLY_PLAIN[weekday][None, :], WEEKLY_TOURIST[weekday][None, :])
+    trend = np.exp(sub["trend_per_year"].to_numpy()[:, None] * years[None, :])
+    return sub["base_level"].to_numpy()[:, None] * season * weekly * trend
+
+
+def _titles(communes: pl.DataFrame, dep_names: dict[str, str]) -> list[str]:
+    """Plausible frwiki titles: the name, disambiguated by département when it repeats."""
+    names = communes["name"].to_list()
+    deps = communes["departement"].to_list()
+    codes = communes["code"].to_list()
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    titles, seen = [], set()
+    for name, dep, code in zip(names, deps, codes, strict=True):
+        title = name if counts[name] == 1 else f"{name} ({dep_names.get(dep, dep)})"
+        if title in seen:
+            title = f"{name} ({code})"
+        seen.add(title)
+        titles.append(title.replace(" ", "_"))
+    return titles
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], columns: list[str]) -> None:
+    if not rows:
+        return
+    data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+    con.register("_rows", data)
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
+    con.unregister("_rows")
+
+
+def simulate(
+    store: Store,
+    codes: list[str],
+    params: SimulationParams,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Replace the store's simulated audience with a fresh deterministic one, in one transaction."""
+    if params.end < params.start:
+        raise BelvedereError(M.t("end_before_start", start=params.start, end=params.end))
+    con = store.con
+    real = con.execute(
+        "SELECT count(*) FROM articles a WHERE a.source <> 'simulated' "
+        "AND EXISTS (SELECT 1 FROM pageviews p WHERE p.article_id = a.article_id)"
+    ).fetchall()[0][0]
+    if real:
+        raise BelvedereError(M.t("demo_real_data", path=store.path))
+    communes = store.frame(
+        "SELECT code, name, departement, population FROM communes WHERE code IN (SELECT unnest(?)) ORDER BY code",
+        [codes],
+    )
+    dep_names = dict(con.execute("SELECT code, name FROM departements").fetchall())
+    rng = np.random.default_rng(params.seed)
+    plan = _plan_communes(communes, rng)
+    spikes = _plan_spikes(plan, params, rng)
+    bots = _plan_bots(plan, params, rng)
+    days = params.days
+    spikes_by_i: dict[int, list[dict]] = {}
+    for s in spikes:
+        spikes_by_i.setdefault(s["i"], []).append(s)
+    bots_by_i: dict[int, list[dict]] = {}
+    for b in bots:
+        bots_by_i.setdefault(b["i"], []).append(b)
+
+    date_arr = pa.array(np.datetime64(params.start) + np.arange(days), pa.date32())
+    access_codes = pa.array(ACCESSES)
+    dates_x3 = date_arr.take(pa.array(np.repeat(np.arange(days), 3)))
+    truth_spikes: list[tuple] = []
+    truth_bots: list[tuple] = []
+    total_rows = 0
+    total_user = 0
+    with store.transaction():
+        con.execute(
+            "DELETE FROM pageviews WHERE article_id IN (SELECT article_id FROM articles WHERE source = 'simulated')"
+        )
+        con.execute("DELETE FROM articles WHERE source = 'simulated'")
+        for table in ("sim_profiles", "sim_spikes", "sim_bots"):
+            con.execute(f"DELETE FROM {table}")
+        con.execute("DELETE FROM ingest_log WHERE source = 'simulated'")
+        titles = _titles(communes, dep_names)
+        con.register(
+            "sim_articles",
+            pa.table({"title": titles, "commune_code": communes["code"].to_list()}),
+        )
+        con.execute(
+            "INSERT INTO articles (project, title, commune_code, verified, source) "
+            f"SELECT '{PROJECT}', title, commune_code, FALSE, 'simulated' FROM sim_articles"
+        )
+        con.unregister("sim_articles")
+        ids = dict(con.execute("SELECT commune_code, article_id FROM articles WHERE source = 'simulated'").fetchall())
+        article_ids = np.array([ids[c] for c in communes["code"].to_list()], dtype=np.int32)
+
+        for b0 in range(0, communes.height, BATCH):
+            rows = np.arange(b0, min(communes.height, b0 + BATCH))
+            nb = len(rows)
+            brng = np.random.default_rng([params.seed, b0])
+            lam = _expected_user(plan, rows, params)
+            mult = np.ones_like(lam)
+            for k, i in enumerate(rows):
+                for s in spikes_by_i.get(int(i), []):
+                    shape = s["shape"][: days - s["day"]]
+                    excess = lam[k, s["day"] : s["day"] + len(shape)] * shape
+                    mult[k, s["day"] : s["day"] + len(shape)] += shape
+                    start_d = params.start + timedelta(days=s["day"])
+                    truth_spikes.append(
+                        (
+                            communes["code"][int(i)],
+                            start_d,
+                            start_d,
+                            start_d + timedelta(days=len(shape) - 1),
+                            s["ratio"],
+                            float(excess.sum()),
+                            s["shared"],
+                        )
+                    )
+            noise = brng.gamma(25.0, 1.0 / 25.0, size=lam.shape)
+            total = lam * mult * noise
+            mobile = plan["mobile_share"].to_numpy()[rows][:, None]
+            app = plan["app_share"].to_numpy()[rows][:, None]
+            shares = np.stack([1.0 - mobile - app, mobile, app], axis=2)  # (nb, days, 3) by broadcast
+            views = brng.poisson(total[:, :, None] * shares).astype(np.int32)
+            automated = brng.poisson(lam * 0.04 + 0.05).astype(np.int32)
+            for k, i in enumerate(rows):
+                for bot in bots_by_i.get(int(i), []):
+                    d = bot["day"]
+                    auto = round(float(lam[k, d]) * bot["auto_factor"]) + 20
+                    leak = round(float(lam[k, d]) * bot["leak_factor"])
+                    automated[k, d] += auto
+                    views[k, d, 0] += leak
+                    truth_bots.append((communes["code"][int(i)], params.start + timedelta(days=d), auto, leak))
+            total_user += int(views.sum())
+            art = np.repeat(article_ids[rows], days * 3)
+            user_tbl = pa.table(
+                {
+                    "article_id": art,
+                    "date": pa.concat_arrays([dates_x3] * nb),
+                    "access": pa.DictionaryArray.from_arrays(
+                        pa.array(np.tile(np.arange(3, dtype=np.int8), nb * days)), access_codes
+                    ),
+                    "views": views.ravel(),
+                }
+            )
+            con.register("sim_user", user_tbl)
+            con.execute(
+                "INSERT INTO pageviews SELECT article_id, date, access::VARCHAR::access_t, 'user', views FROM sim_user"
+            )
+            con.unregister("sim_user")
+            auto_tbl = pa.table(
+                {
+                    "article_id": np.repeat(article_ids[rows], days),
+                    "date": pa.concat_arrays([date_arr] * nb),
+                    "views": automated.ravel(),
+                }
+            )
+            con.register("sim_auto", auto_tbl)
+            con.execute("INSERT INTO pageviews SELECT article_id, date, 'desktop', 'automated', views FROM sim_auto")
+            con.unregister("sim_auto")
+            total_rows += nb * days * 4
+            if progress:
+                progress(int(rows[-1]) + 1, communes.height)
+
+        con.register(
+            "sim_plan",
+            plan.select("code", "profile", "base_level", "trend_per_year", "mobile_share").to_arrow(),
+        )
+        con.execute("INSERT INTO sim_profiles SELECT * FROM sim_plan")
+        con.unregister("sim_plan")
+        # executemany is slow in DuckDB: go through Arrow
+        _insert_rows(
+            con,
+            "sim_spikes",
+            truth_spikes,
+            [
+                "commune_code",
+                "start_date",
+                "peak_date",
+                "end_date",
+                "peak_ratio",
+                "expected_excess",
+                "shared_event",
+            ],
+        )
+        _insert_rows(con, "sim_bots", truth_bots, ["commune_code", "date", "automated_views", "leaked_user_views"])
+        origin = json.dumps(
+            {"generator": "belvedere.sources.simulate", "seed": params.seed, "communes": communes.height},
+        )
+        for access, agent in [(a, "user") for a in ACCESSES] + [("desktop", "automated")]:
+            con.execute(
+                "INSERT INTO ingest_log (source, origin, project, access, agent, start_date, end_date, status, rows,"
+                " detail, fetched_at) VALUES ('simulated', ?, ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
+                [
+                    origin,
+                    PROJECT,
+                    access,
+                    agent,
+                    params.start,
+                    params.end,
+                    communes.height * days,
+                    M.t("simulated_short"),
+                    now(),
+                ],
+            )
+        store.set_meta("simulated", "true")
+        store.set_meta("simulation", origin)
+    n_shared = len({s["shared"] for s in spikes if s["shared"] is not None})
+    return SimulationResult(
+        communes=communes.height,
+        days=days,
+        rows=total_rows,
+        user_views=total_user,
+        spikes=len(truth_spikes),
+        shared_events=n_shared,
+        bots=len(truth_bots),
+    )

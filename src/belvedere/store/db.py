@@ -1,0 +1,124 @@
+"""The DuckDB store: open, migrate, transact, read metadata."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from belvedere import messages as M
+from belvedere.errors import BelvedereError
+from belvedere.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class Store:
+    """One DuckDB file holding the reference, the audience and everything derived from it."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, migrate: bool = True) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise BelvedereError(M.t("store_missing", path=self.path))
+        if not read_only:
+            parent = self.path.parent
+            if not parent.exists():
+                try:
+                    parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise BelvedereError(M.t("store_unwritable", path=self.path, err=exc.strerror)) from None
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
+        except duckdb.Error as exc:
+            raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
+        self._check_version()
+        if migrate and not read_only:
+            self.migrate()
+
+    # --- schema -------------------------------------------------------------------------
+    def version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchall()[0][0]
+        if not exists:
+            return 0
+        rows = self.con.execute("SELECT max(version) FROM schema_version").fetchall()
+        return int(rows[0][0] or 0)
+
+    def _check_version(self) -> None:
+        v = self.version()
+        if v > SCHEMA_VERSION:
+            self.con.close()
+            raise BelvedereError(M.t("store_too_new", path=self.path, version=v, supported=SCHEMA_VERSION))
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; return the versions applied."""
+        applied = []
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        for version in range(self.version() + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                self.con.execute(MIGRATIONS[version - 1])
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, now()])
+            applied.append(version)
+        return applied
+
+    # --- transactions -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: an exception (or a kill) leaves the store as it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    # --- reading -----------------------------------------------------------------------
+    def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
+        """Run a query and return its result as a Polars DataFrame."""
+        return self.con.sql(sql, params=params).pl()
+
+    # --- metadata -----------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self.con.execute("SELECT value FROM metadata WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute(
+            "INSERT INTO metadata VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    @property
+    def simulated(self) -> bool:
+        return self.get_meta("simulated", "false") == "true"
+
+    def has_reference(self) -> bool:
+        return bool(self.con.execute("SELECT count(*) FROM communes").fetchall()[0][0])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def now() -> datetime:
+    """Naive UTC timestamp (DuckDB TIMESTAMP has no zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

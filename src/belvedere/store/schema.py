@@ -1,0 +1,178 @@
+"""The store's schema as an ordered list of migrations.
+
+Migration N brings a store from version N-1 to N. Never edit a released migration: add one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1 — territory reference, PVD, articles, pageviews, ingest log, events, campaigns, indicators.
+    """
+    CREATE TABLE metadata (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+    CREATE TABLE regions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, zone VARCHAR NOT NULL);
+    CREATE TABLE departements (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR NOT NULL, zone VARCHAR NOT NULL
+    );
+    CREATE TABLE epci (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR, population INTEGER);
+    CREATE TABLE communes (
+        code VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        departement VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        epci VARCHAR,
+        population INTEGER,
+        zone VARCHAR NOT NULL,           -- metro | drom | com
+        size_class VARCHAR,
+        lat DOUBLE,
+        lon DOUBLE,
+        point_source VARCHAR,            -- mairie | centroide | commune_deleguee
+        is_commune_nouvelle BOOLEAN NOT NULL DEFAULT FALSE,
+        merged_count INTEGER NOT NULL DEFAULT 0,
+        search_key VARCHAR NOT NULL      -- accent/case-folded name, "st" expanded to "saint"
+    );
+    -- A former or delegated code and the current commune it belongs to.
+    CREATE TABLE commune_history (
+        old_code VARCHAR NOT NULL,
+        old_name VARCHAR,
+        kind VARCHAR NOT NULL,           -- deleguee | associee | ancien_code
+        current_code VARCHAR NOT NULL,
+        PRIMARY KEY (old_code, kind, current_code)
+    );
+
+    CREATE TABLE pvd (
+        code VARCHAR PRIMARY KEY,        -- current INSEE code
+        source_code VARCHAR NOT NULL,    -- code as written in the source list
+        source_name VARCHAR,
+        source_id VARCHAR,
+        mapped_by VARCHAR NOT NULL,      -- identique | deleguee | associee | ancien_code
+        source VARCHAR NOT NULL,
+        source_date VARCHAR,
+        loaded_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE pvd_rejects (
+        source_code VARCHAR, source_name VARCHAR, reason VARCHAR NOT NULL, source VARCHAR NOT NULL
+    );
+
+    CREATE SEQUENCE article_id_seq START 1;
+    -- One row per wiki title: the commune's article and each of its redirects.
+    CREATE TABLE articles (
+        article_id INTEGER PRIMARY KEY DEFAULT nextval('article_id_seq'),
+        project VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,          -- as Wikimedia writes it: spaces as underscores
+        commune_code VARCHAR NOT NULL,
+        qid VARCHAR,
+        page_id BIGINT,
+        redirect_of INTEGER,             -- article_id of the target when this title is a redirect
+        verified BOOLEAN NOT NULL DEFAULT FALSE,
+        source VARCHAR NOT NULL,         -- wikidata | mediawiki | guess | simulated
+        UNIQUE (project, title)
+    );
+
+    CREATE TYPE access_t AS ENUM ('desktop', 'mobile-web', 'mobile-app');
+    CREATE TYPE agent_t AS ENUM ('user', 'automated', 'spider');
+    -- Dense: a row for every covered day, zeros included. A missing row means "not fetched".
+    CREATE TABLE pageviews (
+        article_id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        access access_t NOT NULL,
+        agent agent_t NOT NULL,
+        views INTEGER NOT NULL
+    );
+
+    CREATE SEQUENCE ingest_id_seq START 1;
+    CREATE TABLE ingest_log (
+        ingest_id BIGINT PRIMARY KEY DEFAULT nextval('ingest_id_seq'),
+        source VARCHAR NOT NULL,         -- rest_api | dump | simulated | pvd | reference
+        origin VARCHAR,                  -- URL, file name or generator parameters
+        project VARCHAR,
+        article_id INTEGER,
+        access VARCHAR,
+        agent VARCHAR,
+        start_date DATE,
+        end_date DATE,
+        status VARCHAR NOT NULL,         -- ok | empty | failed
+        rows BIGINT,
+        detail VARCHAR,
+        fetched_at TIMESTAMP NOT NULL
+    );
+
+    CREATE SEQUENCE event_id_seq START 1;
+    CREATE TABLE events (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('event_id_seq'),
+        kind VARCHAR NOT NULL,           -- spike | shared | level_shift
+        commune_code VARCHAR,
+        start_date DATE NOT NULL,
+        peak_date DATE,
+        end_date DATE,
+        peak_views DOUBLE,
+        excess_views DOUBLE,
+        shared_event_id BIGINT,
+        suspected_bot BOOLEAN DEFAULT FALSE,
+        detected_at TIMESTAMP
+    );
+    CREATE SEQUENCE annotation_id_seq START 1;
+    CREATE TABLE annotations (
+        annotation_id BIGINT PRIMARY KEY DEFAULT nextval('annotation_id_seq'),
+        target_kind VARCHAR NOT NULL,    -- spike | shared | commune
+        commune_code VARCHAR,
+        target_date DATE,
+        event_id BIGINT,
+        text VARCHAR NOT NULL,
+        url VARCHAR,
+        category VARCHAR,                -- tv | film | presse | sport | campagne | autre
+        created_at TIMESTAMP NOT NULL
+    );
+
+    CREATE SEQUENCE campaign_id_seq START 1;
+    CREATE TABLE campaigns (
+        campaign_id BIGINT PRIMARY KEY DEFAULT nextval('campaign_id_seq'),
+        name VARCHAR NOT NULL,
+        channel VARCHAR,
+        start_date DATE NOT NULL,
+        end_date DATE NOT NULL,
+        cost DOUBLE,
+        notes VARCHAR,
+        created_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE campaign_communes (
+        campaign_id BIGINT NOT NULL, commune_code VARCHAR NOT NULL, PRIMARY KEY (campaign_id, commune_code)
+    );
+
+    -- Resident-attachment and other indicators imported next to audience.
+    CREATE TABLE indicators (
+        commune_code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,
+        period VARCHAR NOT NULL,
+        value DOUBLE,
+        source VARCHAR,
+        PRIMARY KEY (commune_code, indicator, period)
+    );
+
+    -- What the simulator planted, so analysis can be scored against it.
+    CREATE TABLE sim_profiles (
+        commune_code VARCHAR PRIMARY KEY,
+        profile VARCHAR NOT NULL,        -- coast | mountain | plain
+        base_level DOUBLE NOT NULL,      -- expected user views/day before seasonality
+        trend_per_year DOUBLE NOT NULL,
+        mobile_share DOUBLE NOT NULL
+    );
+    CREATE TABLE sim_spikes (
+        commune_code VARCHAR NOT NULL,
+        start_date DATE NOT NULL,
+        peak_date DATE NOT NULL,
+        end_date DATE NOT NULL,
+        peak_ratio DOUBLE NOT NULL,      -- multiplier over baseline at the peak
+        expected_excess DOUBLE NOT NULL, -- expected extra user views over the spike
+        shared_event INTEGER             -- id of the shared event, NULL when alone
+    );
+    CREATE TABLE sim_bots (
+        commune_code VARCHAR NOT NULL,
+        date DATE NOT NULL,
+        automated_views INTEGER NOT NULL,
+        leaked_user_views INTEGER NOT NULL -- bot views misclassified as desktop "user"
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
