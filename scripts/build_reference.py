@@ -129,15 +129,20 @@ def read_points(whl: Path) -> dict[str, tuple[float, float, str]]:
             if row["type"] not in ("COM", "COMD", "COMA"):
                 continue
             mairie = _wkb_point(row["mairie_localisation"])
-            if mairie is not None and not (math.isnan(mairie[0]) or math.isnan(mairie[1])):
+            centroid = _wkb_polygon_centroid(row["geometry"])
+            usable = mairie is not None and not (math.isnan(mairie[0]) or math.isnan(mairie[1]))
+            if usable and centroid is not None:
+                # a few town-hall points in the source are broken (lat copied into lon): keep the
+                # town hall only when it lies near the commune's own polygon
+                usable = abs(mairie[0] - centroid[0]) < 0.3 and abs(mairie[1] - centroid[1]) < 0.3
+            if usable:
                 lon, lat = mairie
                 source = "mairie"
-            else:
-                c = _wkb_polygon_centroid(row["geometry"])
-                if c is None:
-                    continue
-                lon, lat = c
+            elif centroid is not None:
+                lon, lat = centroid
                 source = "centroide"
+            else:
+                continue
             key = row["code"] if row["type"] == "COM" else f"{row['type']}:{row['code']}"
             points[key] = (round(lat, 5), round(lon, 5), source)
     return points

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +15,16 @@ import polars as pl
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
 from belvedere.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+# DuckDB otherwise takes 80 % of RAM; bounded, it spills to disk instead.
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
+def _safe_size(value: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise BelvedereError(f"BELVEDERE_DUCKDB_MEMORY invalide : {value!r} (ex. 2GB)")
+    return value
 
 
 class Store:
@@ -36,6 +48,8 @@ class Store:
             raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
         except duckdb.Error as exc:
             raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
+        memory = os.environ.get("BELVEDERE_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+        self.con.execute(f"SET memory_limit = '{_safe_size(memory)}'")
         self._check_version()
         if migrate and not read_only:
             self.migrate()

@@ -1,0 +1,93 @@
+"""Shared fixtures: real DuckDB stores built through the public code paths."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from belvedere.reference.load import load_reference
+from belvedere.reference.pvd import load_pvd
+from belvedere.sources.simulate import SimulationParams, simulate
+from belvedere.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PVD_2021 = SHARED / "pvd_communes_anct_carto_2021-01-22.csv"
+DEMO_START, DEMO_END = date(2023, 1, 1), date(2024, 12, 31)
+DEMO_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file with the reference and the 2021 PVD list loaded (copy it before writing)."""
+    path = tmp_path_factory.mktemp("ref") / "reference.duckdb"
+    with Store(path) as store:
+        load_reference(store)
+        load_pvd(store, str(PVD_2021))
+    return path
+
+
+@pytest.fixture()
+def ref_store(reference_db: Path, tmp_path: Path) -> Store:
+    """A private writable copy of the reference store."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(reference_db, path)
+    store = Store(path)
+    yield store
+    store.close()
+
+
+def demo_codes(store: Store, n_pvd: int = 200, n_other: int = 200) -> list[str]:
+    """A deterministic mix of PVD and other communes of all sizes."""
+    pvd = [r[0] for r in store.con.execute("SELECT code FROM pvd ORDER BY hash(code) LIMIT ?", [n_pvd]).fetchall()]
+    other = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT code FROM communes WHERE code NOT IN (SELECT code FROM pvd) AND population IS NOT NULL "
+            "ORDER BY hash(code) LIMIT ?",
+            [n_other],
+        ).fetchall()
+    ]
+    return sorted(pvd + other)
+
+
+@pytest.fixture(scope="session")
+def demo_db(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A simulated store: 400 communes over two years (read-only use)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    shutil.copy(reference_db, path)
+    with Store(path) as store:
+        simulate(store, demo_codes(store), SimulationParams(seed=DEMO_SEED, start=DEMO_START, end=DEMO_END))
+    return path
+
+
+@pytest.fixture()
+def demo_store(demo_db: Path) -> Store:
+    store = Store(demo_db, read_only=True)
+    yield store
+    store.close()
+
+
+def run_cli(*args: str, db: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess (real exit codes, real stdout/stderr)."""
+    cmd = [sys.executable, "-m", "belvedere.cli"]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    cmd += list(args)
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=_env())
+    if check and result.returncode != 0:
+        raise AssertionError(f"{cmd} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env["COLUMNS"] = "200"  # wide Rich tables, so names are not cut in assertions
+    env.pop("BELVEDERE_DB", None)
+    return env

@@ -1,0 +1,175 @@
+"""The command line as a user runs it: subprocess, real exit codes, stdout vs stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from belvedere.store import SCHEMA_VERSION, Store
+from tests.conftest import PVD_2021, run_cli
+
+
+@pytest.fixture()
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def test_init_then_info_json(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    out = run_cli("init", db=db, check=True)
+    assert "34969" in out.stdout
+    info = json.loads(run_cli("info", "--format", "json", db=db, check=True).stdout)
+    assert info["communes"] == 34969
+    assert info["schema_version"] == SCHEMA_VERSION
+    assert info["simulated"] is False
+    assert info["pageview_rows"] == 0
+
+
+def test_communes_search_and_show(reference_db: Path) -> None:
+    out = run_cli("communes", "search", "st etienne", "--format", "json", db=reference_db, check=True)
+    rows = json.loads(out.stdout)
+    assert rows[0]["code"] == "42218"
+    assert all("etienne" in r["name"].lower().replace("é", "e") for r in rows)
+    shown = json.loads(run_cli("communes", "show", "Carrouges", "-f", "json", db=reference_db, check=True).stdout)
+    assert shown["code"] == "61074" and shown["is_pvd"] is True and shown["population"] > 0
+    old = json.loads(run_cli("communes", "show", "01340", "-f", "json", db=reference_db, check=True).stdout)
+    assert old["code"] == "01015" and old["is_commune_nouvelle"] is True
+    assert {h["old_code"] for h in old["history"]} == {"01015", "01340"}
+
+
+def test_ambiguous_and_unknown_communes_give_one_line_errors(reference_db: Path) -> None:
+    amb = run_cli("communes", "show", "Saint-Denis", "-f", "json", db=reference_db)
+    assert amb.returncode == 1
+    assert amb.stdout == ""
+    lines = amb.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Erreur") and "93066" in lines[0]
+    unknown = run_cli("communes", "show", "Nulle-Part-sur-Mer", db=reference_db)
+    assert unknown.returncode == 1
+    assert "Traceback" not in unknown.stderr and "inconnue" in unknown.stderr
+
+
+def test_pvd_load_reports_rejects(tmp_path: Path, reference_db: Path) -> None:
+    db = tmp_path / "p.duckdb"
+    shutil.copy(reference_db, db)
+    f = tmp_path / "pvd.csv"
+    f.write_text("insee_com,lib_com\n01340,Saint-Bois\n99999,Nulle-Part\n", encoding="utf-8")
+    out = run_cli("pvd", "load", str(f), "--format", "json", db=db, check=True)
+    summary = json.loads(out.stdout)
+    assert summary["loaded"] == 1
+    assert summary["mapped"] == [{"old_code": "01340", "code": "01015", "kind": "deleguee"}]
+    assert summary["rejects"][0]["code"] == "99999"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("insee_com\n61074 é\n".encode("latin-1"))
+    failed = run_cli("pvd", "load", str(bad), db=db)
+    assert failed.returncode == 1 and "UTF-8" in failed.stderr and "Traceback" not in failed.stderr
+    assert json.loads(run_cli("info", "-f", "json", db=db, check=True).stdout)["pvd"] == 1  # kept
+
+
+def test_export_audience_csv_is_zero_filled_and_sums_redirects(demo_copy: Path) -> None:
+    with Store(demo_copy) as store:
+        code = store.con.execute("SELECT commune_code FROM articles ORDER BY commune_code LIMIT 1").fetchall()[0][0]
+        before = store.con.execute(
+            "SELECT p.date, p.access::VARCHAR, p.views FROM pageviews p JOIN articles a USING (article_id) "
+            "WHERE a.commune_code = ? AND p.agent = 'user' AND p.date BETWEEN '2024-03-01' AND '2024-03-03'",
+            [code],
+        ).fetchall()
+        # a redirect (former title) with its own views on one day, and a zero day on the main title
+        store.con.execute(
+            "INSERT INTO articles (project, title, commune_code, redirect_of, verified, source) "
+            "SELECT project, title || '_(ancien_nom)', commune_code, article_id, FALSE, 'simulated' "
+            "FROM articles WHERE commune_code = ?",
+            [code],
+        )
+        store.con.execute(
+            "INSERT INTO pageviews SELECT article_id, DATE '2024-03-02', 'desktop', 'user', 7 FROM articles "
+            "WHERE redirect_of IS NOT NULL"
+        )
+        store.con.execute(
+            "UPDATE pageviews SET views = 0 WHERE date = '2024-03-03' AND access = 'mobile-app' AND agent = 'user' "
+            "AND article_id = (SELECT article_id FROM articles WHERE commune_code = ? AND redirect_of IS NULL)",
+            [code],
+        )
+    out = run_cli(
+        "export", "audience", "--communes", code, "--start", "2024-03-01", "--end", "2024-03-03",
+        "--format", "csv", db=demo_copy, check=True,
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert list(rows[0].keys()) == ["code", "date", "access", "agent", "views", "simulated"]
+    assert len(rows) == 9  # 3 days x 3 accesses, zero days included
+    got = {(r["date"], r["access"]): int(r["views"]) for r in rows}
+    expected = {(str(d), a): v for d, a, v in before}
+    expected[("2024-03-02", "desktop")] += 7
+    expected[("2024-03-03", "mobile-app")] = 0
+    assert got == expected
+    assert all(r["simulated"] == "true" for r in rows)
+    assert "SIMULÉES" in out.stderr
+
+
+def test_export_json_stdout_is_only_json(demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as store:
+        code = store.con.execute("SELECT min(commune_code) FROM articles").fetchall()[0][0]
+    out = run_cli(
+        "export", "audience", "--communes", code, "--start", "2024-12-30", "--end", "2025-01-02",
+        "--agents", "user,automated", "--format", "json", db=demo_db, check=True,
+    )  # fmt: skip
+    data = json.loads(out.stdout)
+    assert {r["agent"] for r in data} == {"user", "automated"}
+    assert max(r["date"] for r in data) == "2024-12-31"
+    assert "jours" in out.stderr  # the two days beyond the data are reported, not invented
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--start", "2024-13-01", "--end", "2024-12-31"], "Date invalide"),
+        (["--start", "2024-03-10", "--end", "2024-03-01"], "avant"),
+        (["--start", "2024-03-01", "--end", "2024-03-02", "--agents", "robot"], "Agent inconnu"),
+        (["--start", "2024-03-01", "--end", "2024-03-02", "--format", "xml"], "Format inconnu"),
+    ],
+)
+def test_export_bad_input(demo_db: Path, args: list[str], needle: str) -> None:
+    out = run_cli("export", "audience", "--communes", "61074", *args, db=demo_db)
+    assert out.returncode == 1
+    assert needle in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_newer_schema_is_refused_by_the_cli(tmp_path: Path) -> None:
+    db = tmp_path / "future.duckdb"
+    with Store(db) as store:
+        store.con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION + 5])
+    out = run_cli("info", db=db)
+    assert out.returncode == 1 and "plus récent" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unwritable_store_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = run_cli("init", db=blocker / "store.duckdb")
+    assert out.returncode == 1 and "Impossible" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_demo_on_a_subset_prints_labelled_summary(tmp_path: Path, reference_db: Path) -> None:
+    db = tmp_path / "d.duckdb"
+    out = run_cli(
+        "demo", "--communes", "61074,01015,74056,29019", "--years", "1", "--end", "2024-12-31",
+        "--pvd-file", str(PVD_2021), db=db, check=True,
+    )  # fmt: skip
+    assert "DONNÉES SIMULÉES" in out.stdout
+    assert "Carrouges" in out.stdout  # a PVD in the top 10 table
+    info = json.loads(run_cli("info", "-f", "json", db=db, check=True).stdout)
+    assert info["simulated"] is True
+    assert info["pageview_rows"] == 4 * 366 * 4
+    assert info["first_date"] == "2024-01-01" and info["last_date"] == "2024-12-31"
+
+
+def test_pvd_selection_without_a_list_is_explained(tmp_path: Path) -> None:
+    out = run_cli("demo", "--communes", "pvd", "--years", "1", db=tmp_path / "x.duckdb")
+    assert out.returncode == 1 and "PVD" in out.stderr

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from belvedere.errors import BelvedereError
+from belvedere.sources.simulate import SimulationParams, simulate
+from belvedere.store import Store
+from belvedere.store.queries import commune_daily
+from tests.conftest import DEMO_END, DEMO_START
+
+
+def _fingerprint(store: Store) -> tuple:
+    return store.con.execute(
+        "SELECT count(*), sum(views), sum(hash(a.commune_code, p.date, p.access, p.agent, p.views)) "
+        "FROM pageviews p JOIN articles a USING (article_id)"
+    ).fetchall()[0]
+
+
+def _run(reference_db: Path, tmp_path: Path, name: str, seed: int, codes: list[str]) -> tuple:
+    path = tmp_path / f"{name}.duckdb"
+    shutil.copy(reference_db, path)
+    with Store(path) as store:
+        simulate(store, codes, SimulationParams(seed=seed, start=date(2024, 1, 1), end=date(2024, 6, 30)))
+        truth = store.con.execute("SELECT * FROM sim_spikes ORDER BY ALL").fetchall()
+        return _fingerprint(store), truth
+
+
+def test_same_seed_same_store_other_seed_other_store(reference_db: Path, tmp_path: Path) -> None:
+    codes = ["61074", "01015", "74056", "06088", "29019", "33063", "65138", "71076"]
+    a = _run(reference_db, tmp_path, "a", 3, codes)
+    b = _run(reference_db, tmp_path, "b", 3, codes)
+    c = _run(reference_db, tmp_path, "c", 4, codes)
+    assert a == b
+    assert a[0] != c[0]
+
+
+def test_rerun_replaces_instead_of_duplicating(reference_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "twice.duckdb"
+    shutil.copy(reference_db, path)
+    params = SimulationParams(seed=1, start=date(2024, 1, 1), end=date(2024, 1, 31))
+    with Store(path) as store:
+        simulate(store, ["61074", "01015"], params)
+        first = _fingerprint(store)
+        simulate(store, ["61074", "01015"], params)
+        assert _fingerprint(store) == first
+        assert first[0] == 2 * 31 * 4  # dense: 3 user accesses + automated desktop, every day
+
+
+def test_store_is_marked_simulated(demo_store: Store) -> None:
+    assert demo_store.simulated
+    sources = {r[0] for r in demo_store.con.execute("SELECT DISTINCT source FROM articles").fetchall()}
+    assert sources == {"simulated"}
+    log = demo_store.con.execute(
+        "SELECT count(*) FROM ingest_log WHERE source = 'simulated' AND start_date = ? AND end_date = ?",
+        [DEMO_START, DEMO_END],
+    ).fetchall()[0][0]
+    assert log == 4
+
+
+def test_level_grows_sub_linearly_with_population(demo_store: Store) -> None:
+    df = demo_store.frame(
+        "SELECT c.population, sum(p.views) / count(DISTINCT p.date) AS daily FROM pageviews p "
+        "JOIN articles a USING (article_id) JOIN communes c ON c.code = a.commune_code "
+        "WHERE p.agent = 'user' GROUP BY ALL"
+    )
+    slope, _ = np.polyfit(np.log(df["population"].to_numpy()), np.log(df["daily"].to_numpy()), 1)
+    assert 0.4 < slope < 0.8
+    spread = np.log(df["daily"].to_numpy()).std()
+    assert spread > 1.0  # wide spread between towns
+
+
+def test_profiles_shape_seasons(demo_store: Store) -> None:
+    df = demo_store.frame(
+        """
+        SELECT s.profile,
+               sum(p.views) FILTER (WHERE month(p.date) IN (7, 8)) / sum(p.views) AS summer_share,
+               sum(p.views) FILTER (WHERE month(p.date) IN (12, 1, 2, 3)) / sum(p.views) AS winter_share
+        FROM pageviews p JOIN articles a USING (article_id) JOIN sim_profiles s ON s.commune_code = a.commune_code
+        WHERE p.agent = 'user' GROUP BY s.profile
+        """
+    )
+    shares = {r["profile"]: r for r in df.to_dicts()}
+    assert shares["coast"]["summer_share"] > shares["plain"]["summer_share"] + 0.1
+    assert shares["mountain"]["winter_share"] > shares["plain"]["winter_share"] + 0.1
+
+
+def test_planted_spikes_are_visible_in_the_data(demo_store: Store) -> None:
+    truth = demo_store.frame("SELECT * FROM sim_spikes WHERE peak_ratio >= 3")
+    assert truth.height >= 20
+    daily = commune_daily(demo_store, None, DEMO_START, DEMO_END).group_by("code", "date").agg(pl.col("views").sum())
+    visible = 0
+    for spike in truth.to_dicts():
+        s = daily.filter(pl.col("code") == spike["commune_code"])
+        window = s.filter(
+            pl.col("date").is_between(spike["peak_date"] - timedelta(days=28), spike["peak_date"] - timedelta(days=7))
+        )["views"]
+        peak = s.filter(pl.col("date") == spike["peak_date"])["views"][0]
+        if peak > 1.8 * max(window.median(), 1):
+            visible += 1
+    assert visible / truth.height > 0.9
+
+
+def test_shared_events_lift_several_towns_within_a_day(demo_store: Store) -> None:
+    events = demo_store.frame(
+        "SELECT shared_event, count(*) AS towns, min(peak_date) AS first, max(peak_date) AS last "
+        "FROM sim_spikes WHERE shared_event IS NOT NULL GROUP BY shared_event"
+    )
+    assert events.height >= 5
+    assert (events["towns"] >= 2).all()
+    assert ((events["last"] - events["first"]).dt.total_days() <= 2).all()
+
+
+def test_bot_bursts_are_in_the_automated_agent(demo_store: Store) -> None:
+    bots = demo_store.frame("SELECT * FROM sim_bots")
+    assert bots.height >= 3
+    for bot in bots.to_dicts():
+        auto = demo_store.con.execute(
+            "SELECT p.date, p.views FROM pageviews p JOIN articles a USING (article_id) "
+            "WHERE a.commune_code = ? AND p.agent = 'automated' AND p.date BETWEEN ? AND ?",
+            [bot["commune_code"], bot["date"] - timedelta(days=10), bot["date"] + timedelta(days=10)],
+        ).fetchall()
+        on_day = dict(auto)[bot["date"]]
+        others = [v for d, v in auto if d != bot["date"]]
+        assert on_day > 5 * max(np.median(others), 1)
+
+
+def test_mobile_share_is_plausible(demo_store: Store) -> None:
+    shares = dict(
+        demo_store.con.execute(
+            "SELECT access::VARCHAR, sum(views) / (SELECT sum(views) FROM pageviews WHERE agent = 'user') "
+            "FROM pageviews WHERE agent = 'user' GROUP BY 1"
+        ).fetchall()
+    )
+    assert 0.5 < shares["mobile-web"] < 0.7
+    assert 0.01 < shares["mobile-app"] < 0.08
+
+
+def test_refuses_a_store_with_real_audience(ref_store: Store) -> None:
+    ref_store.con.execute(
+        "INSERT INTO articles (project, title, commune_code, verified, source) VALUES "
+        "('fr.wikipedia', 'Carrouges', '61074', TRUE, 'wikidata')"
+    )
+    ref_store.con.execute(
+        "INSERT INTO pageviews SELECT article_id, DATE '2024-01-01', 'desktop', 'user', 5 FROM articles"
+    )
+    with pytest.raises(BelvedereError, match="réelles"):
+        simulate(ref_store, ["61074"], SimulationParams(seed=1, start=date(2024, 1, 1), end=date(2024, 1, 2)))
+    assert ref_store.con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0] == 1
+    assert not ref_store.simulated
