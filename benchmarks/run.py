@@ -37,8 +37,10 @@ def bench_demo(workdir: Path) -> None:
         cmd += ["--pvd-file", str(pvd)]
     wall, peak, _ = run_measured(cmd)
     size = db.stat().st_size / 2**20
-    print(f"demo (all communes x 3 years): wall {wall:.1f} s (target < 120 s), "
-          f"peak RSS {peak:.0f} MiB (target < 4096 MiB), store {size:.0f} MiB")
+    print(
+        f"demo (all communes x 3 years): wall {wall:.1f} s (target < 120 s), "
+        f"peak RSS {peak:.0f} MiB (target < 4096 MiB), store {size:.0f} MiB"
+    )
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from belvedere import messages as M
 from belvedere.errors import BelvedereError
 from belvedere.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-
 # DuckDB otherwise takes 80 % of RAM; bounded, it spills to disk instead.
 DEFAULT_MEMORY_LIMIT = "2GB"
 
