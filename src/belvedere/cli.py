@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from datetime import date, timedelta
@@ -27,6 +28,16 @@ from belvedere.output import Format, console, emit, emit_record, err_console, pa
 from belvedere.reference.load import load_reference
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
 from belvedere.reference.pvd import load_pvd
+from belvedere.sources.articles import ResolveReport, articles_for, resolve_articles
+from belvedere.sources.http import FetchFailed, PoliteClient
+from belvedere.sources.wikimedia_api import (
+    FetchReport,
+    RangeResult,
+    fetch_project_totals,
+    fetch_ranges,
+    plan_requests,
+    probe,
+)
 from belvedere.store import SCHEMA_VERSION, Store
 from belvedere.store.queries import audience_range, commune_daily, commune_totals, communes_frame
 
@@ -34,6 +45,8 @@ app = typer.Typer(help=M.t("app_help"), no_args_is_help=True, add_completion=Fal
 communes_app = typer.Typer(help=M.t("cmd_communes"), no_args_is_help=True)
 pvd_app = typer.Typer(help=M.t("cmd_pvd"), no_args_is_help=True)
 export_app = typer.Typer(help=M.t("cmd_export"), no_args_is_help=True)
+articles_app = typer.Typer(help=M.t("cmd_articles"), no_args_is_help=True)
+app.add_typer(articles_app, name="articles")
 app.add_typer(communes_app, name="communes")
 app.add_typer(pvd_app, name="pvd")
 app.add_typer(export_app, name="export")
@@ -401,10 +414,7 @@ def export_audience(
     d_start, d_end = parse_date(start), parse_date(end)
     if d_end < d_start:
         raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
-    agent_list = tuple(a.strip() for a in agents.split(",") if a.strip())
-    for a in agent_list:
-        if a not in ("user", "automated", "spider"):
-            raise BelvedereError(M.t("bad_agent", value=a))
+    agent_list = _agents(agents)
     with _store(ctx, read_only=True) as store:
         codes = select_communes(store, communes)
         df = commune_daily(store, codes, d_start, d_end, agent_list)
@@ -423,6 +433,168 @@ def export_audience(
         if f is Format.json:
             df = df.with_columns(pl.col("date").cast(pl.String))
         emit(df, f, labels=LABELS)
+
+
+# --- real audience ---------------------------------------------------------------------
+ContactOpt = Annotated[str | None, typer.Option("--contact", help=M.t("opt_contact"))]
+
+
+def _client(settings: Settings, contact: str | None, concurrency: int | None = None) -> PoliteClient:
+    return PoliteClient(contact or settings.contact, concurrency=concurrency or settings.max_concurrency)
+
+
+@articles_app.command("resolve", help=M.t("cmd_articles_resolve"))
+def articles_resolve(
+    ctx: typer.Context,
+    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))] = "pvd",
+    contact: ContactOpt = None,
+    wikidata_sparql: Annotated[str | None, typer.Option(help=M.t("opt_wikidata_sparql"))] = None,
+    mediawiki_api: Annotated[str | None, typer.Option(help=M.t("opt_mediawiki_api"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    settings: Settings = ctx.obj["settings"]
+    client = _client(settings, contact)
+    sparql = wikidata_sparql or settings.wikidata_sparql
+    mediawiki = mediawiki_api or settings.mediawiki_api
+    with _store(ctx) as store:
+        codes = select_communes(store, communes)
+
+        async def run() -> ResolveReport:
+            async with client:
+                await probe(client, sparql)
+                try:
+                    return await resolve_articles(store, client, sparql, mediawiki, codes)
+                except FetchFailed as exc:
+                    raise BelvedereError(M.t("no_network", url=sparql, err=exc)) from None
+
+        report = asyncio.run(run())
+    record = {"resolved": report.resolved, "redirects": report.redirects, "missing": report.missing}
+    if f is Format.json:
+        emit_record(record, f)
+        return
+    console.print(
+        M.t("resolve_summary", resolved=report.resolved, redirects=report.redirects, missing=len(report.missing))
+    )
+    if report.missing:
+        err_console.print(M.t("resolve_missing", codes=", ".join(report.missing[:50])))
+
+
+@app.command(help=M.t("cmd_fetch"))
+def fetch(
+    ctx: typer.Context,
+    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))],
+    start: Annotated[str, typer.Option(help=M.t("opt_start"))],
+    end: Annotated[str, typer.Option(help=M.t("opt_end_export"))],
+    agents: Annotated[str, typer.Option(help=M.t("opt_agents"))] = "user",
+    refresh: Annotated[bool, typer.Option("--refresh", help=M.t("opt_refresh"))] = False,
+    concurrency: Annotated[int | None, typer.Option(help=M.t("opt_concurrency"))] = None,
+    contact: ContactOpt = None,
+    wikimedia_api: Annotated[str | None, typer.Option(help=M.t("opt_wikimedia_api"))] = None,
+    totals: Annotated[bool, typer.Option(help="Récupère aussi les totaux de frwiki (normalisation).")] = True,
+    fmt: FormatOpt = "table",
+) -> None:
+    from belvedere.config import PAGEVIEWS_START, PROJECT
+
+    f = parse_format(fmt)
+    settings: Settings = ctx.obj["settings"]
+    d_start, d_end = parse_date(start), parse_date(end)
+    if d_end < d_start:
+        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    first = date.fromisoformat(PAGEVIEWS_START)
+    if d_start < first:
+        raise BelvedereError(M.t("start_too_early", first=first, start=d_start))
+    yesterday = date.today() - timedelta(days=1)
+    if d_end > yesterday:
+        err_console.print(M.t("end_clamped", end=d_end, clamped=yesterday))
+        d_end = yesterday
+        if d_end < d_start:
+            raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    agent_list = _agents(agents)
+    client = _client(settings, contact, concurrency)
+    base = wikimedia_api or settings.wikimedia_api
+    with _store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("fetch_simulated_store", path=store.path))
+        codes = select_communes(store, communes)
+        t0 = time.perf_counter()
+
+        async def run() -> FetchReport:
+            async with client:
+                await probe(client, base)
+                articles, guessed = articles_for(store, codes)
+                if guessed:
+                    err_console.print(M.t("guessed_titles", n=guessed))
+                requests = plan_requests(store, articles, d_start, d_end, agent_list, refresh)
+                if totals:
+                    try:
+                        await fetch_project_totals(store, client, base, PROJECT, d_start, d_end)
+                    except FetchFailed as exc:
+                        err_console.print(f"totaux frwiki : {exc}")
+                if not requests:
+                    return FetchReport(titles=len(articles))
+                done_titles: dict[int, int] = {}
+                per_title = {}
+                for r in requests:
+                    per_title[r.article_id] = per_title.get(r.article_id, 0) + 1
+                with _progress() as progress:
+                    task = progress.add_task(M.t("fetch_progress"), total=len(per_title))
+
+                    def on_result(result: RangeResult) -> None:
+                        aid = result.request.article_id
+                        done_titles[aid] = done_titles.get(aid, 0) + 1
+                        progress.update(
+                            task,
+                            completed=sum(1 for a, n in done_titles.items() if n >= per_title[a]),
+                            description=f"{M.t('fetch_progress')} · {client.stats.requests} req. · "
+                            f"{client.stats.retries} reprises",
+                        )
+
+                    return await fetch_ranges(store, client, base, PROJECT, requests, on_result=on_result)
+
+        report = asyncio.run(run())
+        elapsed = time.perf_counter() - t0
+    stats = client.stats
+    summary = {
+        "titles": report.titles, "ranges": report.ranges, "requests": stats.requests, "retries": stats.retries,
+        "throttled": stats.throttled, "rows": report.rows, "empty": report.empty, "failed": len(report.failed),
+        "seconds": round(elapsed, 2),
+        "failures": [{"title": r.request.title, "access": r.request.access, "agent": r.request.agent,
+                      "start": r.request.start, "end": r.request.end, "error": r.detail} for r in report.failed],
+    }  # fmt: skip
+    if f is Format.json:
+        emit_record(summary, f)
+    else:
+        if report.ranges == 0:
+            console.print(M.t("fetch_nothing_to_do"))
+        console.print(
+            M.t(
+                "fetch_summary",
+                articles=report.titles,
+                requests=stats.requests,
+                retries=stats.retries,
+                throttled=stats.throttled,
+                rows=report.rows,
+                empty=report.empty,
+                failed=len(report.failed),
+                seconds=elapsed,
+            )
+        )
+        if report.failed:
+            err_console.print(M.t("fetch_failed_list"))
+            for r in report.failed[:30]:
+                q = r.request
+                err_console.print(f"  {q.title} {q.access} {q.agent} {q.start}→{q.end} : {r.detail}")
+    if report.failed:
+        raise BelvedereError(M.t("fetch_failed_exit", failed=len(report.failed)))
+
+
+def _agents(agents: str) -> tuple[str, ...]:
+    agent_list = tuple(dict.fromkeys(a.strip() for a in agents.split(",") if a.strip()))
+    for a in agent_list:
+        if a not in ("user", "automated", "spider"):
+            raise BelvedereError(M.t("bad_agent", value=a))
+    return agent_list or ("user",)
 
 
 def main() -> None:

@@ -84,6 +84,50 @@ FR: dict[str, str] = {
     "bad_agent": "Agent inconnu : « {value} » (user, automated ou spider).",
     "export_gaps": "Attention : {missing} jours de la période n'ont pas de données pour {communes} commune(s).",
     "no_audience": "Aucune audience dans le magasin pour ces communes sur cette période.",
+    # http / fetch
+    "no_contact": (
+        "Indiquez un contact (--contact ou BELVEDERE_CONTACT, ex. une adresse e-mail) : la politique de "
+        "Wikimedia exige un User-Agent identifiable."
+    ),
+    "bad_concurrency": (
+        "Concurrence {value} refusée : entre 1 et {max} requêtes simultanées (politique de Wikimedia)."
+    ),
+    "http_bad_json": "réponse JSON illisible (HTTP {status})",
+    "http_client_error": "HTTP {status} : {detail}",
+    "http_gave_up": "abandon après {tries} essais ({error})",
+    "no_network": "Service injoignable ({url}) : {err}. Vérifiez la connexion ou l'adresse configurée.",
+    "start_too_early": "Les données de Wikimedia commencent le {first} : la date de début {start} est trop tôt.",
+    "end_clamped": "La date de fin {end} est dans le futur : ramenée à {clamped}.",
+    "fetch_simulated_store": (
+        "Le magasin {path} contient des données simulées : utilisez un autre fichier (--db) pour des audiences réelles."
+    ),
+    "cmd_fetch": (
+        "Récupère les audiences quotidiennes réelles (API REST Wikimedia) des communes choisies, "
+        "par accès, pour la période ; ne redemande que les jours manquants."
+    ),
+    "cmd_articles": "Articles Wikipédia des communes.",
+    "cmd_articles_resolve": (
+        "Trouve l'article frwiki de chaque commune via Wikidata (P374), puis son identifiant et ses redirections."
+    ),
+    "opt_contact": "Contact mis dans le User-Agent (e-mail ou URL) ; défaut : $BELVEDERE_CONTACT.",
+    "opt_refresh": "Redemande aussi les jours déjà présents.",
+    "opt_concurrency": "Requêtes simultanées (1 à 3).",
+    "opt_wikimedia_api": "URL de base de l'API REST Wikimedia (défaut : $BELVEDERE_WIKIMEDIA_API).",
+    "opt_wikidata_sparql": "URL du point SPARQL Wikidata (défaut : $BELVEDERE_WIKIDATA_SPARQL).",
+    "opt_mediawiki_api": "URL de l'API MediaWiki (défaut : $BELVEDERE_MEDIAWIKI_API).",
+    "fetch_progress": "Audiences",
+    "fetch_summary": (
+        "{articles} titres, {requests} requêtes ({retries} nouvelles tentatives, {throttled} × 429), "
+        "{rows} lignes écrites, {empty} plages sans données, {failed} échecs, en {seconds:.1f} s."
+    ),
+    "fetch_nothing_to_do": "Rien à récupérer : toutes les dates demandées sont déjà dans le magasin.",
+    "fetch_failed_list": "Échecs (inscrits dans le journal d'ingestion, relancez la commande pour reprendre) :",
+    "fetch_failed_exit": "{failed} requêtes ont échoué.",
+    "resolve_summary": (
+        "{resolved} communes reliées à leur article ({redirects} redirections), {missing} sans article frwiki."
+    ),
+    "resolve_missing": "Sans article frwiki sur Wikidata : {codes}",
+    "guessed_titles": "{n} communes sans article résolu : titre déduit du nom (non vérifié).",
     # labels
     "lbl_code": "Code",
     "lbl_name": "Commune",

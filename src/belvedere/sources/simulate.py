@@ -31,6 +31,7 @@ import pyarrow as pa
 from belvedere import messages as M
 from belvedere.config import PROJECT
 from belvedere.errors import BelvedereError
+from belvedere.reference.titles import guess_titles
 from belvedere.store.db import Store, now
 
 ACCESSES = ("desktop", "mobile-web", "mobile-app")
@@ -196,24 +197,6 @@ def _expected_user(plan: pl.DataFrame, rows: np.ndarray, params: SimulationParam
     return sub["base_level"].to_numpy()[:, None] * season * weekly * trend
 
 
-def _titles(communes: pl.DataFrame, dep_names: dict[str, str]) -> list[str]:
-    """Plausible frwiki titles: the name, disambiguated by département when it repeats."""
-    names = communes["name"].to_list()
-    deps = communes["departement"].to_list()
-    codes = communes["code"].to_list()
-    counts: dict[str, int] = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
-    titles, seen = [], set()
-    for name, dep, code in zip(names, deps, codes, strict=True):
-        title = name if counts[name] == 1 else f"{name} ({dep_names.get(dep, dep)})"
-        if title in seen:
-            title = f"{name} ({code})"
-        seen.add(title)
-        titles.append(title.replace(" ", "_"))
-    return titles
-
-
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], columns: list[str]) -> None:
     if not rows:
         return
@@ -271,7 +254,7 @@ def simulate(
         for table in ("sim_profiles", "sim_spikes", "sim_bots"):
             con.execute(f"DELETE FROM {table}")
         con.execute("DELETE FROM ingest_log WHERE source = 'simulated'")
-        titles = _titles(communes, dep_names)
+        titles = guess_titles(communes, dep_names)
         con.register(
             "sim_articles",
             pa.table({"title": titles, "commune_code": communes["code"].to_list()}),

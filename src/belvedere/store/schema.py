@@ -173,6 +173,17 @@ MIGRATIONS: list[str] = [
         leaked_user_views INTEGER NOT NULL -- bot views misclassified as desktop "user"
     );
     """,
+    # 2 — frwiki-wide daily totals (aggregate endpoint), for normalisation.
+    """
+    CREATE TABLE project_totals (
+        project VARCHAR NOT NULL,
+        date DATE NOT NULL,
+        access access_t NOT NULL,
+        agent agent_t NOT NULL,
+        views BIGINT NOT NULL,
+        PRIMARY KEY (project, date, access, agent)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,95 @@
+"""Link communes to their frwiki article and its redirects, in the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from belvedere.config import PROJECT
+from belvedere.reference.titles import guess_titles
+from belvedere.sources.http import PoliteClient
+from belvedere.sources.mediawiki import page_infos
+from belvedere.sources.wikidata import resolve_codes
+from belvedere.store.db import Store, now
+
+
+@dataclass
+class ResolveReport:
+    resolved: int = 0
+    redirects: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+async def resolve_articles(
+    store: Store, client: PoliteClient, sparql: str, mediawiki: str, codes: list[str]
+) -> ResolveReport:
+    """Wikidata sitelinks, then page ids and redirects; replaces these communes' articles."""
+    links = await resolve_codes(client, sparql, codes)
+    titled = {c: s for c, s in links.items() if s.title}
+    infos = await page_infos(client, mediawiki, [s.title for s in titled.values()])
+    report = ResolveReport(missing=sorted(set(codes) - set(titled)))
+    with store.transaction() as con:
+        for code, link in titled.items():
+            info = infos[link.title]
+            keep = [info.title, *info.redirects]
+            # a title guessed earlier for this commune is superseded: drop it and what it fetched
+            stale = "SELECT article_id FROM articles WHERE commune_code = ? AND source = 'guess' AND title NOT IN (SELECT unnest(?))"
+            con.execute(f"DELETE FROM pageviews WHERE article_id IN ({stale})", [code, keep])
+            con.execute(f"DELETE FROM articles WHERE article_id IN ({stale})", [code, keep])
+            _upsert(con, code, info.title, link.qid, info.page_id, None, info.page_id is not None, "wikidata")
+            main_id = con.execute(
+                "SELECT article_id FROM articles WHERE project = ? AND title = ?", [PROJECT, info.title]
+            ).fetchall()[0][0]
+            for redirect in info.redirects:
+                _upsert(con, code, redirect, link.qid, None, main_id, True, "mediawiki")
+            report.redirects += len(info.redirects)
+            report.resolved += 1
+        con.execute(
+            "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) VALUES (?, ?, 'ok', ?, ?, ?)",
+            ["wikidata", sparql, report.resolved, f"sans article : {len(report.missing)}", now()],
+        )
+    return report
+
+
+def _upsert(con, code, title, qid, page_id, redirect_of, verified, source) -> None:
+    con.execute(
+        """
+        INSERT INTO articles (project, title, commune_code, qid, page_id, redirect_of, verified, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (project, title) DO UPDATE SET commune_code = excluded.commune_code, qid = excluded.qid,
+            page_id = excluded.page_id, redirect_of = excluded.redirect_of, verified = excluded.verified,
+            source = excluded.source
+        """,
+        [PROJECT, title, code, qid, page_id, redirect_of, verified, source],
+    )
+
+
+def articles_for(store: Store, codes: list[str]) -> tuple[list[tuple[int, str]], int]:
+    """(article_id, title) of these communes, guessing unverified titles where none is known.
+
+    Returns the list and the number of guessed communes.
+    """
+    known = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT commune_code FROM articles WHERE project = ? AND commune_code IN (SELECT unnest(?))",
+            [PROJECT, codes],
+        ).fetchall()
+    }
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        all_communes = store.frame("SELECT code, name, departement FROM communes ORDER BY code")
+        dep_names = dict(store.con.execute("SELECT code, name FROM departements").fetchall())
+        titles = dict(zip(all_communes["code"].to_list(), guess_titles(all_communes, dep_names), strict=True))
+        with store.transaction() as con:
+            for code in unknown:
+                con.execute(
+                    "INSERT INTO articles (project, title, commune_code, verified, source) VALUES (?, ?, ?, FALSE, "
+                    "'guess') ON CONFLICT (project, title) DO NOTHING",
+                    [PROJECT, titles[code], code],
+                )
+    rows = store.con.execute(
+        "SELECT article_id, title FROM articles WHERE project = ? AND commune_code IN (SELECT unnest(?)) "
+        "ORDER BY commune_code, redirect_of NULLS FIRST, title",
+        [PROJECT, codes],
+    ).fetchall()
+    return [(a, t) for a, t in rows], len(unknown)

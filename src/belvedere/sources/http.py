@@ -1,0 +1,165 @@
+"""A polite async HTTP client for Wikimedia services.
+
+Why: Wikimedia's policy asks for an identifiable User-Agent, at most 3 concurrent requests and
+respect of ``Retry-After``; transient 5xx, timeouts and dropped connections happen. Everything
+that talks HTTP goes through here so that the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from belvedere import __version__
+from belvedere import messages as M
+from belvedere.errors import BelvedereError
+
+MAX_POLITE_CONCURRENCY = 3
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0  # 429 answers
+    failures: int = 0  # requests that failed for good
+    in_flight: int = 0
+    max_in_flight: int = 0
+    waited_retry_after: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+class FetchFailed(Exception):
+    """A request that still failed after every try (message says why, in French)."""
+
+
+def user_agent(contact: str) -> str:
+    """Wikimedia's required form: name/version (contact) library/version."""
+    if not contact or not contact.strip():
+        raise BelvedereError(M.t("no_contact"))
+    return f"Belvedere/{__version__} ({contact.strip()}) httpx/{httpx.__version__}"
+
+
+def parse_retry_after(value: str | None, default: float) -> float:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date)."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class PoliteClient:
+    """httpx.AsyncClient with a concurrency cap, retries with backoff and Retry-After."""
+
+    def __init__(
+        self,
+        contact: str,
+        *,
+        concurrency: int = MAX_POLITE_CONCURRENCY,
+        max_tries: int = 6,
+        backoff_base: float = 1.0,
+        backoff_max: float = 60.0,
+        retry_after_max: float = 300.0,
+        timeout: float = 30.0,
+    ) -> None:
+        if not 1 <= concurrency <= MAX_POLITE_CONCURRENCY:
+            raise BelvedereError(M.t("bad_concurrency", value=concurrency, max=MAX_POLITE_CONCURRENCY))
+        self.headers = {"User-Agent": user_agent(contact), "Accept": "application/json"}
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.max_tries = max_tries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.retry_after_max = retry_after_max
+        self.timeout = timeout
+        self.stats = ClientStats()
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> PoliteClient:
+        self._client = httpx.AsyncClient(
+            headers=self.headers,
+            timeout=httpx.Timeout(self.timeout),
+            limits=httpx.Limits(max_connections=MAX_POLITE_CONCURRENCY, max_keepalive_connections=3),
+            follow_redirects=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._client is not None
+        await self._client.aclose()
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter."""
+        return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
+
+    async def get_json(
+        self, url: str, params: dict | None = None, *, ok_statuses: tuple[int, ...] = (200,)
+    ) -> tuple[int, object]:
+        """(status, parsed JSON) for a status in ok_statuses; retries the rest; FetchFailed at the end."""
+        assert self._client is not None, "use 'async with PoliteClient(...)'"
+        last_error = ""
+        for attempt in range(self.max_tries):
+            wait = 0.0
+            async with self.semaphore:
+                self.stats.requests += 1
+                self.stats.in_flight += 1
+                self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
+                try:
+                    response = await self._client.get(url, params=params)
+                    body = response.content
+                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    response, body = None, b""
+                    last_error = f"{type(exc).__name__}"
+                finally:
+                    self.stats.in_flight -= 1
+            if response is not None:
+                status = response.status_code
+                if status in ok_statuses:
+                    try:
+                        return status, json.loads(body)
+                    except ValueError:
+                        last_error = M.t("http_bad_json", status=status)
+                elif status == 429:
+                    self.stats.throttled += 1
+                    wait = min(self.retry_after_max, parse_retry_after(response.headers.get("Retry-After"), 5.0))
+                    self.stats.waited_retry_after += wait
+                    last_error = "HTTP 429"
+                elif status >= 500 or status == 408:
+                    last_error = f"HTTP {status}"
+                else:
+                    # 4xx other than 404-as-ok / 408 / 429 will not get better by retrying
+                    self.stats.failures += 1
+                    raise FetchFailed(M.t("http_client_error", status=status, detail=_problem_detail(body)))
+            if attempt + 1 < self.max_tries:
+                self.stats.retries += 1
+                await asyncio.sleep(wait if wait else self._backoff(attempt))
+        self.stats.failures += 1
+        raise FetchFailed(M.t("http_gave_up", tries=self.max_tries, error=last_error))
+
+
+def _problem_detail(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:120].decode("utf-8", "replace")
+    if isinstance(data, dict):
+        return str(data.get("detail") or data.get("title") or data)[:200]
+    return str(data)[:200]
+
+
+def monotonic() -> float:
+    return time.monotonic()

@@ -1,0 +1,317 @@
+"""Daily pageviews from the Wikimedia REST API, written to the store idempotently.
+
+Wire format (see PRODUCT.md §4): ``{base}/metrics/pageviews/per-article/{project}/{access}/{agent}/
+{title}/daily/{YYYYMMDD}/{YYYYMMDD}`` answers ``{"items": [{"timestamp": "2021101300", "views": n,
+...}]}`` where days with zero views are absent, or 404 when the range has no data at all.
+
+Guarantees: only ranges not yet covered are asked (coverage = the ingest log); each flush of
+results is one transaction that deletes then inserts the exact ranges it covers and logs them,
+so a kill at any moment followed by a rerun gives the same store as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import quote
+
+import httpx
+import pyarrow as pa
+
+from belvedere import messages as M
+from belvedere.errors import BelvedereError
+from belvedere.sources.http import FetchFailed, PoliteClient
+from belvedere.store.db import Store, now
+
+ACCESSES = ("desktop", "mobile-web", "mobile-app")
+FLUSH_EVERY = 60  # results per write transaction
+
+
+@dataclass(frozen=True)
+class RangeRequest:
+    article_id: int
+    title: str
+    access: str
+    agent: str
+    start: date
+    end: date
+
+
+@dataclass
+class RangeResult:
+    request: RangeRequest
+    status: str  # ok | empty | failed
+    views: dict[date, int] = field(default_factory=dict)
+    covered_end: date | None = None
+    detail: str = ""
+
+
+@dataclass
+class FetchReport:
+    titles: int = 0
+    ranges: int = 0
+    rows: int = 0
+    empty: int = 0
+    failed: list[RangeResult] = field(default_factory=list)
+
+
+def encode_title(title: str) -> str:
+    """Spaces as underscores, then every reserved character percent-encoded (``/`` and ``?`` too)."""
+    return quote(title.replace(" ", "_"), safe="")
+
+
+def per_article_url(base: str, project: str, access: str, agent: str, title: str, start: date, end: date) -> str:
+    return (
+        f"{base.rstrip('/')}/metrics/pageviews/per-article/{project}/{access}/{agent}/"
+        f"{encode_title(title)}/daily/{start:%Y%m%d}/{end:%Y%m%d}"
+    )
+
+
+def aggregate_url(base: str, project: str, access: str, agent: str, start: date, end: date) -> str:
+    return (
+        f"{base.rstrip('/')}/metrics/pageviews/aggregate/{project}/{access}/{agent}/daily/{start:%Y%m%d}/{end:%Y%m%d}"
+    )
+
+
+def parse_items(payload: object) -> dict[date, int]:
+    """Daily views by date from a pageviews JSON body; raises ValueError on a malformed one."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
+        raise ValueError("no 'items' list")
+    out: dict[date, int] = {}
+    for item in payload["items"]:
+        ts = str(item["timestamp"])
+        day = datetime.strptime(ts[:8], "%Y%m%d").date()
+        views = int(item["views"])
+        if views < 0:
+            raise ValueError("negative views")
+        out[day] = out.get(day, 0) + views
+    return out
+
+
+def missing_ranges(covered: list[tuple[date, date]], start: date, end: date) -> list[tuple[date, date]]:
+    """The parts of [start, end] not inside any covered interval."""
+    gaps: list[tuple[date, date]] = []
+    cursor = start
+    for a, b in sorted(covered):
+        if b < cursor:
+            continue
+        if a > end:
+            break
+        if a > cursor:
+            gaps.append((cursor, min(end, a - timedelta(days=1))))
+        cursor = max(cursor, b + timedelta(days=1))
+        if cursor > end:
+            break
+    if cursor <= end:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def plan_requests(
+    store: Store,
+    articles: list[tuple[int, str]],
+    start: date,
+    end: date,
+    agents: tuple[str, ...],
+    refresh: bool,
+) -> list[RangeRequest]:
+    """One request per (title, access, agent) and per range not yet in the store."""
+    covered: dict[tuple[int, str, str], list[tuple[date, date]]] = {}
+    if not refresh:
+        for art, access, agent, a, b in store.con.execute(
+            "SELECT article_id, access, agent, start_date, end_date FROM ingest_log "
+            "WHERE source = 'rest_api' AND status IN ('ok', 'empty') AND end_date >= ? AND start_date <= ?",
+            [start, end],
+        ).fetchall():
+            covered.setdefault((art, access, agent), []).append((a, b))
+    out = []
+    for article_id, title in articles:
+        for agent in agents:
+            for access in ACCESSES:
+                for a, b in missing_ranges(covered.get((article_id, access, agent), []), start, end):
+                    out.append(RangeRequest(article_id, title, access, agent, a, b))
+    return out
+
+
+def _write(store: Store, results: list[RangeResult], project: str, base: str) -> int:
+    """One transaction: replace the covered ranges' rows, log every result."""
+    if not results:
+        return 0
+    arts, dates, accesses, agents, views = [], [], [], [], []
+    ranges = {"article_id": [], "access": [], "agent": [], "start_date": [], "end_date": []}
+    for r in results:
+        if r.status == "failed" or r.covered_end is None:
+            continue
+        q = r.request
+        ranges["article_id"].append(q.article_id)
+        ranges["access"].append(q.access)
+        ranges["agent"].append(q.agent)
+        ranges["start_date"].append(q.start)
+        ranges["end_date"].append(r.covered_end)
+        if r.status == "ok":
+            day = q.start
+            while day <= r.covered_end:  # zero-fill: absent days had no views
+                arts.append(q.article_id)
+                dates.append(day)
+                accesses.append(q.access)
+                agents.append(q.agent)
+                views.append(r.views.get(day, 0))
+                day += timedelta(days=1)
+    fetched = now()
+    con = store.con
+    with store.transaction():
+        if ranges["article_id"]:
+            con.register("_ranges", pa.table(ranges))
+            con.execute(
+                "DELETE FROM pageviews p USING _ranges r WHERE p.article_id = r.article_id "
+                "AND p.access::VARCHAR = r.access AND p.agent::VARCHAR = r.agent "
+                "AND p.date BETWEEN r.start_date AND r.end_date"
+            )
+            con.unregister("_ranges")
+        if arts:
+            con.register(
+                "_rows",
+                pa.table({"article_id": arts, "date": dates, "access": accesses, "agent": agents, "views": views}),
+            )
+            con.execute("INSERT INTO pageviews SELECT article_id, date, access, agent, views FROM _rows")
+            con.unregister("_rows")
+        log = {
+            "origin": [], "article_id": [], "access": [], "agent": [], "start_date": [], "end_date": [],
+            "status": [], "rows": [], "detail": [],
+        }  # fmt: skip
+        for r in results:
+            q = r.request
+            log["origin"].append(per_article_url(base, project, q.access, q.agent, q.title, q.start, q.end))
+            log["article_id"].append(q.article_id)
+            log["access"].append(q.access)
+            log["agent"].append(q.agent)
+            log["start_date"].append(q.start)
+            log["end_date"].append(r.covered_end or q.end)
+            log["status"].append(r.status)
+            n = (r.covered_end - q.start).days + 1 if (r.status == "ok" and r.covered_end) else 0
+            log["rows"].append(n)
+            log["detail"].append(r.detail)
+        con.register("_log", pa.table(log))
+        con.execute(
+            "INSERT INTO ingest_log (source, origin, project, article_id, access, agent, start_date, end_date, "
+            "status, rows, detail, fetched_at) SELECT 'rest_api', origin, ?, article_id, access, agent, start_date, "
+            "end_date, status, rows, detail, ? FROM _log",
+            [project, fetched],
+        )
+        con.unregister("_log")
+    return len(arts)
+
+
+def _covered_end(requested_end: date, views: dict[date, int], today: date) -> date | None:
+    """Where a range's data really ends: the last days before today may not be published yet."""
+    pending_from = today - timedelta(days=1)
+    if requested_end < pending_from:
+        return requested_end
+    last = max(views) if views else None
+    if last is not None and last >= pending_from:
+        return requested_end
+    end = min(requested_end, pending_from - timedelta(days=1))
+    return end
+
+
+async def fetch_ranges(
+    store: Store,
+    client: PoliteClient,
+    base: str,
+    project: str,
+    requests: list[RangeRequest],
+    *,
+    today: date | None = None,
+    on_result: Callable[[RangeResult], None] | None = None,
+) -> FetchReport:
+    """Fetch every range concurrently (the client caps requests in flight) and write as they come."""
+    today = today or date.today()
+    report = FetchReport(titles=len({r.article_id for r in requests}), ranges=len(requests))
+    queue: asyncio.Queue[RangeRequest] = asyncio.Queue()
+    for r in requests:
+        queue.put_nowait(r)
+    pending: list[RangeResult] = []
+
+    async def one(req: RangeRequest) -> RangeResult:
+        url = per_article_url(base, project, req.access, req.agent, req.title, req.start, req.end)
+        try:
+            status, payload = await client.get_json(url, ok_statuses=(200, 404))
+        except FetchFailed as exc:
+            return RangeResult(req, "failed", detail=str(exc))
+        if status == 404:
+            return RangeResult(req, "empty", covered_end=_covered_end(req.end, {}, today), detail="404")
+        try:
+            views = parse_items(payload)
+        except (ValueError, KeyError, TypeError) as exc:
+            return RangeResult(req, "failed", detail=f"réponse mal formée : {exc}")
+        views = {d: v for d, v in views.items() if req.start <= d <= req.end}
+        return RangeResult(req, "ok", views=views, covered_end=_covered_end(req.end, views, today))
+
+    def flush() -> None:
+        report.rows += _write(store, pending, project, base)
+        pending.clear()
+
+    async def worker() -> None:
+        while True:
+            try:
+                req = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            result = await one(req)
+            if result.status == "failed":
+                report.failed.append(result)
+            elif result.status == "empty":
+                report.empty += 1
+            pending.append(result)
+            if len(pending) >= FLUSH_EVERY:
+                flush()
+            if on_result:
+                on_result(result)
+
+    # more workers than slots, so that tasks waiting on a retry do not idle the connection slots
+    await asyncio.gather(*(worker() for _ in range(12)))
+    flush()
+    return report
+
+
+async def fetch_project_totals(
+    store: Store, client: PoliteClient, base: str, project: str, start: date, end: date, agent: str = "user"
+) -> int:
+    """frwiki-wide daily views by access (for normalisation), upserted."""
+    rows = []
+    for access in ACCESSES:
+        status, payload = await client.get_json(
+            aggregate_url(base, project, access, agent, start, end), ok_statuses=(200, 404)
+        )
+        views = parse_items(payload) if status == 200 else {}
+        rows += [(project, d, access, agent, v) for d, v in views.items()]
+    with store.transaction() as con:
+        if rows:
+            con.register(
+                "_tot",
+                pa.table(
+                    {k: [r[i] for r in rows] for i, k in enumerate(["project", "date", "access", "agent", "views"])}
+                ),
+            )
+            con.execute("INSERT OR REPLACE INTO project_totals SELECT project, date, access, agent, views FROM _tot")
+            con.unregister("_tot")
+        con.execute(
+            "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, fetched_at) "
+            "VALUES ('rest_api_aggregate', ?, ?, ?, ?, ?, ?, ?, ?)",
+            [aggregate_url(base, project, "{access}", agent, start, end), project, agent, start, end,
+             "ok" if rows else "empty", len(rows), now()],
+        )  # fmt: skip
+    return len(rows)
+
+
+async def probe(client: PoliteClient, base: str) -> None:
+    """Fail fast, before writing anything, when the service cannot be reached at all."""
+    assert client._client is not None
+    try:
+        await client._client.get(base.rstrip("/") + "/", timeout=10)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+        raise BelvedereError(M.t("no_network", url=base, err=type(exc).__name__)) from None
+    except httpx.HTTPError:
+        return  # the host answered something: fine
