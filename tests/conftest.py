@@ -72,13 +72,15 @@ def demo_store(demo_db: Path) -> Store:
     store.close()
 
 
-def run_cli(*args: str, db: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, db: Path | None = None, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the real command line in a subprocess (real exit codes, real stdout/stderr)."""
     cmd = [sys.executable, "-m", "belvedere.cli"]
     if db is not None:
         cmd += ["--db", str(db)]
     cmd += list(args)
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=_env())
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**_env(), **(env or {})})
     if check and result.returncode != 0:
         raise AssertionError(f"{cmd} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
@@ -89,5 +91,7 @@ def _env() -> dict[str, str]:
 
     env = dict(os.environ)
     env["COLUMNS"] = "200"  # wide Rich tables, so names are not cut in assertions
-    env.pop("BELVEDERE_DB", None)
+    for key in list(env):
+        if key.startswith("BELVEDERE_"):
+            env.pop(key)
     return env

@@ -440,7 +440,12 @@ ContactOpt = Annotated[str | None, typer.Option("--contact", help=M.t("opt_conta
 
 
 def _client(settings: Settings, contact: str | None, concurrency: int | None = None) -> PoliteClient:
-    return PoliteClient(contact or settings.contact, concurrency=concurrency or settings.max_concurrency)
+    return PoliteClient(
+        contact or settings.contact,
+        concurrency=concurrency or settings.max_concurrency,
+        max_tries=settings.max_tries,
+        backoff_base=settings.backoff_base,
+    )
 
 
 @articles_app.command("resolve", help=M.t("cmd_articles_resolve"))

@@ -30,3 +30,5 @@ class Settings:
     mediawiki_api: str = field(default_factory=lambda: _env("BELVEDERE_MEDIAWIKI_API", MEDIAWIKI_API))
     contact: str = field(default_factory=lambda: _env("BELVEDERE_CONTACT", ""))
     max_concurrency: int = field(default_factory=lambda: int(_env("BELVEDERE_MAX_CONCURRENCY", "3")))
+    max_tries: int = field(default_factory=lambda: int(_env("BELVEDERE_MAX_TRIES", "6")))
+    backoff_base: float = field(default_factory=lambda: float(_env("BELVEDERE_BACKOFF_BASE", "1.0")))

@@ -32,7 +32,10 @@ async def resolve_articles(
             info = infos[link.title]
             keep = [info.title, *info.redirects]
             # a title guessed earlier for this commune is superseded: drop it and what it fetched
-            stale = "SELECT article_id FROM articles WHERE commune_code = ? AND source = 'guess' AND title NOT IN (SELECT unnest(?))"
+            stale = (
+                "SELECT article_id FROM articles WHERE commune_code = ? AND source = 'guess' "
+                "AND title NOT IN (SELECT unnest(?))"
+            )
             con.execute(f"DELETE FROM pageviews WHERE article_id IN ({stale})", [code, keep])
             con.execute(f"DELETE FROM articles WHERE article_id IN ({stale})", [code, keep])
             _upsert(con, code, info.title, link.qid, info.page_id, None, info.page_id is not None, "wikidata")

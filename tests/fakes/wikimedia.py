@@ -1,0 +1,285 @@
+"""A local HTTP server on 127.0.0.1 speaking the real Wikimedia / Wikidata / MediaWiki formats.
+
+It serves:
+- ``/api/rest_v1/metrics/pageviews/per-article/{project}/{access}/{agent}/{title}/daily/{start}/{end}``
+  and ``.../aggregate/{project}/{access}/{agent}/daily/{start}/{end}``: ``{"items": [...]}`` with
+  zero days absent, 404 with a JSON problem body when a range has no data;
+- ``/sparql?query=...&format=json``: SPARQL JSON results for ``VALUES ?insee {...}`` queries;
+- ``/w/api.php?action=query&titles=...&prop=redirects|info&redirects=1&formatversion=2``.
+
+Switchable faults (429 with Retry-After, 500/503, slow answers, dropped connections, truncated
+JSON) and checks of the client (User-Agent, concurrent requests) make it a test of behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlparse
+
+PROBLEM_404 = {
+    "type": "https://mediawiki.org/wiki/HyperSwitch/errors/not_found",
+    "title": "Not found.",
+    "method": "get",
+    "detail": (
+        "The date(s) you used are valid, but we either do not have data for those date(s), or the project you "
+        "asked for is not loaded yet. Please check documentation for more information."
+    ),
+}
+
+
+@dataclass
+class Faults:
+    """What to break. Rates are probabilities per request; scripted faults hit a title's first tries."""
+
+    rate_429: float = 0.0
+    rate_5xx: float = 0.0
+    rate_drop: float = 0.0
+    rate_truncated: float = 0.0
+    retry_after: str = "1"
+    latency: float = 0.0
+    # "title" or "title|access" -> faults for its first requests: "429", "503", "drop", "trunc"
+    scripted: dict[str, list[str]] = field(default_factory=dict)
+    seed: int = 0
+
+
+@dataclass
+class Dataset:
+    # (title, access, agent) -> {date: views}; zero days may be listed or not
+    views: dict[tuple[str, str, str], dict[date, int]] = field(default_factory=dict)
+    totals: dict[tuple[str, str], dict[date, int]] = field(default_factory=dict)  # (access, agent)
+    # INSEE code -> list of (qid, frwiki title or None, dissolved?)
+    wikidata: dict[str, list[tuple[str, str | None, bool]]] = field(default_factory=dict)
+    # canonical title (spaces) -> (page id, [redirect titles with spaces])
+    pages: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+
+
+class FakeWikimedia:
+    def __init__(self, dataset: Dataset | None = None, faults: Faults | None = None) -> None:
+        self.dataset = dataset or Dataset()
+        self.faults = faults or Faults()
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.requests: list[dict] = []
+        self.user_agents: set[str] = set()
+        self._rng = random.Random(self.faults.seed)
+        self._script_pos: dict[str, int] = {}
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- lifecycle -------------------------------------------------------------------------
+    @property
+    def base(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def rest_api(self) -> str:
+        return self.base + "/api/rest_v1"
+
+    @property
+    def sparql(self) -> str:
+        return self.base + "/sparql"
+
+    @property
+    def mediawiki(self) -> str:
+        return self.base + "/w/api.php"
+
+    def __enter__(self) -> FakeWikimedia:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def count(self, kind: str) -> int:
+        with self.lock:
+            return sum(1 for r in self.requests if r["kind"] == kind)
+
+    # --- faults ----------------------------------------------------------------------------
+    def _fault_for(self, title: str | None, access: str | None) -> str | None:
+        with self.lock:
+            for key in (f"{title}|{access}", title):
+                if title is not None and key in self.faults.scripted:
+                    pos = self._script_pos.get(key, 0)
+                    script = self.faults.scripted[key]
+                    if pos < len(script):
+                        self._script_pos[key] = pos + 1
+                        return script[pos]
+            u = self._rng.random()
+        f = self.faults
+        for name, rate in (
+            ("429", f.rate_429),
+            ("503", f.rate_5xx),
+            ("drop", f.rate_drop),
+            ("trunc", f.rate_truncated),
+        ):
+            if u < rate:
+                return name
+            u -= rate
+        return None
+
+    # --- handlers --------------------------------------------------------------------------
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                with fake.lock:
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                try:
+                    fake._route(self)
+                finally:
+                    with fake.lock:
+                        fake.in_flight -= 1
+
+        return Handler
+
+    def _send(self, h: BaseHTTPRequestHandler, status: int, body: object, headers: dict | None = None,
+              truncate: bool = False) -> None:  # fmt: skip
+        raw = json.dumps(body).encode()
+        if truncate:
+            raw = raw[: max(1, len(raw) // 2)]
+        h.send_response(status)
+        h.send_header("Content-Type", "application/json; charset=utf-8")
+        h.send_header("Content-Length", str(len(raw)))
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
+        h.end_headers()
+        h.wfile.write(raw)
+
+    def _route(self, h: BaseHTTPRequestHandler) -> None:
+        url = urlparse(h.path)
+        ua = h.headers.get("User-Agent", "")
+        m = re.match(
+            r"^/api/rest_v1/metrics/pageviews/per-article/([^/]+)/([^/]+)/([^/]+)/([^/]+)/daily/(\d{8})/(\d{8})$",
+            url.path,
+        )
+        agg = re.match(r"^/api/rest_v1/metrics/pageviews/aggregate/([^/]+)/([^/]+)/([^/]+)/daily/(\d{8})/(\d{8})$",
+                       url.path)  # fmt: skip
+        kind = "per_article" if m else "aggregate" if agg else url.path
+        title = unquote(m.group(4)) if m else None
+        with self.lock:
+            self.requests.append({"kind": kind, "path": h.path, "title": title, "ua": ua, "at": time.monotonic()})
+            self.user_agents.add(ua)
+        if not ua or "(" not in ua:
+            self._send(h, 403, {"title": "Forbidden", "detail": "Please set a user-agent with contact information."})
+            return
+        if self.faults.latency:
+            time.sleep(self.faults.latency)
+        if m or agg:
+            fault = self._fault_for(title, m.group(2) if m else None)
+            if fault == "429":
+                self._send(h, 429, {"title": "Too many requests"}, {"Retry-After": self.faults.retry_after})
+                return
+            if fault == "503":
+                self._send(h, self._rng.choice([500, 503]), {"title": "Service unavailable"})
+                return
+            if fault == "drop":
+                h.close_connection = True
+                h.connection.shutdown(2)
+                return
+            truncate = fault == "trunc"
+        else:
+            truncate = False
+        if m:
+            project, access, agent, _, start, end = m.groups()
+            series = self.dataset.views.get((title, access, agent), {})
+            self._items(h, series, start, end, truncate, project, access, agent, title)
+        elif agg:
+            project, access, agent, start, end = agg.groups()
+            self._items(h, self.dataset.totals.get((access, agent), {}), start, end, truncate, project, access, agent)
+        elif url.path == "/sparql":
+            self._sparql(h, parse_qs(url.query))
+        elif url.path == "/w/api.php":
+            self._mediawiki(h, parse_qs(url.query))
+        elif url.path in ("/", "/api/rest_v1", "/api/rest_v1/"):
+            self._send(h, 200, {"ok": True})
+        else:
+            self._send(h, 404, {"title": "Not found."})
+
+    def _items(self, h, series, start, end, truncate, project, access, agent, title=None) -> None:
+        d0 = datetime.strptime(start, "%Y%m%d").date()
+        d1 = datetime.strptime(end, "%Y%m%d").date()
+        items = []
+        for d in sorted(series):
+            if d0 <= d <= d1 and series[d] > 0:  # zero days are absent, as in the real API
+                item = {"project": project, "granularity": "daily", "timestamp": f"{d:%Y%m%d}00",
+                        "access": access, "agent": agent, "views": series[d]}  # fmt: skip
+                if title is not None:
+                    item["article"] = title
+                items.append(item)
+        if not items:
+            self._send(h, 404, {**PROBLEM_404, "uri": h.path})
+            return
+        self._send(h, 200, {"items": items}, truncate=truncate)
+
+    def _sparql(self, h, qs) -> None:
+        query = qs.get("query", [""])[0]
+        values = re.search(r"VALUES \?insee \{([^}]*)\}", query)
+        codes = re.findall(r'"([0-9AB]{5})"', values.group(1)) if values else []
+        bindings = []
+        for code in codes:
+            for qid, title, dissolved in self.dataset.wikidata.get(code, []):
+                b = {
+                    "insee": {"type": "literal", "value": code},
+                    "item": {"type": "uri", "value": f"http://www.wikidata.org/entity/{qid}"},
+                }
+                if title:
+                    from urllib.parse import quote
+
+                    b["article"] = {
+                        "type": "uri",
+                        "value": "https://fr.wikipedia.org/wiki/" + quote(title.replace(" ", "_")),
+                    }
+                if dissolved:
+                    b["dissolved"] = {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#dateTime",
+                                      "value": "2016-01-01T00:00:00Z"}  # fmt: skip
+                bindings.append(b)
+        self._send(
+            h, 200, {"head": {"vars": ["insee", "item", "article", "dissolved"]}, "results": {"bindings": bindings}}
+        )
+
+    def _mediawiki(self, h, qs) -> None:
+        titles = qs.get("titles", [""])[0].split("|")
+        normalized, redirects, pages = [], [], []
+        redirect_to = {r: t for t, (_, rs) in self.dataset.pages.items() for r in rs}
+        for t in titles:
+            norm = t.replace("_", " ")
+            norm = norm[:1].upper() + norm[1:]
+            if norm != t:
+                normalized.append({"from": t, "to": norm})
+            if norm in redirect_to:
+                redirects.append({"from": norm, "to": redirect_to[norm]})
+                norm = redirect_to[norm]
+            if norm in self.dataset.pages:
+                pid, rs = self.dataset.pages[norm]
+                listed = [{"pageid": 1_000_000 + i, "ns": 0, "title": r} for i, r in enumerate(rs)]
+                pages.append({"pageid": pid, "ns": 0, "title": norm, "contentmodel": "wikitext", "redirects": listed})
+            else:
+                pages.append({"ns": 0, "title": norm, "missing": True})
+        query: dict = {"pages": pages}
+        if normalized:
+            query["normalized"] = normalized
+        if redirects:
+            query["redirects"] = redirects
+        self._send(h, 200, {"batchcomplete": True, "query": query})
+
+
+def daily(start: date, values: list[int]) -> dict[date, int]:
+    return {start + timedelta(days=i): v for i, v in enumerate(values)}

@@ -1,0 +1,282 @@
+"""`belvedere articles resolve` and `belvedere fetch` against a local server speaking the real formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from belvedere.sources.http import parse_retry_after
+from belvedere.sources.wikimedia_api import encode_title, missing_ranges, parse_items
+from belvedere.store import Store
+from tests.conftest import run_cli
+from tests.fakes.wikimedia import Dataset, FakeWikimedia, Faults, daily
+
+CONTACT = "tests@belvedere.example"
+D0 = date(2024, 1, 1)
+
+
+def carrouges_dataset() -> Dataset:
+    ds = Dataset()
+    # Carrouges: desktop with zero days absent, mobile-web complete, mobile-app nothing (404)
+    ds.views[("Carrouges", "desktop", "user")] = {D0: 12, D0 + timedelta(days=2): 30, D0 + timedelta(days=3): 5}
+    ds.views[("Carrouges", "mobile-web", "user")] = daily(D0, [20, 21, 22, 23, 24, 25, 26, 27, 28, 29])
+    ds.views[("Carrouges", "desktop", "automated")] = {D0 + timedelta(days=4): 900}
+    # a redirect whose title needs every escape: '/', '?', an apostrophe and an accent
+    ds.views[("Carrouges/Château_d'Ô?", "desktop", "user")] = {D0 + timedelta(days=2): 7}
+    ds.views[("L'Haÿ-les-Roses", "mobile-web", "user")] = daily(D0, [3] * 10)
+    ds.wikidata = {
+        "61074": [("Q475802", "Carrouges", False)],
+        "94038": [("Q213649", "L'Haÿ-les-Roses", False)],
+        "01015": [("Q21451419", None, False)],  # an item without frwiki article
+    }
+    ds.pages = {"Carrouges": (123456, ["Carrouges/Château d'Ô?"]), "L'Haÿ-les-Roses": (654321, [])}
+    ds.totals[("desktop", "user")] = daily(D0, [1_000_000] * 10)
+    ds.totals[("mobile-web", "user")] = daily(D0, [2_000_000] * 10)
+    return ds
+
+
+@pytest.fixture()
+def store_path(reference_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "real.duckdb"
+    shutil.copy(reference_db, path)
+    return path
+
+
+def fake_env(fake: FakeWikimedia, **extra: str) -> dict[str, str]:
+    return {
+        "BELVEDERE_WIKIMEDIA_API": fake.rest_api,
+        "BELVEDERE_WIKIDATA_SPARQL": fake.sparql,
+        "BELVEDERE_MEDIAWIKI_API": fake.mediawiki,
+        "BELVEDERE_CONTACT": CONTACT,
+        "BELVEDERE_BACKOFF_BASE": "0.02",
+        **extra,
+    }
+
+
+def cli(db: Path, fake: FakeWikimedia, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return run_cli(*args, db=db, env=fake_env(fake, **env))
+
+
+def fetch_args(communes: str, start: str = "2024-01-01", end: str = "2024-01-10", *more: str) -> list[str]:
+    return ["fetch", "--communes", communes, "--start", start, "--end", end, *more]
+
+
+def test_wire_helpers() -> None:
+    assert encode_title("Carrouges/Château d'Ô?") == "Carrouges%2FCh%C3%A2teau_d%27%C3%94%3F"
+    assert parse_items({"items": [{"timestamp": "2024010100", "views": 3}]}) == {D0: 3}
+    with pytest.raises(ValueError):
+        parse_items({"detail": "nope"})
+    assert missing_ranges([], D0, D0 + timedelta(days=9)) == [(D0, D0 + timedelta(days=9))]
+    assert missing_ranges([(D0 + timedelta(days=2), D0 + timedelta(days=4))], D0, D0 + timedelta(days=9)) == [
+        (D0, D0 + timedelta(days=1)),
+        (D0 + timedelta(days=5), D0 + timedelta(days=9)),
+    ]
+    assert missing_ranges([(D0 - timedelta(days=3), D0 + timedelta(days=20))], D0, D0 + timedelta(days=9)) == []
+    assert parse_retry_after("7", 1.0) == 7.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 3.0) == 0.0  # a past date: no wait
+    assert parse_retry_after(None, 3.0) == 3.0
+
+
+def test_resolve_then_fetch_stores_exact_values(store_path: Path) -> None:
+    with FakeWikimedia(carrouges_dataset()) as fake:
+        res = cli(store_path, fake, "articles", "resolve", "--communes", "61074,94038,01015", "-f", "json")
+        assert res.returncode == 0, res.stderr
+        resolved = json.loads(res.stdout)
+        assert resolved == {"resolved": 2, "redirects": 1, "missing": ["01015"]}
+        out = cli(store_path, fake, *fetch_args("61074,94038", "2024-01-01", "2024-01-10", "--agents",
+                                                "user,automated"))  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        assert all(CONTACT in ua for ua in fake.user_agents)
+    with Store(store_path, read_only=True) as store:
+        arts = store.con.execute(
+            "SELECT title, page_id, qid, redirect_of IS NOT NULL FROM articles ORDER BY 1"
+        ).fetchall()
+        assert arts == [
+            ("Carrouges", 123456, "Q475802", False),
+            ("Carrouges/Château_d'Ô?", None, "Q475802", True),
+            ("L'Haÿ-les-Roses", 654321, "Q213649", False),
+        ]
+        totals = store.con.execute("SELECT access::VARCHAR, sum(views) FROM project_totals GROUP BY 1 ORDER BY 1")
+        assert totals.fetchall() == [("desktop", 10_000_000), ("mobile-web", 20_000_000)]
+        empty = store.con.execute(
+            "SELECT count(*) FROM ingest_log WHERE source = 'rest_api' AND status = 'empty'"
+        ).fetchall()[0][0]
+        assert empty > 0  # 404 "no data" ranges are recorded, not errors
+    exported = run_cli("export", "audience", "--communes", "61074", "--start", "2024-01-01", "--end", "2024-01-10",
+                       "--agents", "user", db=store_path, check=True)  # fmt: skip
+    rows = {(r["date"], r["access"]): int(r["views"]) for r in csv.DictReader(io.StringIO(exported.stdout))}
+    assert rows[("2024-01-01", "desktop")] == 12
+    assert rows[("2024-01-02", "desktop")] == 0  # absent in the answer: a real zero
+    assert rows[("2024-01-03", "desktop")] == 30 + 7  # redirect summed into the commune
+    assert rows[("2024-01-10", "mobile-web")] == 29
+    assert ("2024-01-01", "mobile-app") not in rows  # 404: no data, not invented zeros
+    assert sum(v for (d, a), v in rows.items() if a == "desktop") == 12 + 30 + 5 + 7
+
+
+def test_concurrency_never_exceeds_three(store_path: Path) -> None:
+    ds = Dataset()
+    codes = ["61074", "94038", "74056", "06088", "29019", "65138", "27378", "56195"]
+    with Store(store_path) as store:
+        for code in codes:
+            title = store.con.execute("SELECT name FROM communes WHERE code = ?", [code]).fetchall()[0][0]
+            store.con.execute(
+                "INSERT INTO articles (project, title, commune_code, verified, source) VALUES "
+                "('fr.wikipedia', ?, ?, TRUE, 'wikidata')",
+                [title.replace(" ", "_"), code],
+            )
+            for access in ("desktop", "mobile-web", "mobile-app"):
+                ds.views[(title.replace(" ", "_"), access, "user")] = daily(D0, [5] * 10)
+    with FakeWikimedia(ds, Faults(latency=0.05)) as fake:
+        out = cli(store_path, fake, *fetch_args(",".join(codes), "2024-01-01", "2024-01-10", "--no-totals"))
+        assert out.returncode == 0, out.stderr
+        assert fake.count("per_article") == len(codes) * 3
+        assert fake.max_in_flight == 3  # used, and never above
+    too_many = run_cli(*fetch_args("61074", "2024-01-01", "2024-01-02", "--concurrency", "8"), db=store_path,
+                       env={"BELVEDERE_CONTACT": CONTACT})  # fmt: skip
+    assert too_many.returncode == 1 and "Concurrence" in too_many.stderr
+
+
+def test_retry_after_and_transient_faults(store_path: Path) -> None:
+    faults = Faults(scripted={"Carrouges": ["429", "503", "drop", "trunc"]}, retry_after="1")
+    with FakeWikimedia(carrouges_dataset(), faults) as fake:
+        cli(store_path, fake, "articles", "resolve", "--communes", "61074")
+        out = cli(store_path, fake, *fetch_args("61074", "2024-01-01", "2024-01-10", "--no-totals"))
+        assert out.returncode == 0, out.stderr
+        tries = [r for r in fake.requests if r["title"] == "Carrouges"]
+        assert len(tries) >= 5  # 4 faults then success for the first access asked
+        throttled = tries[0]  # the first request for this title got the scripted 429
+        retry = next(r for r in tries[1:] if r["path"] == throttled["path"])
+        assert retry["at"] - throttled["at"] >= 0.95  # Retry-After: 1 honoured
+    with Store(store_path, read_only=True) as store:
+        total = store.con.execute(
+            "SELECT sum(views) FROM pageviews p JOIN articles a USING (article_id) WHERE a.title = 'Carrouges' "
+            "AND p.agent = 'user'"
+        ).fetchall()[0][0]
+        assert total == 12 + 30 + 5 + sum(range(20, 30))
+
+
+def test_persistent_failure_is_logged_listed_and_resumed(store_path: Path) -> None:
+    faults = Faults(scripted={"Carrouges|desktop": ["503"] * 3})
+    with FakeWikimedia(carrouges_dataset(), faults) as fake:
+        cli(store_path, fake, "articles", "resolve", "--communes", "61074")
+        out = cli(store_path, fake, *fetch_args("61074", "2024-01-01", "2024-01-10", "--no-totals"),
+                  BELVEDERE_MAX_TRIES="3")  # fmt: skip
+        assert out.returncode == 1
+        assert "échec" in out.stderr.lower() and "Carrouges" in out.stderr and "Traceback" not in out.stderr
+        with Store(store_path, read_only=True) as store:
+            failed = store.con.execute("SELECT access, detail FROM ingest_log WHERE status = 'failed'").fetchall()
+            assert len(failed) == 1 and "503" in failed[0][1]
+        before = fake.count("per_article")
+        again = cli(store_path, fake, *fetch_args("61074", "2024-01-01", "2024-01-10", "--no-totals"))
+        assert again.returncode == 0, again.stderr
+        assert fake.count("per_article") - before == 1  # only the failed range is asked again
+        third = cli(store_path, fake, *fetch_args("61074", "2024-01-01", "2024-01-12", "--no-totals"))
+        assert third.returncode == 0
+        new = [r["path"] for r in fake.requests[-6:] if r["kind"] == "per_article"]
+        assert new and all("/20240111/20240112" in p for p in new)  # incremental: only the new days
+
+
+def _store_content(path: Path) -> list[tuple]:
+    with Store(path, read_only=True) as store:
+        return store.con.execute(
+            "SELECT a.title, p.date, p.access::VARCHAR, p.agent::VARCHAR, p.views FROM pageviews p "
+            "JOIN articles a USING (article_id) ORDER BY ALL"
+        ).fetchall()
+
+
+def test_kill_and_rerun_gives_the_same_store(store_path: Path, tmp_path: Path) -> None:
+    ds = Dataset()
+    titles = []
+    with Store(store_path) as store:
+        codes = [r[0] for r in store.con.execute("SELECT code FROM pvd ORDER BY code LIMIT 40").fetchall()]
+        for i, code in enumerate(codes):
+            title = f"Commune_{code}"
+            titles.append(title)
+            store.con.execute(
+                "INSERT INTO articles (project, title, commune_code, verified, source) VALUES "
+                "('fr.wikipedia', ?, ?, TRUE, 'wikidata')",
+                [title, code],
+            )
+            for access in ("desktop", "mobile-web", "mobile-app"):
+                ds.views[(title, access, "user")] = daily(date(2023, 1, 1), [(i * 7 + d) % 13 for d in range(365)])
+    clean = tmp_path / "clean.duckdb"
+    shutil.copy(store_path, clean)
+    args = fetch_args(",".join(codes), "2023-01-01", "2023-12-31", "--no-totals")
+    with FakeWikimedia(ds, Faults(latency=0.03)) as fake:
+        env = {**os.environ, **fake_env(fake), "COLUMNS": "200"}
+        cmd = [sys.executable, "-m", "belvedere.cli", "--db", str(store_path), *args]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while fake.count("per_article") < 70 and time.monotonic() < deadline:  # mid-run, some flushes done
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        partial = _store_content(store_path)
+        assert 0 < len(partial) < 40 * 3 * 365
+        rerun = cli(store_path, fake, *args)
+        assert rerun.returncode == 0, rerun.stderr
+        reference = cli(clean, fake, *args)
+        assert reference.returncode == 0, reference.stderr
+    assert _store_content(store_path) == _store_content(clean)
+    assert len(_store_content(clean)) == 40 * 3 * 365
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (fetch_args("99999"), "inconnue"),
+        (fetch_args("61074", "2024-01-10", "2024-01-01"), "avant"),
+        (fetch_args("61074", "2015-06-01", "2015-07-10"), "2015-07-01"),
+        (fetch_args("61074", "2024-02-30", "2024-03-01"), "Date invalide"),
+    ],
+)
+def test_bad_input(store_path: Path, args: list[str], needle: str) -> None:
+    out = run_cli(*args, db=store_path, env={"BELVEDERE_CONTACT": CONTACT})
+    assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_future_end_is_clamped(store_path: Path) -> None:
+    yesterday = date.today() - timedelta(days=1)
+    ds = Dataset()
+    ds.views[("Carrouges", "desktop", "user")] = daily(yesterday - timedelta(days=5), [1, 2, 3, 4, 5])
+    ds.wikidata = {"61074": [("Q475802", "Carrouges", False)]}
+    ds.pages = {"Carrouges": (123456, [])}
+    with FakeWikimedia(ds) as fake:
+        cli(store_path, fake, "articles", "resolve", "--communes", "61074")
+        far = (date.today() + timedelta(days=30)).isoformat()
+        out = cli(store_path, fake, *fetch_args("61074", (yesterday - timedelta(days=5)).isoformat(), far))
+        assert out.returncode == 0, out.stderr
+        assert "ramenée" in out.stderr
+        assert all(far.replace("-", "") not in r["path"] for r in fake.requests)
+
+
+def test_no_network_writes_nothing(store_path: Path) -> None:
+    env = {"BELVEDERE_CONTACT": CONTACT, "BELVEDERE_WIKIMEDIA_API": "http://127.0.0.1:9/api/rest_v1"}
+    out = run_cli(*fetch_args("61074"), db=store_path, env=env)
+    assert out.returncode == 1 and "injoignable" in out.stderr and "Traceback" not in out.stderr
+    with Store(store_path, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0] == 0
+        assert store.con.execute("SELECT count(*) FROM ingest_log WHERE source LIKE 'rest%'").fetchall()[0][0] == 0
+
+
+def test_contact_is_required(store_path: Path) -> None:
+    out = run_cli(*fetch_args("61074"), db=store_path, env={"BELVEDERE_CONTACT": ""})
+    assert out.returncode == 1 and "contact" in out.stderr.lower()
+
+
+def test_fetch_refuses_a_simulated_store(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "sim.duckdb"
+    shutil.copy(demo_db, db)
+    out = run_cli(*fetch_args("61074"), db=db, env={"BELVEDERE_CONTACT": CONTACT})
+    assert out.returncode == 1 and "simulées" in out.stderr
