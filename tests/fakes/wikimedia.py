@@ -13,6 +13,7 @@ JSON) and checks of the client (User-Agent, concurrent requests) make it a test 
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -152,7 +153,10 @@ class FakeWikimedia:
 
     def _send(self, h: BaseHTTPRequestHandler, status: int, body: object, headers: dict | None = None,
               truncate: bool = False) -> None:  # fmt: skip
-        raw = json.dumps(body).encode()
+        self._send_raw(h, status, json.dumps(body).encode(), headers, truncate)
+
+    def _send_raw(self, h: BaseHTTPRequestHandler, status: int, raw: bytes, headers: dict | None = None,
+                  truncate: bool = False) -> None:  # fmt: skip
         if truncate:
             raw = raw[: max(1, len(raw) // 2)]
         h.send_response(status)
@@ -216,18 +220,21 @@ class FakeWikimedia:
     def _items(self, h, series, start, end, truncate, project, access, agent, title=None) -> None:
         d0 = datetime.strptime(start, "%Y%m%d").date()
         d1 = datetime.strptime(end, "%Y%m%d").date()
-        items = []
-        for d in sorted(series):
-            if d0 <= d <= d1 and series[d] > 0:  # zero days are absent, as in the real API
-                item = {"project": project, "granularity": "daily", "timestamp": f"{d:%Y%m%d}00",
-                        "access": access, "agent": agent, "views": series[d]}  # fmt: skip
-                if title is not None:
-                    item["article"] = title
-                items.append(item)
+        # the body is assembled as text: this fake must stay much faster than the 50 ms it simulates
+        head = f'{{"project":"{project}",'
+        if title is not None:
+            head += f'"article":{json.dumps(title)},'
+        head += '"granularity":"daily","timestamp":"'
+        tail = f'00","access":"{access}","agent":"{agent}","views":'
+        items = [
+            f"{head}{_ymd(d)}{tail}{v}}}"
+            for d, v in sorted(series.items())
+            if d0 <= d <= d1 and v > 0  # zero days are absent, as in the real API
+        ]
         if not items:
             self._send(h, 404, {**PROBLEM_404, "uri": h.path})
             return
-        self._send(h, 200, {"items": items}, truncate=truncate)
+        self._send_raw(h, 200, ('{"items":[' + ",".join(items) + "]}").encode(), truncate=truncate)
 
     def _sparql(self, h, qs) -> None:
         query = qs.get("query", [""])[0]
@@ -279,6 +286,11 @@ class FakeWikimedia:
         if redirects:
             query["redirects"] = redirects
         self._send(h, 200, {"batchcomplete": True, "query": query})
+
+
+@functools.lru_cache(maxsize=16384)
+def _ymd(d: date) -> str:
+    return f"{d:%Y%m%d}"
 
 
 def daily(start: date, values: list[int]) -> dict[date, int]:

@@ -158,9 +158,20 @@ def select_communes(store: Store, spec: str) -> list[str]:
         if not codes:
             raise BelvedereError(M.t("demo_no_pvd"))
         return codes
+    parts = [p.strip() for p in spec.split(",") if p.strip()]
+    current = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT code FROM communes WHERE code IN (SELECT unnest(?))", [[p.upper() for p in parts]]
+        ).fetchall()
+    }
     out: list[str] = []
-    for part in spec.split(","):
-        if part.strip():
+    for part in parts:
+        if part.upper() in current:  # the common case, without one query per code
+            if part.upper() not in out:
+                out.append(part.upper())
+            continue
+        if part:
             code = resolve_commune(store, part)["code"]
             if code not in out:
                 out.append(code)

@@ -12,9 +12,10 @@ so a kill at any moment followed by a rerun gives the same store as an uninterru
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import httpx
@@ -75,14 +76,20 @@ def aggregate_url(base: str, project: str, access: str, agent: str, start: date,
     )
 
 
+@functools.lru_cache(maxsize=8192)
+def _day(yyyymmdd: str) -> date:
+    if len(yyyymmdd) != 8 or not yyyymmdd.isdigit():
+        raise ValueError(f"bad timestamp {yyyymmdd!r}")
+    return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+
+
 def parse_items(payload: object) -> dict[date, int]:
     """Daily views by date from a pageviews JSON body; raises ValueError on a malformed one."""
     if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
         raise ValueError("no 'items' list")
     out: dict[date, int] = {}
     for item in payload["items"]:
-        ts = str(item["timestamp"])
-        day = datetime.strptime(ts[:8], "%Y%m%d").date()
+        day = _day(str(item["timestamp"])[:8])
         views = int(item["views"])
         if views < 0:
             raise ValueError("negative views")
@@ -249,9 +256,14 @@ async def fetch_ranges(
         views = {d: v for d, v in views.items() if req.start <= d <= req.end}
         return RangeResult(req, "ok", views=views, covered_end=_covered_end(req.end, views, today))
 
-    def flush() -> None:
-        report.rows += _write(store, pending, project, base)
+    write_lock = asyncio.Lock()
+
+    async def flush() -> None:
+        # writes run in a thread so that requests keep flowing meanwhile; one write at a time
+        batch = pending[:]
         pending.clear()
+        async with write_lock:
+            report.rows += await asyncio.to_thread(_write, store, batch, project, base)
 
     async def worker() -> None:
         while True:
@@ -266,13 +278,13 @@ async def fetch_ranges(
                 report.empty += 1
             pending.append(result)
             if len(pending) >= FLUSH_EVERY:
-                flush()
+                await flush()
             if on_result:
                 on_result(result)
 
     # more workers than slots, so that tasks waiting on a retry do not idle the connection slots
     await asyncio.gather(*(worker() for _ in range(12)))
-    flush()
+    await flush()
     return report
 
 
