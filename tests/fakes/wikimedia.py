@@ -45,7 +45,7 @@ class Faults:
     rate_truncated: float = 0.0
     retry_after: str = "1"
     latency: float = 0.0
-    # "title" or "title|access" -> faults for its first requests: "429", "503", "drop", "trunc"
+    # "title" or "title|access" -> faults for its first requests: "429", "503", "drop", "trunc", "badjson"
     scripted: dict[str, list[str]] = field(default_factory=dict)
     seed: int = 0
 
@@ -199,6 +199,9 @@ class FakeWikimedia:
                 h.connection.shutdown(2)
                 return
             truncate = fault == "trunc"
+            if fault == "badjson":  # valid JSON, wrong shape
+                self._send(h, 200, {"detail": "unexpected"})
+                return
         else:
             truncate = False
         if m:

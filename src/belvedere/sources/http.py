@@ -12,6 +12,7 @@ import email.utils
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -107,9 +108,18 @@ class PoliteClient:
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
 
     async def get_json(
-        self, url: str, params: dict | None = None, *, ok_statuses: tuple[int, ...] = (200,)
+        self,
+        url: str,
+        params: dict | None = None,
+        *,
+        ok_statuses: tuple[int, ...] = (200,),
+        parse: Callable[[int, object], object] | None = None,
     ) -> tuple[int, object]:
-        """(status, parsed JSON) for a status in ok_statuses; retries the rest; FetchFailed at the end."""
+        """(status, parsed JSON) for a status in ok_statuses; retries the rest; FetchFailed at the end.
+
+        ``parse(status, json)`` may turn the body into the caller's value; a ValueError there counts
+        as a malformed answer and is retried like a transient error.
+        """
         assert self._client is not None, "use 'async with PoliteClient(...)'"
         last_error = ""
         for attempt in range(self.max_tries):
@@ -130,9 +140,10 @@ class PoliteClient:
                 status = response.status_code
                 if status in ok_statuses:
                     try:
-                        return status, json.loads(body)
-                    except ValueError:
-                        last_error = M.t("http_bad_json", status=status)
+                        data = json.loads(body)
+                        return status, (parse(status, data) if parse else data)
+                    except (ValueError, KeyError, TypeError) as exc:
+                        last_error = M.t("http_bad_json", status=status) + f" : {exc}"
                 elif status == 429:
                     self.stats.throttled += 1
                     wait = min(self.retry_after_max, parse_retry_after(response.headers.get("Retry-After"), 5.0))

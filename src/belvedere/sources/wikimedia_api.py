@@ -97,6 +97,10 @@ def parse_items(payload: object) -> dict[date, int]:
     return out
 
 
+def _parse_range(status: int, payload: object) -> dict[date, int]:
+    return {} if status == 404 else parse_items(payload)
+
+
 def missing_ranges(covered: list[tuple[date, date]], start: date, end: date) -> list[tuple[date, date]]:
     """The parts of [start, end] not inside any covered interval."""
     gaps: list[tuple[date, date]] = []
@@ -244,15 +248,11 @@ async def fetch_ranges(
     async def one(req: RangeRequest) -> RangeResult:
         url = per_article_url(base, project, req.access, req.agent, req.title, req.start, req.end)
         try:
-            status, payload = await client.get_json(url, ok_statuses=(200, 404))
+            status, views = await client.get_json(url, ok_statuses=(200, 404), parse=_parse_range)
         except FetchFailed as exc:
             return RangeResult(req, "failed", detail=str(exc))
         if status == 404:
             return RangeResult(req, "empty", covered_end=_covered_end(req.end, {}, today), detail="404")
-        try:
-            views = parse_items(payload)
-        except (ValueError, KeyError, TypeError) as exc:
-            return RangeResult(req, "failed", detail=f"réponse mal formée : {exc}")
         views = {d: v for d, v in views.items() if req.start <= d <= req.end}
         return RangeResult(req, "ok", views=views, covered_end=_covered_end(req.end, views, today))
 
