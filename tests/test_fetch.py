@@ -154,7 +154,8 @@ def test_retry_after_and_transient_faults(store_path: Path) -> None:
         out = cli(store_path, fake, *fetch_args("61074", "2024-01-01", "2024-01-10", "--no-totals"))
         assert out.returncode == 0, out.stderr
         tries = [r for r in fake.requests if r["title"] == "Carrouges"]
-        assert len(tries) >= 3 + 5  # 5 faults, then one success per access
+        assert [r["fault"] for r in tries if r["fault"]] == ["429", "503", "drop", "trunc", "badjson"], tries
+        assert len(tries) == 3 + 5  # each fault retried, then one success per access
         throttled = tries[0]  # the first request for this title got the scripted 429
         retry = next(r for r in tries[1:] if r["path"] == throttled["path"])
         assert retry["at"] - throttled["at"] >= 0.95  # Retry-After: 1 honoured

@@ -178,8 +178,9 @@ class FakeWikimedia:
                        url.path)  # fmt: skip
         kind = "per_article" if m else "aggregate" if agg else url.path
         title = unquote(m.group(4)) if m else None
+        record = {"kind": kind, "path": h.path, "title": title, "ua": ua, "at": time.monotonic(), "fault": None}
         with self.lock:
-            self.requests.append({"kind": kind, "path": h.path, "title": title, "ua": ua, "at": time.monotonic()})
+            self.requests.append(record)
             self.user_agents.add(ua)
         if not ua or "(" not in ua:
             self._send(h, 403, {"title": "Forbidden", "detail": "Please set a user-agent with contact information."})
@@ -188,6 +189,7 @@ class FakeWikimedia:
             time.sleep(self.faults.latency)
         if m or agg:
             fault = self._fault_for(title, m.group(2) if m else None)
+            record["fault"] = fault
             if fault == "429":
                 self._send(h, 429, {"title": "Too many requests"}, {"Retry-After": self.faults.retry_after})
                 return
@@ -235,7 +237,7 @@ class FakeWikimedia:
             if d0 <= d <= d1 and v > 0  # zero days are absent, as in the real API
         ]
         if not items:
-            self._send(h, 404, {**PROBLEM_404, "uri": h.path})
+            self._send(h, 404, {**PROBLEM_404, "uri": h.path}, truncate=truncate)
             return
         self._send_raw(h, 200, ('{"items":[' + ",".join(items) + "]}").encode(), truncate=truncate)
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 import httpx
+import numpy as np
 import pyarrow as pa
 
 from belvedere import messages as M
@@ -27,6 +28,7 @@ from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store.db import Store, now
 
 ACCESSES = ("desktop", "mobile-web", "mobile-app")
+AGENTS = ("user", "automated", "spider")
 FLUSH_EVERY = 60  # results per write transaction
 
 
@@ -150,6 +152,7 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
     """One transaction: replace the covered ranges' rows, log every result."""
     if not results:
         return 0
+    # zero-fill with numpy: absent days had no views
     arts, dates, accesses, agents, views = [], [], [], [], []
     ranges = {"article_id": [], "access": [], "agent": [], "start_date": [], "end_date": []}
     for r in results:
@@ -162,14 +165,17 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
         ranges["start_date"].append(q.start)
         ranges["end_date"].append(r.covered_end)
         if r.status == "ok":
-            day = q.start
-            while day <= r.covered_end:  # zero-fill: absent days had no views
-                arts.append(q.article_id)
-                dates.append(day)
-                accesses.append(q.access)
-                agents.append(q.agent)
-                views.append(r.views.get(day, 0))
-                day += timedelta(days=1)
+            n = (r.covered_end - q.start).days + 1
+            series = np.zeros(n, dtype=np.int64)
+            for day, v in r.views.items():
+                offset = (day - q.start).days
+                if 0 <= offset < n:
+                    series[offset] = v
+            arts.append(np.full(n, q.article_id, dtype=np.int32))
+            dates.append(np.datetime64(q.start, "D") + np.arange(n))
+            accesses.append(np.full(n, ACCESSES.index(q.access), dtype=np.int8))
+            agents.append(np.full(n, AGENTS.index(q.agent), dtype=np.int8))
+            views.append(series)
     fetched = now()
     con = store.con
     with store.transaction():
@@ -181,13 +187,23 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
                 "AND p.date BETWEEN r.start_date AND r.end_date"
             )
             con.unregister("_ranges")
+        n_rows = 0
         if arts:
-            con.register(
-                "_rows",
-                pa.table({"article_id": arts, "date": dates, "access": accesses, "agent": agents, "views": views}),
+            table = pa.table(
+                {
+                    "article_id": np.concatenate(arts),
+                    "date": pa.array(np.concatenate(dates), pa.date32()),
+                    "access": pa.DictionaryArray.from_arrays(np.concatenate(accesses), pa.array(ACCESSES)),
+                    "agent": pa.DictionaryArray.from_arrays(np.concatenate(agents), pa.array(AGENTS)),
+                    "views": np.concatenate(views),
+                }
             )
-            con.execute("INSERT INTO pageviews SELECT article_id, date, access, agent, views FROM _rows")
+            con.register("_rows", table)
+            con.execute(
+                "INSERT INTO pageviews SELECT article_id, date, access::VARCHAR, agent::VARCHAR, views FROM _rows"
+            )
             con.unregister("_rows")
+            n_rows = table.num_rows
         log = {
             "origin": [], "article_id": [], "access": [], "agent": [], "start_date": [], "end_date": [],
             "status": [], "rows": [], "detail": [],
@@ -212,7 +228,7 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
             [project, fetched],
         )
         con.unregister("_log")
-    return len(arts)
+    return n_rows
 
 
 def _covered_end(requested_end: date, views: dict[date, int], today: date) -> date | None:
