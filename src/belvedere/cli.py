@@ -545,12 +545,16 @@ def fetch(
                 with _progress() as progress:
                     task = progress.add_task(M.t("fetch_progress"), total=len(per_title))
 
+                    finished = [0]
+
                     def on_result(result: RangeResult) -> None:
                         aid = result.request.article_id
                         done_titles[aid] = done_titles.get(aid, 0) + 1
+                        if done_titles[aid] == per_title[aid]:
+                            finished[0] += 1
                         progress.update(
                             task,
-                            completed=sum(1 for a, n in done_titles.items() if n >= per_title[a]),
+                            completed=finished[0],
                             description=f"{M.t('fetch_progress')} · {client.stats.requests} req. · "
                             f"{client.stats.retries} reprises",
                         )
