@@ -27,7 +27,7 @@ from belvedere.errors import AmbiguousCommuneError, BelvedereError
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
 from belvedere.reference.load import load_reference
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
-from belvedere.reference.pvd import load_pvd
+from belvedere.reference.pvd import PvdLoadResult, load_pvd
 from belvedere.sources.articles import ResolveReport, articles_for, resolve_articles
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.sources.wikimedia_api import (
@@ -283,6 +283,14 @@ def pvd_load(
     if f is Format.json:
         emit_record(summary, f)
         return
+    _print_pvd_loaded(result)
+    for o, c, k in result.mapped:
+        console.print(f"  {o} → {c} ({k})")
+    for c, n, r in result.rejects:
+        err_console.print(f"  [yellow]rejeté[/] {c} {n} : {r}")
+
+
+def _print_pvd_loaded(result: PvdLoadResult) -> None:
     console.print(
         M.t(
             "pvd_loaded",
@@ -292,10 +300,6 @@ def pvd_load(
             rejected=len(result.rejects),
         )
     )
-    for o, c, k in result.mapped:
-        console.print(f"  {o} → {c} ({k})")
-    for c, n, r in result.rejects:
-        err_console.print(f"  [yellow]rejeté[/] {c} {n} : {r}")
 
 
 @pvd_app.command("list", help="Liste les communes PVD chargées.")
@@ -341,15 +345,7 @@ def demo(
     with _store(ctx) as store:
         if pvd_file:
             result = load_pvd(store, pvd_file)
-            console.print(
-                M.t(
-                    "pvd_loaded",
-                    loaded=result.loaded,
-                    source=result.source,
-                    mapped=len(result.mapped),
-                    rejected=len(result.rejects),
-                )
-            )
+            _print_pvd_loaded(result)
         codes = select_communes(store, communes)
         t0 = time.perf_counter()
         with _progress() as progress:
