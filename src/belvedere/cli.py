@@ -36,7 +36,6 @@ from belvedere.sources.wikimedia_api import (
     fetch_project_totals,
     fetch_ranges,
     plan_requests,
-    probe,
 )
 from belvedere.store import SCHEMA_VERSION, Store
 from belvedere.store.queries import audience_range, commune_daily, commune_totals, communes_frame
@@ -113,20 +112,18 @@ def _store(ctx: typer.Context, *, read_only: bool = False, need_reference: bool 
     return store
 
 
+def _date_range(start: str, end: str) -> tuple[date, date]:
+    d_start, d_end = parse_date(start), parse_date(end)
+    if d_end < d_start:
+        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    return d_start, d_end
+
+
 def parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise BelvedereError(M.t("bad_date", value=value)) from None
-
-
-def _period(start: str | None, end: str | None, store: Store) -> tuple[date, date]:
-    first, last = audience_range(store)
-    d_end = parse_date(end) if end else (last or date.today() - timedelta(days=1))
-    d_start = parse_date(start) if start else (first or d_end - timedelta(days=364))
-    if d_end < d_start:
-        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
-    return d_start, d_end
 
 
 # --- init / info -------------------------------------------------------------------------
@@ -407,9 +404,7 @@ def export_audience(
     fmt: FormatOpt = "csv",
 ) -> None:
     f = parse_format(fmt)
-    d_start, d_end = parse_date(start), parse_date(end)
-    if d_end < d_start:
-        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    d_start, d_end = _date_range(start, end)
     agent_list = _agents(agents)
     with _store(ctx, read_only=True) as store:
         codes = select_communes(store, communes)
@@ -463,7 +458,7 @@ def articles_resolve(
 
         async def run() -> ResolveReport:
             async with client:
-                await probe(client, sparql)
+                await client.probe(sparql)
                 try:
                     return await resolve_articles(store, client, sparql, mediawiki, codes)
                 except FetchFailed as exc:
@@ -499,9 +494,7 @@ def fetch(
 
     f = parse_format(fmt)
     settings: Settings = ctx.obj["settings"]
-    d_start, d_end = parse_date(start), parse_date(end)
-    if d_end < d_start:
-        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    d_start, d_end = _date_range(start, end)
     first = date.fromisoformat(PAGEVIEWS_START)
     if d_start < first:
         raise BelvedereError(M.t("start_too_early", first=first, start=d_start))
@@ -522,7 +515,7 @@ def fetch(
 
         async def run() -> FetchReport:
             async with client:
-                await probe(client, base)
+                await client.probe(base.rstrip("/") + "/")
                 articles, guessed = articles_for(store, codes)
                 if guessed:
                     err_console.print(M.t("guessed_titles", n=guessed))

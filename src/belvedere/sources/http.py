@@ -11,7 +11,6 @@ import asyncio
 import email.utils
 import json
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,6 +102,16 @@ class PoliteClient:
         assert self._client is not None
         await self._client.aclose()
 
+    async def probe(self, url: str) -> None:
+        """Fail fast, before anything is written, when the service cannot be reached at all."""
+        assert self._client is not None, "use 'async with PoliteClient(...)'"
+        try:
+            await self._client.get(url, timeout=10)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+            raise BelvedereError(M.t("no_network", url=url, err=type(exc).__name__)) from None
+        except httpx.HTTPError:
+            return  # the host answered something: fine
+
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
@@ -170,7 +179,3 @@ def _problem_detail(body: bytes) -> str:
     if isinstance(data, dict):
         return str(data.get("detail") or data.get("title") or data)[:200]
     return str(data)[:200]
-
-
-def monotonic() -> float:
-    return time.monotonic()

@@ -18,12 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import quote
 
-import httpx
 import numpy as np
 import pyarrow as pa
 
-from belvedere import messages as M
-from belvedere.errors import BelvedereError
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store.db import Store, now
 
@@ -332,14 +329,3 @@ async def fetch_project_totals(
              "ok" if rows else "empty", len(rows), now()],
         )  # fmt: skip
     return len(rows)
-
-
-async def probe(client: PoliteClient, base: str) -> None:
-    """Fail fast, before writing anything, when the service cannot be reached at all."""
-    assert client._client is not None
-    try:
-        await client._client.get(base.rstrip("/") + "/", timeout=10)
-    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
-        raise BelvedereError(M.t("no_network", url=base, err=type(exc).__name__)) from None
-    except httpx.HTTPError:
-        return  # the host answered something: fine
