@@ -15,7 +15,21 @@ from belvedere.reference.pvd import load_pvd
 from belvedere.sources.simulate import SimulationParams, simulate
 from belvedere.store import Store
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+def _find_shared() -> Path:
+    """../shared/data beside the checkout (CI), else the nearest one up the tree, else $BELVEDERE_SHARED."""
+    import os
+
+    if os.environ.get("BELVEDERE_SHARED"):
+        return Path(os.environ["BELVEDERE_SHARED"])
+    for parent in Path(__file__).resolve().parents[1:]:
+        candidate = parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+SHARED = _find_shared()
 PVD_2021 = SHARED / "pvd_communes_anct_carto_2021-01-22.csv"
 DEMO_START, DEMO_END = date(2023, 1, 1), date(2024, 12, 31)
 DEMO_SEED = 7
