@@ -135,6 +135,9 @@ class FakeWikimedia:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # real front ends (nginx, ATS) set TCP_NODELAY; without it headers and body written
+            # separately meet Nagle + delayed ACK and every answer gains up to 40 ms
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: object) -> None:  # quiet
                 pass

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
+import orjson
 
 from belvedere import __version__
 from belvedere import messages as M
@@ -149,7 +149,7 @@ class PoliteClient:
                 status = response.status_code
                 if status in ok_statuses:
                     try:
-                        data = json.loads(body)
+                        data = orjson.loads(body)
                         return status, (parse(status, data) if parse else data)
                     except (ValueError, KeyError, TypeError) as exc:
                         last_error = M.t("http_bad_json", status=status) + f" : {exc}"
@@ -173,7 +173,7 @@ class PoliteClient:
 
 def _problem_detail(body: bytes) -> str:
     try:
-        data = json.loads(body)
+        data = orjson.loads(body)
     except ValueError:
         return body[:120].decode("utf-8", "replace")
     if isinstance(data, dict):
