@@ -338,9 +338,12 @@ def simulate(
 
         con.register(
             "sim_plan",
-            plan.select("code", "profile", "base_level", "trend_per_year", "mobile_share").to_arrow(),
+            plan.select("code", "profile", "base_level", "trend_per_year", "mobile_share", "media_heavy").to_arrow(),
         )
-        con.execute("INSERT INTO sim_profiles SELECT * FROM sim_plan")
+        con.execute(
+            "INSERT INTO sim_profiles (commune_code, profile, base_level, trend_per_year, mobile_share, media_heavy) "
+            "SELECT * FROM sim_plan"
+        )
         con.unregister("sim_plan")
         # executemany is slow in DuckDB: go through Arrow
         _insert_rows(

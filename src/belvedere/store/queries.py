@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 
+from belvedere.analysis.panel import Panel
 from belvedere.store.db import Store
 
 
@@ -76,3 +78,87 @@ def commune_totals(store: Store, start: date, end: date, codes: list[str] | None
 def audience_range(store: Store) -> tuple[date | None, date | None]:
     first, last = store.con.execute("SELECT min(date), max(date) FROM pageviews").fetchall()[0]
     return first, last
+
+
+def load_panel(store: Store, start: date, end: date, codes: list[str] | None = None) -> Panel:
+    """The commune x day panel of [start, end], streamed from DuckDB straight into numpy.
+
+    Why not a GROUP BY: 150 million rows grouped into 38 million commune-days take ~20 s in DuckDB;
+    each (article, day, access, agent) row is unique in the store, so for communes with a single
+    article the rows can be written into their cells directly (~5 s). Communes with several articles
+    (redirects) are summed by DuckDB first, which is cheap as they are few.
+    """
+    days = (end - start).days + 1
+    params: dict = {"start": start, "end": end}
+    where = ""
+    if codes is not None:
+        where = "AND commune_code IN (SELECT unnest($codes))"
+        params["codes"] = codes
+    arts = store.frame(
+        f"""
+        SELECT article_id, commune_code, count(*) OVER (PARTITION BY commune_code) AS n_articles
+        FROM articles WHERE commune_code IS NOT NULL {where}
+        AND article_id IN (SELECT DISTINCT article_id FROM pageviews WHERE date BETWEEN $start AND $end)
+        """,
+        params,
+    )
+    if arts.is_empty():
+        return Panel.empty(start, days)
+    panel_codes = sorted(arts["commune_code"].unique().to_list())
+    row_of = {c: i for i, c in enumerate(panel_codes)}
+    n = len(panel_codes)
+    # user views by access start at -1 = "no row": coverage falls out of the matrices themselves
+    user = np.full((3, n, days), -1, dtype=np.int32)
+    automated = np.zeros((n, days), dtype=np.int32)
+    single = arts.filter(pl.col("n_articles") == 1)
+    multi = arts.filter(pl.col("n_articles") > 1)
+
+    def scatter(reader, lut: np.ndarray) -> None:
+        for batch in reader:
+            rows = lut[batch.column(0).to_numpy()]
+            d = batch.column(1).to_numpy()
+            access = batch.column(2).to_numpy()
+            agent = batch.column(3).to_numpy()
+            v = batch.column(4).to_numpy()
+            is_user = agent == 0
+            # one row per (commune, day, access) for the user agent here: plain assignment is exact
+            user[access[is_user], rows[is_user], d[is_user]] = v[is_user]
+            bots = ~is_user
+            if bots.any():
+                np.add.at(automated, (rows[bots], d[bots]), v[bots])
+
+    if single.height:
+        max_id = int(single["article_id"].max())
+        lut = np.full(max_id + 1, -1, dtype=np.int64)
+        lut[single["article_id"].to_numpy()] = [row_of[c] for c in single["commune_code"].to_list()]
+        store.con.register("_panel_articles", single.select("article_id").to_arrow())
+        try:
+            reader = store.con.sql(
+                "SELECT article_id, (date - $start)::INTEGER, enum_code(access)::TINYINT, enum_code(agent)::TINYINT, "
+                "views::INTEGER FROM pageviews WHERE date BETWEEN $start AND $end "
+                "AND article_id IN (SELECT article_id FROM _panel_articles)",
+                params={"start": start, "end": end},
+            ).arrow()
+            scatter(reader, lut)
+        finally:
+            store.con.unregister("_panel_articles")
+    if multi.height:
+        # pseudo article ids = commune rows, summed by DuckDB over the commune's articles
+        store.con.register(
+            "_panel_multi",
+            multi.select("article_id", pl.col("commune_code").replace_strict(row_of, return_dtype=pl.Int64).alias("r"))
+            .to_arrow(),
+        )  # fmt: skip
+        try:
+            reader = store.con.sql(
+                "SELECT m.r, (p.date - $start)::INTEGER, enum_code(p.access)::TINYINT, enum_code(p.agent)::TINYINT, "
+                "sum(p.views)::INTEGER FROM pageviews p JOIN _panel_multi m USING (article_id) "
+                "WHERE p.date BETWEEN $start AND $end GROUP BY ALL",
+                params={"start": start, "end": end},
+            ).arrow()
+            scatter(reader, np.arange(n, dtype=np.int64))
+        finally:
+            store.con.unregister("_panel_multi")
+    covered = (user >= 0).any(axis=0)
+    np.maximum(user, 0, out=user)
+    return Panel(panel_codes, start, user[0], user[1], user[2], automated, covered)

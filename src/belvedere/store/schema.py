@@ -184,6 +184,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (project, date, access, agent)
     );
     """,
+    # 3 — the simulator also records which towns it made media-heavy (truth for the typology score).
+    """
+    ALTER TABLE sim_profiles ADD COLUMN media_heavy BOOLEAN DEFAULT FALSE;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""The `belvedere` command line: thin — parse, call, print."""
+"""Commands that bring data in and show it: init, info, communes, pvd, demo, export, articles, fetch."""
 
 from __future__ import annotations
 
@@ -11,17 +11,25 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from belvedere import messages as M
 from belvedere.analysis.audience import per_inhabitant, top_by
+from belvedere.cli.common import (
+    LABELS,
+    ContactOpt,
+    FormatOpt,
+    app,
+    articles_app,
+    communes_app,
+    date_range,
+    export_app,
+    make_client,
+    open_store,
+    parse_agents,
+    parse_date,
+    progress_bar,
+    pvd_app,
+)
 from belvedere.config import Settings
 from belvedere.errors import AmbiguousCommuneError, BelvedereError
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
@@ -29,7 +37,7 @@ from belvedere.reference.load import load_reference
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
 from belvedere.reference.pvd import PvdLoadResult, load_pvd
 from belvedere.sources.articles import ResolveReport, articles_for, resolve_articles
-from belvedere.sources.http import FetchFailed, PoliteClient
+from belvedere.sources.http import FetchFailed
 from belvedere.sources.wikimedia_api import (
     FetchReport,
     RangeResult,
@@ -37,93 +45,8 @@ from belvedere.sources.wikimedia_api import (
     fetch_ranges,
     plan_requests,
 )
-from belvedere.store import SCHEMA_VERSION, Store
+from belvedere.store import Store
 from belvedere.store.queries import audience_range, commune_daily, commune_totals, communes_frame
-
-app = typer.Typer(help=M.t("app_help"), no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-communes_app = typer.Typer(help=M.t("cmd_communes"), no_args_is_help=True)
-pvd_app = typer.Typer(help=M.t("cmd_pvd"), no_args_is_help=True)
-export_app = typer.Typer(help=M.t("cmd_export"), no_args_is_help=True)
-articles_app = typer.Typer(help=M.t("cmd_articles"), no_args_is_help=True)
-app.add_typer(articles_app, name="articles")
-app.add_typer(communes_app, name="communes")
-app.add_typer(pvd_app, name="pvd")
-app.add_typer(export_app, name="export")
-
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help=M.t("opt_format"))]
-LABELS = {
-    "code": M.t("lbl_code"),
-    "name": M.t("lbl_name"),
-    "departement": M.t("lbl_dep"),
-    "region_name": M.t("lbl_region"),
-    "population": M.t("lbl_population"),
-    "size_class": M.t("lbl_size_class"),
-    "is_pvd": M.t("lbl_pvd"),
-    "is_commune_nouvelle": M.t("lbl_cn"),
-    "views": M.t("lbl_views"),
-    "views_per_inhabitant": M.t("lbl_views_per_inh"),
-    "mean_daily_views": M.t("lbl_views_per_day"),
-    "merged_count": M.t("lbl_merged"),
-    "epci_name": M.t("lbl_epci"),
-    "zone": M.t("lbl_zone"),
-    "departement_name": M.t("lbl_dep_name"),
-    "region": M.t("lbl_region_code"),
-    "epci": M.t("lbl_epci_code"),
-    "lat": M.t("lbl_lat"),
-    "lon": M.t("lbl_lon"),
-    "point_source": M.t("lbl_point_source"),
-    "history": M.t("lbl_history"),
-    "mapped_from": M.t("lbl_mapped_from"),
-    "source_code": M.t("lbl_source_code"),
-    "mapped_by": M.t("lbl_mapped_by"),
-    "pvd_source": M.t("lbl_pvd_source"),
-    "first_date": M.t("lbl_first_date"),
-    "last_date": M.t("lbl_last_date"),
-    "path": M.t("lbl_path"),
-}
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option("--db", help=M.t("opt_db"), envvar=None)] = None,
-) -> None:
-    settings = Settings()
-    ctx.obj = {"db": db or settings.db_path, "settings": settings}
-
-
-def _store(ctx: typer.Context, *, read_only: bool = False, need_reference: bool = True) -> Store:
-    path = ctx.obj["db"]
-    if not read_only:
-        store = Store(path)
-        if need_reference and not store.has_reference():
-            load_reference(store)
-        return store
-    if not Path(path).exists():
-        raise BelvedereError(M.t("store_missing", path=path))
-    store = Store(path, read_only=True)
-    if store.version() < SCHEMA_VERSION:
-        # an older store: migrate it once, then read
-        store.close()
-        Store(path).close()
-        store = Store(path, read_only=True)
-    if need_reference and not store.has_reference():
-        raise BelvedereError(M.t("no_reference"))
-    return store
-
-
-def _date_range(start: str, end: str) -> tuple[date, date]:
-    d_start, d_end = parse_date(start), parse_date(end)
-    if d_end < d_start:
-        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
-    return d_start, d_end
-
-
-def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise BelvedereError(M.t("bad_date", value=value)) from None
 
 
 # --- init / info -------------------------------------------------------------------------
@@ -145,7 +68,7 @@ def init(ctx: typer.Context) -> None:
 @app.command(help=M.t("cmd_info"))
 def info(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     f = parse_format(fmt)
-    with _store(ctx, read_only=True, need_reference=False) as store:
+    with open_store(ctx, read_only=True, need_reference=False) as store:
         con = store.con
         first, last = audience_range(store)
         sources = con.execute(
@@ -200,7 +123,7 @@ def communes_search(
     fmt: FormatOpt = "table",
 ) -> None:
     f = parse_format(fmt)
-    with _store(ctx, read_only=Path(ctx.obj["db"]).exists()) as store:
+    with open_store(ctx, read_only=Path(ctx.obj["db"]).exists()) as store:
         df = search_communes(store, text, limit)
         if df.is_empty():
             if f is Format.json:
@@ -228,7 +151,7 @@ def communes_show(
     fmt: FormatOpt = "table",
 ) -> None:
     f = parse_format(fmt)
-    with _store(ctx, read_only=Path(ctx.obj["db"]).exists()) as store:
+    with open_store(ctx, read_only=Path(ctx.obj["db"]).exists()) as store:
         try:
             c = resolve_commune(store, query)
         except AmbiguousCommuneError as exc:
@@ -268,7 +191,7 @@ def pvd_load(
     f = parse_format(fmt)
     if source_date:
         parse_date(source_date)
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         result = load_pvd(store, path_or_url, source_date)
     summary = {
         "loaded": result.loaded,
@@ -302,7 +225,7 @@ def _print_pvd_loaded(result: PvdLoadResult) -> None:
 @pvd_app.command("list", help="Liste les communes PVD chargées.")
 def pvd_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     f = parse_format(fmt)
-    with _store(ctx, read_only=True) as store:
+    with open_store(ctx, read_only=True) as store:
         df = store.frame(
             "SELECT c.code, c.name, c.departement, c.population, p.source_code, p.mapped_by "
             "FROM pvd p JOIN communes c USING (code) ORDER BY c.code"
@@ -311,16 +234,6 @@ def pvd_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 
 
 # --- demo --------------------------------------------------------------------------------
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=False,
-    )
 
 
 @app.command(help=M.t("cmd_demo"))
@@ -339,13 +252,13 @@ def demo(
         d_start = d_end.replace(year=d_end.year - years) + timedelta(days=1)
     except ValueError:  # 29 February
         d_start = d_end.replace(year=d_end.year - years, day=28) + timedelta(days=1)
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         if pvd_file:
             result = load_pvd(store, pvd_file)
             _print_pvd_loaded(result)
         codes = select_communes(store, communes)
         t0 = time.perf_counter()
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task(M.t("demo_generating"), total=len(codes))
             res = simulate(
                 store,
@@ -404,9 +317,9 @@ def export_audience(
     fmt: FormatOpt = "csv",
 ) -> None:
     f = parse_format(fmt)
-    d_start, d_end = _date_range(start, end)
-    agent_list = _agents(agents)
-    with _store(ctx, read_only=True) as store:
+    d_start, d_end = date_range(start, end)
+    agent_list = parse_agents(agents)
+    with open_store(ctx, read_only=True) as store:
         codes = select_communes(store, communes)
         df = commune_daily(store, codes, d_start, d_end, agent_list)
         if df.is_empty():
@@ -427,16 +340,6 @@ def export_audience(
 
 
 # --- real audience ---------------------------------------------------------------------
-ContactOpt = Annotated[str | None, typer.Option("--contact", help=M.t("opt_contact"))]
-
-
-def _client(settings: Settings, contact: str | None, concurrency: int | None = None) -> PoliteClient:
-    return PoliteClient(
-        contact or settings.contact,
-        concurrency=concurrency or settings.max_concurrency,
-        max_tries=settings.max_tries,
-        backoff_base=settings.backoff_base,
-    )
 
 
 @articles_app.command("resolve", help=M.t("cmd_articles_resolve"))
@@ -450,10 +353,10 @@ def articles_resolve(
 ) -> None:
     f = parse_format(fmt)
     settings: Settings = ctx.obj["settings"]
-    client = _client(settings, contact)
+    client = make_client(settings, contact)
     sparql = wikidata_sparql or settings.wikidata_sparql
     mediawiki = mediawiki_api or settings.mediawiki_api
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         codes = select_communes(store, communes)
 
         async def run() -> ResolveReport:
@@ -494,7 +397,7 @@ def fetch(
 
     f = parse_format(fmt)
     settings: Settings = ctx.obj["settings"]
-    d_start, d_end = _date_range(start, end)
+    d_start, d_end = date_range(start, end)
     first = date.fromisoformat(PAGEVIEWS_START)
     if d_start < first:
         raise BelvedereError(M.t("start_too_early", first=first, start=d_start))
@@ -504,10 +407,10 @@ def fetch(
         d_end = yesterday
         if d_end < d_start:
             raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
-    agent_list = _agents(agents)
-    client = _client(settings, contact, concurrency)
+    agent_list = parse_agents(agents)
+    client = make_client(settings, contact, concurrency)
     base = wikimedia_api or settings.wikimedia_api
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         if store.simulated:
             raise BelvedereError(M.t("fetch_simulated_store", path=store.path))
         codes = select_communes(store, communes)
@@ -531,7 +434,7 @@ def fetch(
                 per_title = {}
                 for r in requests:
                     per_title[r.article_id] = per_title.get(r.article_id, 0) + 1
-                with _progress() as progress:
+                with progress_bar() as progress:
                     task = progress.add_task(M.t("fetch_progress"), total=len(per_title))
 
                     finished = [0]
@@ -585,27 +488,3 @@ def fetch(
                 err_console.print(f"  {q.title} {q.access} {q.agent} {q.start}→{q.end} : {r.detail}")
     if report.failed:
         raise BelvedereError(M.t("fetch_failed_exit", failed=len(report.failed)))
-
-
-def _agents(agents: str) -> tuple[str, ...]:
-    agent_list = tuple(dict.fromkeys(a.strip() for a in agents.split(",") if a.strip()))
-    for a in agent_list:
-        if a not in ("user", "automated", "spider"):
-            raise BelvedereError(M.t("bad_agent", value=a))
-    return agent_list or ("user",)
-
-
-def main() -> None:
-    """Entry point: user errors become one line on stderr and a non-zero exit."""
-    try:
-        app()
-    except BelvedereError as exc:
-        err_console.print(f"[bold red]{M.t('error_prefix')} :[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("Interrompu.")
-        sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,361 @@
+"""Spikes of attention, bot bursts, shared events and level shifts, on daily view series.
+
+The baseline is robust and seasonal, and computed for thousands of series at once:
+
+1. ``y = log(1 + views)``;
+2. medians of 7-day blocks (one per week: weekly noise and short spikes vanish), then a rolling
+   median over 5 weeks (a spike cannot move it; a summer season can), interpolated back to days;
+3. a weekday profile: the median deviation of each weekday from that smooth level;
+4. the noise scale of each series: 1.4826 x the median absolute deviation of ``y`` from the baseline.
+
+A spike is a run of days above baseline + ``extend`` x scale that holds at least one day above
+baseline + ``threshold`` x scale, with at least ``min_ratio`` times the baseline views and
+``min_excess`` views more than it. Only upward moves count: a weekend dip is never a spike.
+A spike is *suspected bot* when the automated/spider agents burst the same day, or when it is a
+one- or two-day burst carried by desktop views alone (humans read communes on their phones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.stats import poisson
+
+SPIKE_SCHEMA = {
+    "code": pl.String,
+    "start": pl.Date,
+    "peak": pl.Date,
+    "end": pl.Date,
+    "days": pl.Int64,
+    "peak_views": pl.Int64,
+    "baseline_views": pl.Float64,
+    "peak_ratio": pl.Float64,
+    "excess_views": pl.Float64,
+    "z": pl.Float64,
+    "suspected_bot": pl.Boolean,
+    "bot_reason": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class SpikeParams:
+    threshold: float = 3.5  # robust z of the peak day
+    extend: float = 2.0  # robust z under which a spike is over
+    min_ratio: float = 2.0  # peak views / baseline views
+    min_excess: float = 10.0  # peak views - baseline views
+    merge_gap: int = 3  # days between two runs under which they are one spike (a decaying tail)
+    min_scale: float = 0.08  # floor of the noise scale on the log scale (a very smooth series)
+    week_window: int = 5  # weeks in the rolling median of weekly medians (odd)
+    bot_auto_ratio: float = 5.0  # automated views / their usual level for an automated burst
+    bot_auto_min: float = 20.0
+    bot_desktop_share: float = 0.8  # share of the excess carried by desktop for a desktop-only burst
+
+
+@dataclass
+class Baseline:
+    """Baseline log level, noise scale and z-scores for a (series x days) matrix."""
+
+    log_level: np.ndarray  # (n, days) baseline of log1p(views)
+    scale: np.ndarray  # (n,)
+    z: np.ndarray  # (n, days), NaN where no data
+
+    @property
+    def views(self) -> np.ndarray:
+        """The baseline in views per day."""
+        return np.expm1(self.log_level)
+
+
+def _fill_nan_along_rows(a: np.ndarray) -> np.ndarray:
+    """Replace NaNs by the nearest earlier value in the row, then the nearest later one."""
+    a = a.copy()
+    n, m = a.shape
+    mask = np.isnan(a)
+    if not mask.any():
+        return a
+    idx = np.where(~mask, np.arange(m)[None, :], 0)
+    np.maximum.accumulate(idx, axis=1, out=idx)
+    a = a[np.arange(n)[:, None], idx]
+    mask = np.isnan(a)
+    if mask.any():  # leading NaNs: take the first valid value
+        rev = a[:, ::-1]
+        ridx = np.where(~np.isnan(rev), np.arange(m)[None, :], 0)
+        np.maximum.accumulate(ridx, axis=1, out=ridx)
+        a = rev[np.arange(n)[:, None], ridx][:, ::-1]
+    return a
+
+
+def baseline(views: np.ndarray, weekday0: int, params: SpikeParams = SpikeParams()) -> Baseline:
+    """Robust seasonal baseline of each row of ``views`` (NaN = no data). ``weekday0``: weekday of
+    the first column, 0 = Monday."""
+    views = np.asarray(views, dtype=np.float64)
+    n, days = views.shape
+    y = np.log1p(np.maximum(views, 0))
+    has_nan = bool(np.isnan(y).any())
+    weeks = -(-days // 7)
+    full = days // 7
+    blocks = y[:, : full * 7].reshape(n, full, 7)
+    if has_nan:
+        weekly = np.nanmedian(blocks, axis=2)
+    else:  # mean without the week's lowest and highest day: as robust to a one-day spike, less noisy
+        weekly = (blocks.sum(axis=2) - blocks.max(axis=2) - blocks.min(axis=2)) / 5.0
+    if weeks > full:  # the last, partial week: the median of the days it has
+        with np.errstate(all="ignore"):
+            weekly = np.concatenate([weekly, np.nanmedian(y[:, full * 7 :], axis=1, keepdims=True)], axis=1)
+    if has_nan:
+        weekly = _fill_nan_along_rows(weekly)
+    half = params.week_window // 2
+    if weeks > 1:
+        windows = sliding_window_view(np.pad(weekly, ((0, 0), (half, half)), mode="edge"), params.week_window, axis=1)
+        smooth = np.median(windows, axis=2)
+        # a light 1-2-1 smoothing of the weekly levels takes out most of what noise is left
+        edge = np.pad(smooth, ((0, 0), (1, 1)), mode="edge")
+        smooth = (edge[:, :-2] + 2 * edge[:, 1:-1] + edge[:, 2:]) / 4.0
+    else:
+        smooth = weekly
+    centers = np.arange(weeks) * 7 + 3.0
+    if weeks > 1:
+        pos = np.clip(np.searchsorted(centers, np.arange(days), side="right") - 1, 0, weeks - 2)
+        frac = np.clip((np.arange(days) - centers[pos]) / 7.0, 0.0, 1.0)
+        level = smooth[:, pos] * (1 - frac) + smooth[:, pos + 1] * frac
+    else:
+        level = np.repeat(smooth, days, axis=1)[:, :days]
+    resid = y - level
+    weekday = (np.arange(days) + weekday0) % 7
+    effect = np.zeros((n, 7))
+    for k in range(7):
+        cols = resid[:, weekday == k]
+        if cols.shape[1]:
+            effect[:, k] = np.nanmedian(cols, axis=1) if has_nan else np.median(cols, axis=1)
+    effect = np.nan_to_num(effect)
+    level = level + effect[:, weekday]
+    resid = y - level
+    mad = np.nanmedian(np.abs(resid), axis=1) if has_nan else np.median(np.abs(resid), axis=1)
+    scale = np.maximum(1.4826 * np.nan_to_num(mad), params.min_scale)
+    return Baseline(level, scale, resid / scale[:, None])
+
+
+def detect(
+    views: np.ndarray,
+    start: date,
+    codes: list[str],
+    *,
+    desktop: np.ndarray | None = None,
+    automated: np.ndarray | None = None,
+    params: SpikeParams = SpikeParams(),
+    base: Baseline | None = None,
+) -> pl.DataFrame:
+    """Spikes of every row of ``views`` (series x days, NaN = no data) as a DataFrame (SPIKE_SCHEMA).
+
+    ``desktop`` and ``automated`` (same shape) allow bot bursts to be recognised.
+    """
+    views = np.asarray(views, dtype=np.float64)
+    n, days = views.shape
+    if n == 0 or days == 0:
+        return pl.DataFrame(schema=SPIKE_SCHEMA)
+    weekday0 = (start - date(1970, 1, 5)).days % 7  # 1970-01-05 was a Monday
+    base = base or baseline(views, weekday0, params)
+    z = base.z
+    expected = base.views
+    finite = np.isfinite(z)
+    excess = views - expected
+    with np.errstate(invalid="ignore"):
+        hot = finite & (z >= params.threshold)
+        hot &= views >= params.min_ratio * np.maximum(expected, 1.0)
+        hot &= excess >= params.min_excess
+        warm = finite & (z >= params.extend)
+    warm |= hot
+    rows_hot = np.nonzero(hot.any(axis=1))[0]
+    records = []
+    auto_usual = None
+    if automated is not None:
+        auto_usual = np.median(automated, axis=1)
+    desktop_share = None
+    if desktop is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            desktop_share = np.nansum(np.where(np.isnan(views), 0, desktop), axis=1) / np.nansum(views, axis=1)
+    for i in rows_hot:
+        w = np.concatenate([[False], warm[i], [False]])
+        edges = np.flatnonzero(np.diff(w.astype(np.int8)))
+        runs: list[list[int]] = []
+        for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):  # run [a, b)
+            if not hot[i, a:b].any():
+                continue
+            if runs and a - runs[-1][1] <= params.merge_gap:
+                runs[-1][1] = b  # the noisy tail of the same spike
+            else:
+                runs.append([a, b])
+        for a, b in runs:
+            p = a + int(np.nanargmax(views[i, a:b]))
+            exc = float(np.nansum(np.maximum(excess[i, a:b], 0)))
+            base_views = float(expected[i, p])
+            bot_reason = None
+            if auto_usual is not None:
+                auto = float(automated[i, p])
+                if auto >= max(params.bot_auto_min, params.bot_auto_ratio * (auto_usual[i] + 1)):
+                    bot_reason = "automated"
+            if bot_reason is None and desktop is not None and b - a <= 2:
+                d_exc = float(desktop[i, p]) - desktop_share[i] * base_views
+                if excess[i, p] > 0 and d_exc / excess[i, p] >= params.bot_desktop_share:
+                    bot_reason = "desktop_only"
+            records.append(
+                (
+                    codes[i],
+                    start + timedelta(days=int(a)),
+                    start + timedelta(days=p),
+                    start + timedelta(days=int(b) - 1),
+                    int(b - a),
+                    int(views[i, p]),
+                    base_views,
+                    float(views[i, p] / max(base_views, 1.0)),
+                    exc,
+                    float(z[i, p]),
+                    bot_reason is not None,
+                    bot_reason,
+                )
+            )
+    return pl.DataFrame(records, schema=SPIKE_SCHEMA, orient="row")
+
+
+def detect_series(series: pl.DataFrame, *, date_column: str = "date", value_column: str = "views",
+                  params: SpikeParams = SpikeParams()) -> pl.DataFrame:  # fmt: skip
+    """Spikes of one daily series given as a frame (any order, gaps allowed: a gap is no data)."""
+    df = series.select(pl.col(date_column).alias("date"), pl.col(value_column).cast(pl.Float64).alias("v"))
+    df = df.drop_nulls().group_by("date").agg(pl.col("v").sum()).sort("date")
+    if df.is_empty():
+        return pl.DataFrame(schema=SPIKE_SCHEMA).drop("code")
+    start, end = df["date"].min(), df["date"].max()
+    days = (end - start).days + 1
+    values = np.full(days, np.nan)
+    offsets = (df["date"].cast(pl.Int64) - (start - date(1970, 1, 1)).days).to_numpy()
+    values[offsets] = df["v"].to_numpy()
+    return detect(values[None, :], start, ["series"], params=params).drop("code")
+
+
+def spike_summary(spikes: pl.DataFrame, totals: pl.DataFrame, years: float) -> pl.DataFrame:
+    """Per commune: number of (non-bot) spikes, per year, and the share of its views they carry.
+
+    ``totals`` has code and total_views.
+    """
+    real = spikes.filter(~pl.col("suspected_bot"))
+    agg = real.group_by("code").agg(
+        pl.len().alias("spikes"),
+        pl.col("excess_views").sum().alias("spike_excess_views"),
+        pl.col("peak_ratio").max().alias("max_peak_ratio"),
+    )
+    out = totals.select("code", "total_views").join(agg, on="code", how="left")
+    return (
+        out.with_columns(
+            pl.col("spikes").fill_null(0),
+            pl.col("spike_excess_views").fill_null(0.0),
+        )
+        .with_columns(
+            (pl.col("spikes") / max(years, 1e-9)).alias("spikes_per_year"),
+            (pl.col("spike_excess_views") / pl.col("total_views")).fill_nan(None).alias("spike_share"),
+        )
+        .drop("total_views")
+    )
+
+
+def shared_events(
+    spikes: pl.DataFrame,
+    *,
+    window: int = 1,
+    min_members: int = 2,
+    alpha: float = 0.01,
+    communes_in_scope: int | None = None,
+    days_in_scope: int | None = None,
+) -> pl.DataFrame:
+    """Group spikes of several communes starting within ±``window`` days into shared events.
+
+    Why a test: across the whole country a few dozen towns spike every day by chance, so "same day"
+    alone would glue unrelated spikes together. An event is kept when the number of towns starting a
+    spike in its 2·window+1 days is improbable under the scope's background rate of spike starts
+    (Poisson tail < ``alpha``); its ``background`` column says how many would be expected by chance.
+    Suspected bot spikes are ignored. Returns one row per event with its members (codes) and dates.
+    """
+    schema = {"event": pl.Int64, "start": pl.Date, "end": pl.Date, "peak": pl.Date, "communes": pl.Int64,
+              "codes": pl.List(pl.String), "excess_views": pl.Float64, "background": pl.Float64,
+              "p_value": pl.Float64}  # fmt: skip
+    real = spikes.filter(~pl.col("suspected_bot")).sort("start")
+    if real.height < min_members:
+        return pl.DataFrame(schema=schema)
+    first, last = real["start"].min(), real["start"].max()
+    span = days_in_scope or (last - first).days + 1
+    rate = real.height / max(span, 1)  # spike starts per day in the scope
+    expected = rate * (2 * window + 1)
+    day0 = first
+    offs = (real["start"].cast(pl.Int64) - (day0 - date(1970, 1, 1)).days).to_numpy()
+    counts = np.bincount(offs, minlength=offs.max() + 1)
+    free = np.ones(real.height, dtype=bool)
+    events = []
+    # greedy: the busiest window first, then the next among what is left
+    while True:
+        live = np.bincount(offs[free], minlength=counts.size)
+        win = np.convolve(live, np.ones(2 * window + 1, dtype=int), mode="same")
+        # centred on the busiest single day, so that two events two days apart are not merged
+        center = int(np.argmax(live * (counts.size + 1) + win))
+        k = int(win[center])
+        if k < min_members:
+            break
+        p = float(poisson.sf(k - 1, expected))
+        if p >= alpha:
+            break
+        members = free & (np.abs(offs - center) <= window)
+        sel = real.filter(pl.Series(members))
+        # one commune counts once, with its biggest spike
+        sel = sel.sort("excess_views", descending=True).unique("code", keep="first", maintain_order=True)
+        free &= ~members
+        if sel.height < min_members:
+            continue
+        events.append(
+            (
+                sel["start"].min(),
+                sel["end"].max(),
+                sel.sort("peak_views", descending=True)["peak"][0],
+                sel.height,
+                sorted(sel["code"].to_list()),
+                float(sel["excess_views"].sum()),
+                expected,
+                p,
+            )
+        )
+    events.sort(key=lambda e: e[0])
+    return pl.DataFrame([(i + 1, *e) for i, e in enumerate(events)], schema=schema, orient="row")
+
+
+def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: int = 8,
+                 date_column: str = "date", value_column: str = "views") -> pl.DataFrame:  # fmt: skip
+    """Lasting level shifts of one daily series (change points of weekly medians, PELT from
+    ``ruptures``), kept when the level changes by at least ``min_change`` (30 %) for ``min_weeks``.
+    """
+    import ruptures
+
+    schema = {"date": pl.Date, "level_before": pl.Float64, "level_after": pl.Float64, "change": pl.Float64}
+    df = series.select(pl.col(date_column).alias("date"), pl.col(value_column).cast(pl.Float64).alias("v"))
+    df = df.drop_nulls().sort("date")
+    if df.height < 7 * 2 * min_weeks:
+        return pl.DataFrame(schema=schema)
+    weekly = (
+        df.with_columns(pl.col("date").dt.truncate("1w").alias("week"))
+        .group_by("week")
+        .agg(pl.col("v").log1p().median().alias("y"))
+        .sort("week")
+    )
+    y = weekly["y"].to_numpy()
+    noise = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2) or 0.05
+    algo = ruptures.Pelt(model="l2", min_size=min_weeks, jump=1).fit(y.reshape(-1, 1))
+    breaks = algo.predict(pen=4 * noise**2 * np.log(len(y)))[:-1]
+    out = []
+    bounds = [0, *breaks, len(y)]
+    for k, bp in enumerate(breaks):
+        before = float(np.median(y[bounds[k] : bp]))
+        after = float(np.median(y[bp : bounds[k + 2]]))
+        lb, la = float(np.expm1(before)), float(np.expm1(after))
+        change = la / lb - 1 if lb > 0 else np.inf
+        if abs(change) >= min_change:
+            out.append((weekly["week"][bp], lb, la, change))
+    return pl.DataFrame(out, schema=schema, orient="row")

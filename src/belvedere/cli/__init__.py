@@ -1,0 +1,24 @@
+"""The `belvedere` command line: thin — parse, call, print. One module per family of commands."""
+
+from __future__ import annotations
+
+import sys
+
+from belvedere import messages as M
+from belvedere.cli import data  # noqa: F401  (registers its commands)
+from belvedere.cli.common import app, err_console
+from belvedere.errors import BelvedereError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit."""
+    try:
+        app()
+    except BelvedereError as exc:
+        err_console.print(f"[bold red]{M.t('error_prefix')} :[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("Interrompu.")
+        sys.exit(130)

@@ -1,0 +1,3 @@
+from belvedere.cli import main
+
+main()

@@ -1,0 +1,142 @@
+"""What every command shares: the Typer apps, options, labels, store opening, dates, progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from belvedere import messages as M
+from belvedere.config import Settings
+from belvedere.errors import BelvedereError
+from belvedere.output import err_console
+from belvedere.reference.load import load_reference
+from belvedere.sources.http import PoliteClient
+from belvedere.store import SCHEMA_VERSION, Store
+
+app = typer.Typer(help=M.t("app_help"), no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+communes_app = typer.Typer(help=M.t("cmd_communes"), no_args_is_help=True)
+pvd_app = typer.Typer(help=M.t("cmd_pvd"), no_args_is_help=True)
+export_app = typer.Typer(help=M.t("cmd_export"), no_args_is_help=True)
+articles_app = typer.Typer(help=M.t("cmd_articles"), no_args_is_help=True)
+app.add_typer(articles_app, name="articles")
+app.add_typer(communes_app, name="communes")
+app.add_typer(pvd_app, name="pvd")
+app.add_typer(export_app, name="export")
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help=M.t("opt_format"))]
+LABELS = {
+    "code": M.t("lbl_code"),
+    "name": M.t("lbl_name"),
+    "departement": M.t("lbl_dep"),
+    "region_name": M.t("lbl_region"),
+    "population": M.t("lbl_population"),
+    "size_class": M.t("lbl_size_class"),
+    "is_pvd": M.t("lbl_pvd"),
+    "is_commune_nouvelle": M.t("lbl_cn"),
+    "views": M.t("lbl_views"),
+    "views_per_inhabitant": M.t("lbl_views_per_inh"),
+    "mean_daily_views": M.t("lbl_views_per_day"),
+    "merged_count": M.t("lbl_merged"),
+    "epci_name": M.t("lbl_epci"),
+    "zone": M.t("lbl_zone"),
+    "departement_name": M.t("lbl_dep_name"),
+    "region": M.t("lbl_region_code"),
+    "epci": M.t("lbl_epci_code"),
+    "lat": M.t("lbl_lat"),
+    "lon": M.t("lbl_lon"),
+    "point_source": M.t("lbl_point_source"),
+    "history": M.t("lbl_history"),
+    "mapped_from": M.t("lbl_mapped_from"),
+    "source_code": M.t("lbl_source_code"),
+    "mapped_by": M.t("lbl_mapped_by"),
+    "pvd_source": M.t("lbl_pvd_source"),
+    "first_date": M.t("lbl_first_date"),
+    "last_date": M.t("lbl_last_date"),
+    "path": M.t("lbl_path"),
+}
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option("--db", help=M.t("opt_db"), envvar=None)] = None,
+) -> None:
+    settings = Settings()
+    ctx.obj = {"db": db or settings.db_path, "settings": settings}
+
+
+def open_store(ctx: typer.Context, *, read_only: bool = False, need_reference: bool = True) -> Store:
+    path = ctx.obj["db"]
+    if not read_only:
+        store = Store(path)
+        if need_reference and not store.has_reference():
+            load_reference(store)
+        return store
+    if not Path(path).exists():
+        raise BelvedereError(M.t("store_missing", path=path))
+    store = Store(path, read_only=True)
+    if store.version() < SCHEMA_VERSION:
+        # an older store: migrate it once, then read
+        store.close()
+        Store(path).close()
+        store = Store(path, read_only=True)
+    if need_reference and not store.has_reference():
+        raise BelvedereError(M.t("no_reference"))
+    return store
+
+
+def date_range(start: str, end: str) -> tuple[date, date]:
+    d_start, d_end = parse_date(start), parse_date(end)
+    if d_end < d_start:
+        raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    return d_start, d_end
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BelvedereError(M.t("bad_date", value=value)) from None
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+ContactOpt = Annotated[str | None, typer.Option("--contact", help=M.t("opt_contact"))]
+
+
+def make_client(settings: Settings, contact: str | None, concurrency: int | None = None) -> PoliteClient:
+    return PoliteClient(
+        contact or settings.contact,
+        concurrency=concurrency or settings.max_concurrency,
+        max_tries=settings.max_tries,
+        backoff_base=settings.backoff_base,
+    )
+
+
+def parse_agents(agents: str) -> tuple[str, ...]:
+    agent_list = tuple(dict.fromkeys(a.strip() for a in agents.split(",") if a.strip()))
+    for a in agent_list:
+        if a not in ("user", "automated", "spider"):
+            raise BelvedereError(M.t("bad_agent", value=a))
+    return agent_list or ("user",)
