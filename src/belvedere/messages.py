@@ -13,6 +13,7 @@ FR: dict[str, str] = {
     "simulated_label": "⚠ DONNÉES SIMULÉES — audiences générées pour la démonstration, pas des chiffres réels.",
     "simulated_short": "données simulées",
     "error_prefix": "Erreur",
+    "empty_scope": "Aucune commune pour la sélection « {spec} » (ex. region:53, dep:35, size:5k-10k, pvd, all).",
     # store
     "store_missing": "Le magasin {path} n'existe pas : lancez d'abord « belvedere init ».",
     "store_unwritable": "Impossible d'écrire le magasin {path} : {err}.",
@@ -171,6 +172,140 @@ FR: dict[str, str] = {
     "info_total_views": "Vues (agent user)",
     "info_sources": "Sources",
     "info_simulated": "Données simulées",
+    # analytics
+    "no_audience_in_period": ("Pas d'audience entre le {start} et le {end} : le magasin couvre du {first} au {last}."),
+    "no_audience_commune": "Pas d'audience pour la commune {code} sur la période : lancez « belvedere fetch ».",
+    "bad_metric": "Indicateur inconnu « {metric} » ; au choix : {choices}.",
+    "read_only_store": "Le magasin est ouvert en lecture seule.",
+    "annotation_empty": "Le texte de l'annotation est vide.",
+    "bad_category": "Catégorie inconnue « {value} » ; au choix : {choices}.",
+    "bad_url": "Lien invalide « {url} » : il doit commencer par http:// ou https://.",
+    "annotation_needs_commune": "Indiquez la commune du pic (ou --shared pour un événement partagé).",
+    "computing": "Calcul en cours…",
+    "opt_period_start": "Début de la période (AAAA-MM-JJ ; défaut : début des données).",
+    "opt_period_end": "Fin de la période (AAAA-MM-JJ ; défaut : fin des données).",
+    "opt_scope": (
+        "Communes : all, pvd, region:CODE, dep:CODE, size:CLASSE (ex. size:5k-10k) "
+        "ou codes/noms séparés par des virgules."
+    ),
+    "arg_commune": "Commune : code INSEE, ancien code ou nom.",
+    "arg_commune_opt": "Commune (code INSEE ou nom) ; sinon --all ou --csv.",
+    "arg_commune_annot": "Commune du pic annoté (inutile avec --shared).",
+    "cmd_rank": "Classement des communes par audience (par habitant par défaut), avec leurs rangs en France.",
+    "opt_metric": "Indicateur de classement (views_per_inhabitant, total_views, visibility_surplus, …).",
+    "opt_limit": "Nombre de lignes affichées (0 = toutes).",
+    "opt_groups": "Compare PVD et classes de taille (médiane, quartiles) au lieu de classer les communes.",
+    "rank_title": "Classement « {scope} » — {metric}",
+    "groups_title": "PVD et classes de taille — {metric} (médiane et quartiles)",
+    "cmd_profile": "Fiche d'une commune : audience, rangs, surplus de visibilité, saisonnalité, typologie, pics.",
+    "surplus_words": "vue {x} fois ce que sa taille laisse prévoir",
+    "ranks_words": "France {france} · PVD {pvd} · département {dep} · même taille {size}",
+    "peers_words": "{rank}e sur {of} communes comparables",
+    "cmd_peers": "Les communes les plus comparables (taille, département, région, typologie, statut PVD).",
+    "peers_title": "Communes comparables",
+    "cmd_spikes": "Pics d'audience d'une commune, de toutes (--all) ou d'une série quelconque (--csv).",
+    "opt_all_spikes": "Pics de toutes les communes de --scope.",
+    "opt_spikes_csv": (
+        "Détecter les pics d'une série quotidienne lue dans ce CSV (statistiques d'un site, autre page…)."
+    ),
+    "opt_date_column": "Colonne des dates (AAAA-MM-JJ) du CSV.",
+    "opt_value_column": "Colonne des valeurs quotidiennes du CSV.",
+    "opt_log_values": "Les valeurs du CSV sont des logarithmes naturels des vues.",
+    "opt_bots": "Montrer (défaut) ou masquer les pics suspects (robots).",
+    "spikes_what": "Indiquez une commune, ou --all, ou --csv FICHIER.",
+    "spikes_title": "{n} pics",
+    "spikes_csv_title": "Pics de la série {path}",
+    "level_shifts_title": "Changements de niveau durables :",
+    "file_missing": "Fichier introuvable : {path}",
+    "csv_unreadable": "Impossible de lire le CSV {path} : {err}",
+    "csv_no_column": "Le CSV {path} n'a pas de colonne « {column} » (colonnes : {columns}).",
+    "csv_bad_values": "La colonne « {column} » contient des valeurs non numériques.",
+    "cmd_events": "Événements partagés : pics de plusieurs communes commençant à ±1 jour d'intervalle.",
+    "opt_alpha": "Seuil de significativité face au hasard (défaut 0,01).",
+    "events_title": "{n} événements partagés",
+    "cmd_annotate": "Annoter un pic (commune + date) ou un événement partagé (--shared), ou lister (--list).",
+    "opt_annot_date": "Date du pic ou de l'événement (AAAA-MM-JJ).",
+    "opt_annot_text": "Texte de l'annotation (ex. « Reportage au 13 h de TF1 »).",
+    "opt_annot_url": "Lien vers la source (http…).",
+    "opt_annot_category": "Catégorie : tv, film, presse, sport, campagne, evenement, autre.",
+    "opt_annot_shared": "Annoter l'événement partagé de cette date.",
+    "opt_annot_list": "Lister les annotations.",
+    "annotate_usage": "Indiquez --date et --text (et la commune, ou --shared).",
+    "annotated": "Annotation n° {id} enregistrée.",
+    "annotation_no_spike": "Attention : aucun pic détecté à cette date pour cette commune ; l'annotation est gardée.",
+    "annotations_title": "Annotations",
+    "cmd_typology": "Typologie des communes (saisonnière, événementielle, notoriété, peu visible…) et pourquoi.",
+    "typology_title": "Typologie",
+    "lbl_rank": "Rang",
+    "lbl_rank_france": "Rang France",
+    "lbl_surplus": "Surplus de visibilité",
+    "lbl_per_1000": "Vues / 1 000 hab. / an",
+    "lbl_mobile_share": "Part mobile",
+    "lbl_summer_share": "Part juillet-août",
+    "lbl_winter_share": "Part décembre-mars",
+    "lbl_summer_index": "Indice été",
+    "lbl_winter_index": "Indice hiver",
+    "lbl_yoy": "Évolution sur un an",
+    "lbl_typology_code": "Type (code)",
+    "lbl_typology": "Type",
+    "lbl_explanation": "Pourquoi",
+    "lbl_start": "Début",
+    "lbl_peak": "Pic",
+    "lbl_end": "Fin",
+    "lbl_peak_views": "Vues au pic",
+    "lbl_baseline_views": "Niveau habituel",
+    "lbl_peak_ratio": "× habituel",
+    "lbl_excess": "Vues en plus",
+    "lbl_bot": "Robots ?",
+    "lbl_annotations": "Annotations",
+    "lbl_communes": "Communes",
+    "lbl_names": "Noms",
+    "lbl_background": "Attendu par hasard",
+    "lbl_rank_in_group": "Rang dans le groupe",
+    "lbl_is_target": "Commune étudiée",
+    "lbl_spikes_per_year": "Pics / an",
+    "lbl_group": "Groupe",
+    "lbl_median": "Médiane",
+    "lbl_q1": "1er quartile",
+    "lbl_q3": "3e quartile",
+    "lbl_period": "Période",
+    "lbl_ranks": "Rangs",
+    "lbl_peers": "Parmi ses pairs",
+    "lbl_spikes": "Pics",
+    # analytics: typology
+    "type_event-driven": "Portée par l'événement",
+    "type_seasonal-mountain": "Saisonnière (montagne)",
+    "type_seasonal-coast": "Saisonnière (littoral, été)",
+    "type_steady-famous": "Notoriété installée",
+    "type_low-visibility": "Peu visible",
+    "type_ordinary": "Audience régulière",
+    "why_event": (
+        "L'audience vient par vagues : {per_year} pics par an, qui portent {share} des vues. "
+        "Ce sont les moments médiatiques (reportage, film, actualité) qui font connaître la commune."
+    ),
+    "why_mountain": (
+        "Audience d'hiver : de décembre à mars, la page est vue {winter} fois plus que la moyenne de l'année, "
+        "un profil de station de montagne."
+    ),
+    "why_mountain_two": (
+        "Deux saisons : l'hiver ({winter} fois la moyenne de décembre à mars) et l'été ({summer} fois en "
+        "juillet-août), un profil de montagne."
+    ),
+    "why_coast": (
+        "Audience d'été : en juillet-août la page est vue {summer} fois plus que la moyenne de l'année "
+        "(ces deux mois font {share} des vues), un profil de destination estivale."
+    ),
+    "why_famous": (
+        "Notoriété installée : la commune est vue {surplus} fois plus que sa taille ne le laisse prévoir, "
+        "toute l'année, sans dépendre d'une saison ni d'un événement."
+    ),
+    "why_low": "Peu visible : {surplus} fois ce que sa taille laisse prévoir. Raisons probables : {reasons}.",
+    "why_ordinary": "Audience régulière, proche de ce que sa taille laisse prévoir ({surplus} fois l'attendu).",
+    "reason_commune_nouvelle": "commune nouvelle (le nouveau nom est encore peu cherché)",
+    "reason_suburban": "commune proche d'une grande ville ({city}, à {km} km) qui capte l'attention",
+    "reason_small": "petite population",
+    "reason_low_tourism": "pas de saison touristique visible dans l'audience",
+    "reason_none": "aucune des raisons habituelles (commune nouvelle, banlieue, petite taille, tourisme)",
 }
 
 # Size classes by population, stated once (bands are [low, high)).
@@ -190,3 +325,18 @@ def t(key: str, **kwargs: object) -> str:
     """The French text for key, formatted with kwargs."""
     text = FR[key]
     return text.format(**kwargs) if kwargs else text
+
+
+def fr_number(x: float | None, decimals: int = 1) -> str:
+    """A number the French way: comma for decimals, narrow no-break space for thousands."""
+    if x is None or x != x:
+        return "–"
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def fr_percent(x: float | None, decimals: int = 0) -> str:
+    """A share (0.38) as a French percentage ("38 %")."""
+    if x is None or x != x:
+        return "–"
+    return f"{fr_number(x * 100, decimals)}\u00a0%"

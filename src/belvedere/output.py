@@ -37,8 +37,25 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _no_nan(obj: object) -> object:
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: _no_nan(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_no_nan(v) for v in obj]
+    return obj
+
+
 def to_json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=_json_default, indent=1)
+    """Strict JSON (NaN becomes null; dates are ISO strings)."""
+    return json.dumps(_no_nan(obj), ensure_ascii=False, default=_json_default, indent=1, allow_nan=False)
+
+
+def to_json_compact(obj: object) -> str:
+    if isinstance(obj, pl.Series):
+        obj = obj.to_list()
+    return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
 def emit(
@@ -50,11 +67,16 @@ def emit(
     simulated: bool = False,
 ) -> None:
     """Write df to stdout in the requested format."""
+    df = df.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))  # NaN is not JSON, nor a value
     if fmt is Format.json:
         sys.stdout.write(to_json(df.to_dicts()) + "\n")
         return
     if fmt is Format.csv:
-        sys.stdout.write(df.write_csv())
+        nested = [c for c, t in df.schema.items() if isinstance(t, pl.List | pl.Struct | pl.Array)]
+        flat = df.with_columns(
+            pl.col(c).map_elements(to_json_compact, return_dtype=pl.String, skip_nulls=True) for c in nested
+        )
+        sys.stdout.write(flat.write_csv())
         return
     table = Table(title=title, title_justify="left")
     labels = labels or {}
@@ -77,6 +99,8 @@ def _cell(value: object) -> str:
         return f"{value:,.2f}".replace(",", " ")
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
+    if isinstance(value, list):
+        return ", ".join(v.get("text", str(v)) if isinstance(v, dict) else str(v) for v in value) or "—"
     return str(value)
 
 

@@ -30,7 +30,7 @@ def _nan_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _seasonal_index(user: np.ndarray, months: np.ndarray, season: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+def seasonal_index(user: np.ndarray, months: np.ndarray, season: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(share of the period's views falling in the season, mean daily views in season / overall mean)."""
     in_season = np.isin(months, season)
     total = np.nansum(user, axis=1)
@@ -85,8 +85,8 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
     dates = panel.dates
     months = dates.astype("datetime64[M]").astype(int) % 12 + 1
     weekday = (dates.astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday; 0 = Monday
-    summer_share, summer_index = _seasonal_index(user, months, SUMMER_MONTHS)
-    winter_share, winter_index = _seasonal_index(user, months, WINTER_MONTHS)
+    summer_share, summer_index = seasonal_index(user, months, SUMMER_MONTHS)
+    winter_share, winter_index = seasonal_index(user, months, WINTER_MONTHS)
     mean = _nan_ratio(total, days.astype(float))
     cols: dict[str, object] = {
         "code": panel.codes,

@@ -17,6 +17,7 @@ one- or two-day burst carried by desktop views alone (humans read communes on th
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,6 +25,8 @@ import numpy as np
 import polars as pl
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.stats import poisson
+
+from belvedere.analysis.panel import Panel
 
 SPIKE_SCHEMA = {
     "code": pl.String,
@@ -220,6 +223,49 @@ def detect(
     return pl.DataFrame(records, schema=SPIKE_SCHEMA, orient="row")
 
 
+def detect_panel(
+    panel: Panel, params: SpikeParams = SpikeParams(), chunk: int = 4096
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Spikes of every commune of a panel, and the seasonality of their spike-free baseline.
+
+    Works through the communes ``chunk`` at a time so that memory stays bounded for the whole
+    country. Returns (spikes, seasonality) where seasonality has code, summer_index_baseline and
+    winter_index_baseline (mean baseline in July-August / December-March over its yearly mean).
+    """
+    from belvedere.analysis.metrics import SUMMER_MONTHS, WINTER_MONTHS, seasonal_index
+
+    weekday0 = (panel.start - date(1970, 1, 5)).days % 7
+    months = panel.dates.astype("datetime64[M]").astype(int) % 12 + 1
+    parts, seasons = [], []
+    for a in range(0, len(panel.codes), chunk):
+        sub = panel.subset(panel.codes[a : a + chunk])
+        views = sub.user
+        base = baseline(views, weekday0, params)
+        parts.append(
+            detect(views, sub.start, sub.codes, desktop=sub.desktop, automated=sub.automated, params=params, base=base)
+        )
+        level = base.views
+        level[~sub.covered] = np.nan
+        seasons.append(
+            pl.DataFrame(
+                {
+                    "code": sub.codes,
+                    "summer_index_baseline": seasonal_index(level, months, SUMMER_MONTHS)[1],
+                    "winter_index_baseline": seasonal_index(level, months, WINTER_MONTHS)[1],
+                }
+            )
+        )
+    spikes = pl.concat(parts) if parts else pl.DataFrame(schema=SPIKE_SCHEMA)
+    season = (
+        pl.concat(seasons)
+        if seasons
+        else pl.DataFrame(
+            schema={"code": pl.String, "summer_index_baseline": pl.Float64, "winter_index_baseline": pl.Float64}
+        )
+    )
+    return spikes, season.with_columns(pl.all().exclude("code").fill_nan(None))
+
+
 def detect_series(series: pl.DataFrame, *, date_column: str = "date", value_column: str = "views",
                   params: SpikeParams = SpikeParams()) -> pl.DataFrame:  # fmt: skip
     """Spikes of one daily series given as a frame (any order, gaps allowed: a gap is no data)."""
@@ -345,10 +391,34 @@ def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: in
         .agg(pl.col("v").log1p().median().alias("y"))
         .sort("week")
     )
-    y = weekly["y"].to_numpy()
-    noise = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2) or 0.05
-    algo = ruptures.Pelt(model="l2", min_size=min_weeks, jump=1).fit(y.reshape(-1, 1))
-    breaks = algo.predict(pen=4 * noise**2 * np.log(len(y)))[:-1]
+    raw = weekly["y"].to_numpy()
+
+    def segments(y: np.ndarray) -> list[int]:
+        noise = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2) or 0.05
+        algo = ruptures.Pelt(model="l2", min_size=min_weeks, jump=1).fit(y.reshape(-1, 1))
+        return algo.predict(pen=4 * noise**2 * np.log(len(y)))[:-1]
+
+    y = raw
+    breaks: list[int] = []
+    if len(raw) < 104:
+        breaks = segments(y)
+    else:
+        # with two years or more, take the yearly season out, or every summer would look like a
+        # new level. The season and the levels are estimated in turn: the profile is, per week of
+        # the year, the median distance of that week to its segment's level.
+        week_of_year = np.minimum(weekly["week"].dt.week().to_numpy(), 52) - 1
+        for _ in range(3):
+            bounds = [0, *breaks, len(raw)]
+            level = np.concatenate([np.full(b - a, np.median(raw[a:b])) for a, b in itertools.pairwise(bounds)])
+            centred = raw - level
+            profile = np.array(
+                [np.median(centred[week_of_year == w]) if (week_of_year == w).any() else 0.0 for w in range(52)]
+            )
+            y = raw - profile[week_of_year]
+            new = segments(y)
+            if new == breaks:
+                break
+            breaks = new
     out = []
     bounds = [0, *breaks, len(y)]
     for k, bp in enumerate(breaks):

@@ -148,9 +148,24 @@ def search_communes(store: Store, text: str, limit: int = 20) -> pl.DataFrame:
 
 
 def select_communes(store: Store, spec: str) -> list[str]:
-    """Codes for a selection: "all", "pvd", or comma-separated codes/names (each must resolve)."""
+    """Codes for a selection: "all", "pvd", "region:CODE", "departement:CODE" (or "dep:CODE"),
+    "size:CLASS" (e.g. size:5k-10k), or comma-separated codes/names (each must resolve)."""
     _require_reference(store)
     s = spec.strip().lower()
+    kind, _, value = s.partition(":")
+    column = {"region": "region", "reg": "region", "departement": "departement", "dep": "departement",
+              "size": "size_class", "taille": "size_class"}.get(kind) if value else None  # fmt: skip
+    if column:
+        value = value.strip().upper() if column != "size_class" else value.strip()
+        codes = [
+            r[0]
+            for r in store.con.execute(
+                f"SELECT code FROM communes WHERE {column} = ? ORDER BY code", [value]
+            ).fetchall()
+        ]
+        if not codes:
+            raise BelvedereError(M.t("empty_scope", spec=spec))
+        return codes
     if s == "all":
         return [r[0] for r in store.con.execute("SELECT code FROM communes ORDER BY code").fetchall()]
     if s == "pvd":

@@ -1,0 +1,131 @@
+"""A typology of audience profiles, each with a short French explanation of why.
+
+The types follow what the PVD study saw: tourist towns are looked up in their season (coast in
+summer, mountain in winter or in two seasons), some towns live on media events, a few are famous
+all year round, and merged, suburban, small or non-touristic towns stay invisible.
+
+Seasonality is read on the spike-free baseline when one is given, so that a single TV show in
+July does not turn a town into a seaside resort.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from belvedere import messages as M
+
+TYPES = ("event-driven", "seasonal-mountain", "seasonal-coast", "steady-famous", "low-visibility", "ordinary")
+LOW_REASONS = ("commune_nouvelle", "suburban", "small", "low_tourism")
+
+EVENT_SPIKES_PER_YEAR = 1.5  # non-bot spikes a year
+EVENT_SPIKE_SHARE = 0.15  # share of the views carried by spikes (with at least two spikes)
+MOUNTAIN_WINTER_INDEX = 1.10  # mean daily views December-March / mean of the year
+COAST_SUMMER_INDEX = 1.30  # mean daily views July-August / mean of the year
+FAMOUS_SURPLUS = 2.5  # seen 2.5 x more than the size predicts
+LOW_SURPLUS = 0.5  # seen half of what the size predicts, or less
+LARGE_CITY = 50_000  # inhabitants
+SUBURBAN_KM = 15.0
+SMALL_POPULATION = 2_000
+FLAT_SUMMER_INDEX = 1.15
+
+
+def nearest_large_city(communes: pl.DataFrame, min_population: int = LARGE_CITY) -> pl.DataFrame:
+    """For each commune with a point: the nearest other commune of at least ``min_population``
+    inhabitants and its distance in km (great circle)."""
+    pts = communes.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+    cities = pts.filter(pl.col("population") >= min_population)
+    schema = {"code": pl.String, "nearest_city": pl.String, "nearest_city_km": pl.Float64}
+    if pts.is_empty() or cities.is_empty():
+        return pl.DataFrame(schema=schema)
+    lat = np.radians(pts["lat"].to_numpy())[:, None]
+    lon = np.radians(pts["lon"].to_numpy())[:, None]
+    clat = np.radians(cities["lat"].to_numpy())[None, :]
+    clon = np.radians(cities["lon"].to_numpy())[None, :]
+    best = np.empty(pts.height)
+    which = np.empty(pts.height, dtype=np.int64)
+    same = pts["code"].to_numpy()[:, None] == cities["code"].to_numpy()[None, :]
+    for a in range(0, pts.height, 4096):  # bounded memory
+        sl = slice(a, a + 4096)
+        h = np.sin((clat - lat[sl]) / 2) ** 2 + np.cos(lat[sl]) * np.cos(clat) * np.sin((clon - lon[sl]) / 2) ** 2
+        d = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        d[same[sl]] = np.inf
+        which[sl] = np.argmin(d, axis=1)
+        best[sl] = d[np.arange(d.shape[0]), which[sl]]
+    return pl.DataFrame(
+        {"code": pts["code"], "nearest_city": cities["name"].to_numpy()[which], "nearest_city_km": best},
+        schema=schema,
+    )
+
+
+def _fmt(x: float, decimals: int = 1) -> str:
+    return M.fr_number(x, decimals)
+
+
+def _pct(x: float) -> str:
+    return M.fr_percent(x)
+
+
+def classify(features: pl.DataFrame) -> pl.DataFrame:
+    """The type of each commune, its reasons and a French explanation.
+
+    ``features`` has code, summer_index, winter_index, summer_share, winter_share,
+    visibility_surplus, spikes_per_year, spike_share, population, is_commune_nouvelle and,
+    optionally, nearest_city / nearest_city_km. Returns code, typology, typology_label, reasons,
+    explanation.
+    """
+    out = []
+    cols = features.columns
+    for r in features.iter_rows(named=True):
+        t, reasons, text = _classify_one(r, cols)
+        out.append((r["code"], t, M.t(f"type_{t}"), reasons, text))
+    return pl.DataFrame(
+        out,
+        schema={"code": pl.String, "typology": pl.String, "typology_label": pl.String,
+                "reasons": pl.List(pl.String), "explanation": pl.String},
+        orient="row",
+    )  # fmt: skip
+
+
+def _num(v: object) -> float:
+    return float("nan") if v is None else float(v)
+
+
+def _classify_one(r: dict, cols: list[str]) -> tuple[str, list[str], str]:
+    summer, winter = _num(r.get("summer_index")), _num(r.get("winter_index"))
+    surplus = _num(r.get("visibility_surplus"))
+    per_year, share = _num(r.get("spikes_per_year")), _num(r.get("spike_share"))
+    n_spikes = r.get("spikes") or 0
+    if (per_year >= EVENT_SPIKES_PER_YEAR and n_spikes >= 3) or (share >= EVENT_SPIKE_SHARE and n_spikes >= 2):
+        return (
+            "event-driven",
+            ["spikes"],
+            M.t("why_event", per_year=_fmt(per_year), share=_pct(share if share == share else 0.0)),
+        )
+    if winter >= MOUNTAIN_WINTER_INDEX:
+        key = "why_mountain_two" if summer >= FLAT_SUMMER_INDEX else "why_mountain"
+        return "seasonal-mountain", ["winter"], M.t(key, winter=_fmt(winter), summer=_fmt(summer))
+    if summer >= COAST_SUMMER_INDEX:
+        return (
+            "seasonal-coast",
+            ["summer"],
+            M.t("why_coast", summer=_fmt(summer), share=_pct(_num(r.get("summer_share")))),
+        )
+    if surplus >= FAMOUS_SURPLUS:
+        return "steady-famous", ["surplus"], M.t("why_famous", surplus=_fmt(surplus))
+    if surplus <= LOW_SURPLUS:
+        reasons = []
+        if r.get("is_commune_nouvelle"):
+            reasons.append("commune_nouvelle")
+        km = r.get("nearest_city_km") if "nearest_city_km" in cols else None
+        if km is not None and km <= SUBURBAN_KM and (r.get("population") or 0) < LARGE_CITY:
+            reasons.append("suburban")
+        if (r.get("population") or 0) < SMALL_POPULATION:
+            reasons.append("small")
+        if summer < FLAT_SUMMER_INDEX and winter < MOUNTAIN_WINTER_INDEX:
+            reasons.append("low_tourism")
+        details = [M.t(f"reason_{k}", city=r.get("nearest_city") or "", km=_fmt(_num(km), 0)) for k in reasons] or [
+            M.t("reason_none")
+        ]
+        return "low-visibility", reasons, M.t("why_low", surplus=_fmt(surplus), reasons=" ; ".join(details))
+    return "ordinary", [], M.t("why_ordinary", surplus=_fmt(surplus) if surplus == surplus else "?")

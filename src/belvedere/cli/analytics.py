@@ -1,0 +1,290 @@
+"""Analysis commands: rank, profile, peers, spikes, events, annotate, typology."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from belvedere import messages as M
+from belvedere.analysis.spikes import detect_series, level_shifts
+from belvedere.api import RANK_METRICS, Observatory
+from belvedere.cli.common import LABELS, FormatOpt, app, open_store
+from belvedere.errors import BelvedereError
+from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
+
+StartOpt = Annotated[str | None, typer.Option("--start", help=M.t("opt_period_start"))]
+EndOpt = Annotated[str | None, typer.Option("--end", help=M.t("opt_period_end"))]
+ScopeOpt = Annotated[str, typer.Option("--scope", help=M.t("opt_scope"))]
+CommuneArg = Annotated[str, typer.Argument(help=M.t("arg_commune"))]
+
+A_LABELS = {
+    **LABELS,
+    "rank": M.t("lbl_rank"),
+    "rank_france": M.t("lbl_rank_france"),
+    "total_views": M.t("lbl_views"),
+    "visibility_surplus": M.t("lbl_surplus"),
+    "views_per_1000_inh_year": M.t("lbl_per_1000"),
+    "mobile_share": M.t("lbl_mobile_share"),
+    "summer_share": M.t("lbl_summer_share"),
+    "winter_share": M.t("lbl_winter_share"),
+    "summer_index": M.t("lbl_summer_index"),
+    "winter_index": M.t("lbl_winter_index"),
+    "yoy_change": M.t("lbl_yoy"),
+    "typology": M.t("lbl_typology_code"),
+    "typology_label": M.t("lbl_typology"),
+    "typology_explanation": M.t("lbl_explanation"),
+    "explanation": M.t("lbl_explanation"),
+    "start": M.t("lbl_start"),
+    "peak": M.t("lbl_peak"),
+    "end": M.t("lbl_end"),
+    "peak_views": M.t("lbl_peak_views"),
+    "baseline_views": M.t("lbl_baseline_views"),
+    "peak_ratio": M.t("lbl_peak_ratio"),
+    "excess_views": M.t("lbl_excess"),
+    "suspected_bot": M.t("lbl_bot"),
+    "annotations": M.t("lbl_annotations"),
+    "communes": M.t("lbl_communes"),
+    "names": M.t("lbl_names"),
+    "background": M.t("lbl_background"),
+    "rank_in_group": M.t("lbl_rank_in_group"),
+    "is_target": M.t("lbl_is_target"),
+    "spikes_per_year": M.t("lbl_spikes_per_year"),
+    "group": M.t("lbl_group"),
+    "median": M.t("lbl_median"),
+    "q1": M.t("lbl_q1"),
+    "q3": M.t("lbl_q3"),
+}
+
+
+@contextmanager
+def _observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observatory]:
+    store = open_store(ctx, read_only=not write)
+    obs = Observatory(store)
+    try:
+        with err_console.status(M.t("computing")):
+            yield obs
+    finally:
+        obs.close()
+
+
+@app.command(help=M.t("cmd_rank"))
+def rank(
+    ctx: typer.Context,
+    scope: ScopeOpt = "pvd",
+    metric: Annotated[str, typer.Option(help=M.t("opt_metric"))] = "views_per_inhabitant",
+    start: StartOpt = None,
+    end: EndOpt = None,
+    limit: Annotated[int, typer.Option(min=0, help=M.t("opt_limit"))] = 20,
+    groups: Annotated[bool, typer.Option("--groups", help=M.t("opt_groups"))] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    if metric not in RANK_METRICS:
+        raise BelvedereError(M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
+    with _observatory(ctx) as obs:
+        if groups:
+            df = obs.groups(start, end, metric)
+            title = M.t("groups_title", metric=A_LABELS.get(metric, metric))
+        else:
+            df = obs.ranking(start, end, scope, metric, limit or None)
+            if f is Format.table:  # what fits a terminal; csv and json get every column
+                df = df.select("rank", "code", "name", "departement", "population", "mean_daily_views",
+                               *dict.fromkeys([metric, "visibility_surplus"]), "rank_france")  # fmt: skip
+            title = M.t("rank_title", scope=scope, metric=A_LABELS.get(metric, metric))
+        emit(df, f, title=title, labels=A_LABELS, simulated=obs.simulated)
+
+
+@app.command(help=M.t("cmd_profile"))
+def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: EndOpt = None,
+            fmt: FormatOpt = "table") -> None:  # fmt: skip
+    f = parse_format(fmt)
+    with _observatory(ctx) as obs:
+        card = obs.profile(commune, start, end)
+    if f is not Format.table:
+        emit_record(card, f)
+        return
+    shown = {
+        "name": f"{card['name']} ({card['code']})",
+        "departement": f"{card['departement_name']} ({card['departement']})",
+        "population": card["population"],
+        "is_pvd": card["is_pvd"],
+        "period": f"{card['start']} → {card['end']} ({card['days']} j)",
+        "total_views": card["total_views"],
+        "mean_daily_views": card["mean_daily_views"],
+        "views_per_inhabitant": card["views_per_inhabitant"],
+        "visibility_surplus": M.t("surplus_words", x=M.fr_number(card["visibility_surplus"])),
+        "ranks": M.t(
+            "ranks_words",
+            france=_rank(card, "france"),
+            pvd=_rank(card, "pvd"),
+            dep=_rank(card, "departement"),
+            size=_rank(card, "size_class"),
+        ),
+        "peers": M.t("peers_words", rank=card["peers"]["rank"], of=card["peers"]["of"]),
+        "yoy_change": M.fr_percent(card["yoy_change"]) if card["yoy_change"] is not None else None,
+        "mobile_share": M.fr_percent(card["mobile_share"]),
+        "summer_share": M.fr_percent(card["summer_share"]),
+        "winter_share": M.fr_percent(card["winter_share"]),
+        "typology_label": card["typology_label"],
+        "typology_explanation": card["typology_explanation"],
+        "spikes": card["spikes"],
+    }
+    labels = {**A_LABELS, "period": M.t("lbl_period"), "ranks": M.t("lbl_ranks"), "peers": M.t("lbl_peers"),
+              "spikes": M.t("lbl_spikes")}  # fmt: skip
+    emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
+
+
+def _rank(card: dict, group: str) -> str:
+    r = card.get(f"rank_{group}")
+    return f"{r}/{card[f'n_{group}']}" if r is not None else "—"
+
+
+@app.command(help=M.t("cmd_peers"))
+def peers(ctx: typer.Context, commune: CommuneArg, n: Annotated[int, typer.Option("-n", min=1, max=100)] = 10,
+          start: StartOpt = None, end: EndOpt = None, fmt: FormatOpt = "table") -> None:  # fmt: skip
+    f = parse_format(fmt)
+    with _observatory(ctx) as obs:
+        df = obs.peers(commune, start, end, n)
+    df = df.select("code", "name", "departement", "population", "is_pvd", "typology", "views_per_inhabitant",
+                   "visibility_surplus", "rank_in_group", "is_target")  # fmt: skip
+    emit(df, f, title=M.t("peers_title"), labels=A_LABELS, simulated=obs.simulated)
+
+
+@app.command(help=M.t("cmd_spikes"))
+def spikes(
+    ctx: typer.Context,
+    commune: Annotated[str | None, typer.Argument(help=M.t("arg_commune_opt"))] = None,
+    all_: Annotated[bool, typer.Option("--all", help=M.t("opt_all_spikes"))] = False,
+    scope: ScopeOpt = "all",
+    start: StartOpt = None,
+    end: EndOpt = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help=M.t("opt_spikes_csv"))] = None,
+    date_column: Annotated[str, typer.Option(help=M.t("opt_date_column"))] = "date",
+    value_column: Annotated[str, typer.Option(help=M.t("opt_value_column"))] = "views",
+    log_values: Annotated[bool, typer.Option("--log-values", help=M.t("opt_log_values"))] = False,
+    bots: Annotated[bool, typer.Option("--bots/--no-bots", help=M.t("opt_bots"))] = True,
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    if csv is not None:
+        df = _spikes_from_csv(csv, date_column, value_column, log_values)
+        emit(df, f, title=M.t("spikes_csv_title", path=csv), labels=A_LABELS)
+        return
+    if commune is None and not all_:
+        raise BelvedereError(M.t("spikes_what"))
+    with _observatory(ctx) as obs:
+        df = obs.spikes(commune, start, end, scope=scope if all_ else "all", include_bots=bots)
+        shifts = None
+        if commune is not None and f is Format.table:
+            code = df["code"][0] if df.height else None
+            if code is not None:
+                nat_panel = obs.panel(start, end)
+                shifts = level_shifts(nat_panel.series(code))
+    cols = ["code", "name", "start", "peak", "end", "peak_views", "baseline_views", "peak_ratio", "excess_views",
+            "suspected_bot", "bot_reason", "annotations"]  # fmt: skip
+    if f is Format.table:
+        cols.remove("bot_reason")
+    emit(df.select(cols), f, title=M.t("spikes_title", n=df.height), labels=A_LABELS, simulated=obs.simulated)
+    if shifts is not None and shifts.height:
+        console.print(M.t("level_shifts_title"))
+        for r in shifts.iter_rows(named=True):
+            console.print(f"  {r['date']} : {M.fr_number(r['level_before'])} → {M.fr_number(r['level_after'])} "
+                          f"vues/jour ({M.fr_percent(r['change'])})")  # fmt: skip
+
+
+def _spikes_from_csv(path: Path, date_column: str, value_column: str, log_values: bool) -> pl.DataFrame:
+    if not path.exists():
+        raise BelvedereError(M.t("file_missing", path=path))
+    try:
+        raw = pl.read_csv(path, infer_schema_length=10000, try_parse_dates=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
+        raise BelvedereError(M.t("csv_unreadable", path=path, err=str(exc).splitlines()[0])) from None
+    for col in (date_column, value_column):
+        if col not in raw.columns:
+            raise BelvedereError(M.t("csv_no_column", path=path, column=col, columns=", ".join(raw.columns)))
+    dates = raw[date_column].cast(pl.String).str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    if dates.null_count() > raw[date_column].null_count():
+        bad = raw[date_column].filter(dates.is_null() & raw[date_column].is_not_null())[0]
+        raise BelvedereError(M.t("bad_date", value=bad))
+    values = raw[value_column].cast(pl.Float64, strict=False)
+    if values.null_count() > raw[value_column].null_count():
+        raise BelvedereError(M.t("csv_bad_values", column=value_column))
+    if log_values:
+        values = values.exp()
+    series = pl.DataFrame({"date": dates, "views": values})
+    cols = ["start", "peak", "end", "peak_views", "baseline_views", "peak_ratio", "excess_views", "suspected_bot"]
+    return detect_series(series).select(cols)
+
+
+@app.command(help=M.t("cmd_events"))
+def events(ctx: typer.Context, scope: ScopeOpt = "all", start: StartOpt = None, end: EndOpt = None,
+           alpha: Annotated[float, typer.Option(min=1e-9, max=0.5, help=M.t("opt_alpha"))] = 0.01,
+           fmt: FormatOpt = "table") -> None:  # fmt: skip
+    f = parse_format(fmt)
+    with _observatory(ctx) as obs:
+        df = obs.events(start, end, scope, alpha)
+    cols = ["event", "start", "peak", "end", "communes", "names", "codes", "excess_views", "background", "p_value",
+            "annotations"]  # fmt: skip
+    if f is Format.table:
+        cols = [c for c in cols if c not in ("codes", "p_value")]
+    emit(df.select(cols), f, title=M.t("events_title", n=df.height), labels=A_LABELS, simulated=obs.simulated)
+
+
+@app.command(help=M.t("cmd_annotate"))
+def annotate(
+    ctx: typer.Context,
+    commune: Annotated[str | None, typer.Argument(help=M.t("arg_commune_annot"))] = None,
+    on: Annotated[str | None, typer.Option("--date", help=M.t("opt_annot_date"))] = None,
+    text: Annotated[str | None, typer.Option("--text", help=M.t("opt_annot_text"))] = None,
+    url: Annotated[str | None, typer.Option("--url", help=M.t("opt_annot_url"))] = None,
+    category: Annotated[str, typer.Option("--category", help=M.t("opt_annot_category"))] = "autre",
+    shared: Annotated[bool, typer.Option("--shared", help=M.t("opt_annot_shared"))] = False,
+    list_: Annotated[bool, typer.Option("--list", help=M.t("opt_annot_list"))] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    f = parse_format(fmt)
+    if list_:
+        with _observatory(ctx) as obs:
+            emit(obs.annotations(), f, title=M.t("annotations_title"), labels=A_LABELS)
+        return
+    if on is None or text is None:
+        raise BelvedereError(M.t("annotate_usage"))
+    store = open_store(ctx)
+    with Observatory(store) as obs:
+        new_id = obs.annotate(text, commune=commune, on=on, url=url, category=category, shared=shared)
+        near = 0
+        if not shared:
+            try:
+                day = obs.annotations().filter(pl.col("annotation_id") == new_id)["target_date"][0]
+                sp = obs.spikes(commune)
+                near = sp.filter(
+                    (pl.col("start") <= day + timedelta(days=1)) & (pl.col("end") >= day - timedelta(days=1))
+                ).height
+            except BelvedereError:  # no audience yet: the note is kept all the same
+                near = 0
+    record = {"annotation_id": new_id, "attached_to_spike": bool(near) if not shared else None}
+    if f is Format.json:
+        emit_record(record, f)
+        return
+    console.print(M.t("annotated", id=new_id))
+    if not shared and not near:
+        err_console.print(M.t("annotation_no_spike"))
+
+
+@app.command(help=M.t("cmd_typology"))
+def typology(ctx: typer.Context, scope: ScopeOpt = "all", start: StartOpt = None, end: EndOpt = None,
+             fmt: FormatOpt = "table") -> None:  # fmt: skip
+    f = parse_format(fmt)
+    with _observatory(ctx) as obs:
+        df = obs.typology(start, end, scope)
+    if f is Format.table:
+        counts = df.group_by("typology_label").len().sort("len", descending=True)
+        console.print(", ".join(f"{r[0]} : {r[1]}" for r in counts.iter_rows()))
+        df = df.select("code", "name", "population", "typology_label", "explanation")
+    emit(df, f, title=M.t("typology_title"), labels=A_LABELS, simulated=obs.simulated)
