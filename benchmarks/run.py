@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -29,7 +30,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProc
     return wall, max(peak, before) / 1024, proc
 
 
-def bench_demo(workdir: Path) -> None:
+def bench_demo(workdir: Path) -> Path:
     db = workdir / "bench_demo.duckdb"
     cmd = [sys.executable, "-m", "belvedere.cli", "--db", str(db), "demo", "--years", "3", "--end", "2025-12-31"]
     pvd = SHARED / "pvd_communes_anct_carto_2021-01-22.csv"
@@ -40,6 +41,29 @@ def bench_demo(workdir: Path) -> None:
     print(
         f"demo (all communes x 3 years): wall {wall:.1f} s (target < 120 s), "
         f"peak RSS {peak:.0f} MiB (target < 4096 MiB), store {size:.0f} MiB"
+    )
+    return db
+
+
+def bench_analytics(db: Path) -> None:
+    """Full national analysis of all communes x 3 years (metrics, spikes, events, typology)."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "analytics_job.py"), str(db)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit("analytics benchmark failed")
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    sv, sa, ev = r["spikes_visible"], r["spikes_all"], r["events_score"]
+    print(
+        f"analytics ({r['communes']} communes x 3 years: metrics, ranks, spikes, events, typology): "
+        f"wall {r['wall']:.1f} s (target < 60 s), peak RSS {r['peak_mib']:.0f} MiB (target < 4096 MiB)\n"
+        f"  spikes >= 3x on communes with >= 10 views/day ({r['visible_communes']} communes, "
+        f"{sv['planted_3x']} planted): recall {sv['recall']:.3f}, precision {sv['precision']:.3f} (targets >= 0.9)\n"
+        f"  spikes, all communes ({sa['planted_3x']} planted >= 3x): recall {sa['recall']:.3f}, "
+        f"precision {sa['precision']:.3f}; bot bursts reported as spikes {sa['bots_reported_as_spikes']} "
+        f"of {sa['bots_planted']}\n"
+        f"  shared events: {ev['found']} of {ev['planted']} planted found, {ev['pure']} of {ev['detected']} "
+        f"detected match one; typology agreement {r['typology_agreement']:.3f}"
     )
 
 
@@ -103,11 +127,13 @@ def bench_fetch(workdir: Path, n_articles: int = 2000) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["demo", "fetch"], default=None)
+    parser.add_argument("--only", choices=["demo", "analytics", "fetch"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BELVEDERE_BENCH_DIR")) as tmp:
-        if args.only in (None, "demo"):
-            bench_demo(Path(tmp))
+        if args.only in (None, "demo", "analytics"):
+            db = bench_demo(Path(tmp))
+            if args.only in (None, "analytics"):
+                bench_analytics(db)
         if args.only in (None, "fetch"):
             bench_fetch(Path(tmp))
 

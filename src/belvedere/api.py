@@ -150,7 +150,7 @@ class Observatory:
         df = self.typology_frame(start, end) if typology else nat.metrics
         if scope.strip().lower() == "all":
             return df
-        return df.filter(pl.col("code").is_in(pl.Series(self.codes(scope))))
+        return df.filter(pl.col("code").is_in(self.codes(scope)))
 
     def ranking(self, start: str | date | None = None, end: str | date | None = None, scope: str = "pvd",
                 metric: str = "views_per_inhabitant", limit: int | None = None,
@@ -181,7 +181,7 @@ class Observatory:
         else:
             spikes = self._spikes_all(nat)
             if scope.strip().lower() != "all":
-                spikes = spikes.filter(pl.col("code").is_in(pl.Series(self.codes(scope))))
+                spikes = spikes.filter(pl.col("code").is_in(self.codes(scope)))
         if not include_bots:
             spikes = spikes.filter(~pl.col("suspected_bot"))
         names = self.communes().select("code", "name")
@@ -195,7 +195,7 @@ class Observatory:
         n_communes = len(nat.panel.codes)
         if scope.strip().lower() != "all":
             codes = self.codes(scope)
-            spikes = spikes.filter(pl.col("code").is_in(pl.Series(codes)))
+            spikes = spikes.filter(pl.col("code").is_in(codes))
             n_communes = len(set(codes) & set(nat.panel.codes))
         events = shared_events(spikes, alpha=alpha, communes_in_scope=n_communes, days_in_scope=nat.panel.days)
         names = dict(self.communes().select("code", "name").iter_rows())
@@ -215,11 +215,11 @@ class Observatory:
                                                         "category": pl.String})))  # fmt: skip
         if df.is_empty() or notes.is_empty():
             return df.with_columns(empty.alias("annotations"))
-        key = ["code", "start"]
-        left = df.select(*key, "end").with_row_index("_row")
         if kind == "spike":
+            left = df.select("code", "start", "end").with_row_index("_row")
             pairs = left.join(notes.rename({"commune_code": "code"}), on="code")
         else:
+            left = df.select("start", "end").with_row_index("_row")
             pairs = left.join(notes.drop("commune_code"), how="cross")
         pairs = pairs.filter(
             (pl.col("target_date") >= pl.col("start") - timedelta(days=1))

@@ -46,7 +46,7 @@ def score_spikes(
     only the big ones); recall counts planted spikes of at least ``min_ratio`` x baseline.
     """
     if codes is not None:
-        keep = pl.Series(codes)
+        keep = list(codes)
         detected = detected.filter(pl.col("code").is_in(keep))
         planted = planted.filter(pl.col("commune_code").is_in(keep))
         bots = bots.filter(pl.col("commune_code").is_in(keep))

@@ -18,6 +18,7 @@ one- or two-day burst carried by desktop views alone (humans read communes on th
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -94,6 +95,12 @@ def _fill_nan_along_rows(a: np.ndarray) -> np.ndarray:
 def baseline(views: np.ndarray, weekday0: int, params: SpikeParams = SpikeParams()) -> Baseline:
     """Robust seasonal baseline of each row of ``views`` (NaN = no data). ``weekday0``: weekday of
     the first column, 0 = Monday."""
+    with warnings.catch_warnings():  # weeks without any data are expected ("All-NaN slice")
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _baseline(views, weekday0, params)
+
+
+def _baseline(views: np.ndarray, weekday0: int, params: SpikeParams) -> Baseline:
     views = np.asarray(views, dtype=np.float64)
     n, days = views.shape
     y = np.log1p(np.maximum(views, 0))
@@ -192,7 +199,8 @@ def detect(
             else:
                 runs.append([a, b])
         for a, b in runs:
-            p = a + int(np.nanargmax(views[i, a:b]))
+            # the peak: the day furthest above its own baseline (weekdays differ)
+            p = a + int(np.nanargmax(views[i, a:b] / np.maximum(expected[i, a:b], 1.0)))
             exc = float(np.nansum(np.maximum(excess[i, a:b], 0)))
             base_views = float(expected[i, p])
             bot_reason = None
@@ -422,8 +430,9 @@ def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: in
     out = []
     bounds = [0, *breaks, len(y)]
     for k, bp in enumerate(breaks):
-        before = float(np.median(y[bounds[k] : bp]))
-        after = float(np.median(y[bp : bounds[k + 2]]))
+        # levels from the weeks themselves (the median sits off-season), not the deseasonalised ones
+        before = float(np.median(raw[bounds[k] : bp]))
+        after = float(np.median(raw[bp : bounds[k + 2]]))
         lb, la = float(np.expm1(before)), float(np.expm1(after))
         change = la / lb - 1 if lb > 0 else np.inf
         if abs(change) >= min_change:

@@ -1,0 +1,48 @@
+"""The analytics benchmark's job, in its own process so that its peak memory is its own.
+
+Prints one JSON line: wall time and peak RSS of the full national analysis (metrics, ranks,
+spikes, shared events, typology), then the scores against the simulated truth.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+import polars as pl
+
+from belvedere.analysis.scoring import score_events, score_spikes, score_typology
+from belvedere.api import Observatory
+
+
+def main(db: str) -> None:
+    t0 = time.perf_counter()
+    with Observatory.open(db) as obs:
+        typed = obs.typology_frame()
+        spikes = obs.spikes()
+        events = obs.events()
+        wall = time.perf_counter() - t0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        planted = obs.store.frame("SELECT * FROM sim_spikes")
+        bots = obs.store.frame("SELECT * FROM sim_bots")
+        profiles = obs.store.frame("SELECT * FROM sim_profiles")
+    out = {"communes": typed.height, "wall": wall, "peak_mib": peak,
+           "spikes": spikes.height, "events": events.height}  # fmt: skip
+    visible = typed.filter(pl.col("mean_daily_views") >= 10)["code"].to_list()
+    for name, codes in (("all", None), ("visible", visible)):
+        s = score_spikes(spikes, planted, bots, codes=codes)
+        out[f"spikes_{name}"] = {"planted_3x": s.planted, "recall": round(s.recall, 3),
+                                 "precision": round(s.precision, 3), "bots_planted": s.bots_planted,
+                                 "bots_reported_as_spikes": s.bots_reported_as_spikes}  # fmt: skip
+    e = score_events(events, planted, spikes)
+    out["events_score"] = {"planted": e.planted, "found": e.found, "detected": e.detected, "pure": e.pure}
+    agreement, _ = score_typology(typed, profiles)
+    out["typology_agreement"] = round(agreement, 3)
+    out["visible_communes"] = len(visible)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,271 @@
+"""Pure analysis functions: metrics, ranks, spikes, events, level shifts, peers, typology."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary, robust_loglog_fit
+from belvedere.analysis.panel import Panel
+from belvedere.analysis.peers import peers, standing
+from belvedere.analysis.spikes import detect, detect_series, level_shifts, shared_events
+from belvedere.analysis.typology import classify, nearest_large_city
+
+START = date(2023, 1, 2)  # a Monday
+
+
+def communes_frame(codes: list[str], pops: list[int]) -> pl.DataFrame:
+    n = len(codes)
+    return pl.DataFrame(
+        {
+            "code": codes,
+            "name": [f"Commune {c}" for c in codes],
+            "departement": ["01" if i % 2 else "02" for i in range(n)],
+            "region": ["84"] * n,
+            "population": pops,
+            "size_class": ["<1k" if p < 1000 else "1k-2.5k" for p in pops],
+            "is_pvd": [i % 3 == 0 for i in range(n)],
+        }
+    )
+
+
+def long_frame(views: dict[str, list[int]], start: date = START) -> pl.DataFrame:
+    """code, date, access, agent, views rows: 60 % mobile-web, the rest desktop."""
+    rows = []
+    for code, series in views.items():
+        for d, v in enumerate(series):
+            day = start + timedelta(days=d)
+            rows.append((code, day, "mobile-web", "user", round(v * 0.6)))
+            rows.append((code, day, "desktop", "user", v - round(v * 0.6)))
+    return pl.DataFrame(rows, schema=["code", "date", "access", "agent", "views"], orient="row")
+
+
+def noisy(level: float, days: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.poisson(level * rng.gamma(25, 1 / 25, days)).astype(float)
+
+
+# --- metrics ----------------------------------------------------------------------------------
+def test_metrics_per_inhabitant_and_zero_filled_days() -> None:
+    df = long_frame({"A": [10, 0, 20, 0], "B": [1, 1, 1, 1]})
+    m = audience_metrics(Panel.from_frame(df), communes_frame(["A", "B"], [100, 2]))
+    a = m.filter(pl.col("code") == "A").row(0, named=True)
+    assert a["days"] == 4  # zero days are days
+    assert a["total_views"] == 30
+    assert a["mean_daily_views"] == 7.5
+    assert a["views_per_inhabitant"] == 0.3
+    assert abs(a["views_per_1000_inh_year"] - 30 / 100 / 4 * 365.25 * 1000) < 1e-9
+    assert abs(a["mobile_share"] - (6 + 12) / 30) < 1e-9
+
+
+def test_days_never_fetched_are_not_zeros() -> None:
+    df = long_frame({"A": [10, 10, 10, 10]}).filter(pl.col("date") != START + timedelta(days=1))
+    panel = Panel.from_frame(df, START, START + timedelta(days=3))
+    assert panel.covered.tolist() == [[True, False, True, True]]
+    m = audience_metrics(panel, communes_frame(["A"], [10]))
+    assert m["days"][0] == 3 and m["mean_daily_views"][0] == 10.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 500), min_size=6, max_size=6), st.randoms(use_true_random=False))
+def test_metrics_do_not_depend_on_row_order(values: list[int], rnd) -> None:
+    df = long_frame({"A": values[:3], "B": values[3:]})
+    shuffled = df.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))
+    c = communes_frame(["A", "B"], [50, 70])
+    a = audience_metrics(Panel.from_frame(df), c).sort("code")
+    b = audience_metrics(Panel.from_frame(shuffled), c).sort("code")
+    assert a.select("total_views", "views_per_inhabitant").equals(b.select("total_views", "views_per_inhabitant"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 1e6, allow_nan=False), min_size=2, max_size=30))
+def test_ranks_are_consistent_with_values(values: list[float]) -> None:
+    codes = [f"{i:05d}" for i in range(len(values))]
+    df = communes_frame(codes, [100] * len(values)).with_columns(pl.Series("views_per_inhabitant", values))
+    ranked = add_ranks(df)
+    pairs = list(zip(ranked["views_per_inhabitant"], ranked["rank_france"], strict=True))
+    for v1, r1 in pairs:
+        for v2, r2 in pairs:
+            if v1 > v2:
+                assert r1 < r2
+            if v1 == v2:
+                assert r1 == r2
+    assert ranked["rank_france"].min() == 1
+    assert ranked.filter(~pl.col("is_pvd"))["rank_pvd"].null_count() == (~ranked["is_pvd"]).sum()
+
+
+def test_robust_fit_resists_famous_outliers() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(4, 10, 3000)
+    y = -1.9 + 0.65 * x + rng.normal(0, 0.3, x.size)
+    y[:150] += 3.0  # 5 % famous towns far above the cloud
+    intercept, slope = robust_loglog_fit(x, y)
+    assert abs(slope - 0.65) < 0.02 and abs(intercept + 1.9) < 0.15
+    ols = np.polyfit(x, y, 1)
+    assert abs(ols[1] + 1.9 - 0.0) > abs(intercept + 1.9)  # OLS is dragged up, Huber is not
+
+
+def test_group_summary_compares_pvd_and_size_classes() -> None:
+    df = communes_frame(["A", "B", "C", "D"], [500, 600, 1500, 1800]).with_columns(
+        pl.Series("views_per_inhabitant", [1.0, 3.0, 10.0, 20.0]),
+        pl.Series("total_views", [500, 1800, 15000, 36000]),
+    )
+    g = group_summary(df)
+    assert set(g["group"]) == {"PVD", "<1k", "1k-2.5k"}
+    assert g.filter(pl.col("group") == "PVD")["communes"][0] == 2  # A and D (every third)
+
+
+# --- spikes -----------------------------------------------------------------------------------
+def test_planted_spike_is_found_with_its_dates_and_excess() -> None:
+    v = noisy(50, 365, 3)
+    v[200:204] += np.array([450, 200, 80, 30])
+    s = detect(v[None, :], START, ["A"])
+    assert s.height == 1
+    r = s.row(0, named=True)
+    assert r["start"] == START + timedelta(days=200) == r["peak"]
+    assert START + timedelta(days=201) <= r["end"] <= START + timedelta(days=204)
+    assert 8 < r["peak_ratio"] < 13
+    assert 600 < r["excess_views"] < 900
+    assert not r["suspected_bot"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 5000), st.integers(28, 400))
+def test_a_constant_series_has_no_spike(level: int, days: int) -> None:
+    assert detect(np.full((1, days), float(level)), START, ["A"]).is_empty()
+
+
+def test_weekly_dips_and_seasons_are_not_spikes() -> None:
+    days = 3 * 365
+    t = np.arange(days)
+    weekly = np.where((t % 7) >= 5, 0.6, 1.05)  # weekends far down
+    summer = 1 + 3 * np.exp(-0.5 * (((t % 365) - 200) / 20) ** 2)
+    rng = np.random.default_rng(5)
+    v = rng.poisson(80 * weekly * summer * rng.gamma(25, 1 / 25, days)).astype(float)
+    assert detect(v[None, :], START, ["A"]).height <= 1
+
+
+def test_bot_bursts_are_flagged() -> None:
+    v = noisy(40, 200, 8)
+    desktop = np.round(v * 0.4)
+    automated = np.full(200, 2.0)
+    v[100] += 400
+    desktop[100] += 400  # a one-day burst on desktop only
+    v[150] += 300
+    desktop[150] += 120
+    automated[150] += 5000  # a crawler the same day
+    s = detect(v[None, :], START, ["A"], desktop=desktop[None, :], automated=automated[None, :])
+    reasons = dict(zip(s["peak"].to_list(), s["bot_reason"].to_list(), strict=True))
+    assert reasons[START + timedelta(days=100)] == "desktop_only"
+    assert reasons[START + timedelta(days=150)] == "automated"
+    assert s["suspected_bot"].all()
+
+
+def test_detect_series_accepts_gaps_and_any_order() -> None:
+    v = noisy(30, 300, 11)
+    v[150] += 400
+    df = pl.DataFrame({"date": [START + timedelta(days=i) for i in range(300)], "views": v})
+    df = df.filter((pl.col("date") < START + timedelta(days=40)) | (pl.col("date") > START + timedelta(days=60)))
+    s = detect_series(df.sample(fraction=1.0, shuffle=True, seed=3))
+    assert s["peak"].to_list() == [START + timedelta(days=150)]
+
+
+# --- shared events ------------------------------------------------------------------------------
+def _spike(code: str, day: int, excess: float = 100.0) -> tuple:
+    d = START + timedelta(days=day)
+    return (code, d, d, d + timedelta(days=2), 3, 200, 40.0, 5.0, excess, 9.0, False, None)
+
+
+def test_spikes_of_several_towns_within_a_day_form_one_event() -> None:
+    from belvedere.analysis.spikes import SPIKE_SCHEMA
+
+    rows = [_spike("A", 100), _spike("B", 100), _spike("C", 101), _spike("D", 99), _spike("E", 250),
+            _spike("F", 400), _spike("G", 600)]  # fmt: skip
+    ev = shared_events(pl.DataFrame(rows, schema=SPIKE_SCHEMA, orient="row"), days_in_scope=730)
+    assert ev.height == 1
+    assert ev["codes"][0].to_list() == ["A", "B", "C", "D"]
+    assert ev["start"][0] == START + timedelta(days=99)
+    assert ev["p_value"][0] < 0.01
+
+
+def test_chance_coincidences_in_a_busy_scope_are_not_events() -> None:
+    from belvedere.analysis.spikes import SPIKE_SCHEMA
+
+    rng = np.random.default_rng(2)
+    rows = [_spike(f"{i:05d}", int(d)) for i, d in enumerate(rng.integers(0, 730, 700))]  # ~1 a day
+    ev = shared_events(pl.DataFrame(rows, schema=SPIKE_SCHEMA, orient="row"), days_in_scope=730)
+    assert ev.height <= 2  # at the 1 % level, a handful of 730 days at most
+
+
+# --- level shifts -----------------------------------------------------------------------------
+def test_level_shift_found_and_summers_ignored() -> None:
+    days = 3 * 365
+    t = np.arange(days)
+    rng = np.random.default_rng(4)
+    summer = 1 + 2 * np.exp(-0.5 * (((t % 365) - 200) / 20) ** 2)
+    base = np.where(t >= 500, 100.0, 50.0)
+    v = rng.poisson(base * summer * rng.gamma(25, 1 / 25, days))
+    df = pl.DataFrame({"date": [START + timedelta(days=int(i)) for i in t], "views": v})
+    shifts = level_shifts(df)
+    assert shifts.height == 1
+    assert abs((shifts["date"][0] - (START + timedelta(days=500))).days) <= 14
+    assert 0.7 < shifts["change"][0] < 1.3
+    no_shift = df.with_columns(pl.Series("views", rng.poisson(50 * summer * rng.gamma(25, 1 / 25, days))))
+    assert level_shifts(no_shift).is_empty()
+
+
+# --- peers and typology -------------------------------------------------------------------------
+def test_peers_prefer_same_size_and_departement() -> None:
+    codes = [f"{i:05d}" for i in range(40)]
+    pops = [1000 + 10 * i for i in range(40)]
+    df = communes_frame(codes, pops).with_columns(pl.Series("views_per_inhabitant", np.linspace(1, 40, 40)))
+    group = peers(df, "00010", n=5)
+    assert group.height == 6 and group["is_target"][0] and group["code"][0] == "00010"
+    dep = df.filter(pl.col("code") == "00010")["departement"][0]
+    assert (group["departement"] == dep).all()  # enough close communes in the same département
+    s = standing(group)
+    assert s["of"] == 6 and 1 <= s["rank"] <= 6
+
+
+def test_typology_rules_and_explanations() -> None:
+    base = {"summer_index": 1.0, "winter_index": 1.0, "summer_share": 0.17, "winter_share": 0.33,
+            "visibility_surplus": 1.0, "spikes_per_year": 0.0, "spike_share": 0.0, "spikes": 0,
+            "population": 5000, "is_commune_nouvelle": False, "nearest_city": "Lyon",
+            "nearest_city_km": 80.0}  # fmt: skip
+    cases = {
+        "coast": {"summer_index": 2.0, "winter_index": 0.7, "summer_share": 0.34},
+        "mountain": {"winter_index": 1.6},
+        "event": {"spikes_per_year": 3.0, "spikes": 6, "spike_share": 0.2},
+        "famous": {"visibility_surplus": 4.0},
+        "low": {"visibility_surplus": 0.3, "is_commune_nouvelle": True, "nearest_city_km": 8.0, "population": 900},
+        "plain": {},
+    }
+    df = pl.DataFrame([{**base, **v, "code": k} for k, v in cases.items()])
+    t = dict(zip(classify(df)["code"], classify(df)["typology"], strict=True))
+    assert t == {"coast": "seasonal-coast", "mountain": "seasonal-mountain", "event": "event-driven",
+                 "famous": "steady-famous", "low": "low-visibility", "plain": "ordinary"}  # fmt: skip
+    low = classify(df).filter(pl.col("code") == "low").row(0, named=True)
+    assert low["reasons"] == ["commune_nouvelle", "suburban", "small", "low_tourism"]
+    assert "Lyon" in low["explanation"] and "commune nouvelle" in low["explanation"]
+    assert "2,0 fois" in classify(df).filter(pl.col("code") == "coast")["explanation"][0]
+
+
+def test_nearest_large_city() -> None:
+    df = pl.DataFrame(
+        {
+            "code": ["75056", "92012", "13055", "29000"],
+            "name": ["Paris", "Boulogne-Billancourt", "Marseille", "Village"],
+            "population": [2_100_000, 120_000, 870_000, 300],
+            "lat": [48.8566, 48.8397, 43.2965, 48.39],
+            "lon": [2.3522, 2.2399, 5.3698, -4.49],
+        }
+    )
+    near = dict(zip(nearest_large_city(df)["code"], nearest_large_city(df)["nearest_city"], strict=True))
+    km = dict(zip(nearest_large_city(df)["code"], nearest_large_city(df)["nearest_city_km"], strict=True))
+    assert near["92012"] == "Paris" and 7 < km["92012"] < 10
+    assert near["75056"] == "Boulogne-Billancourt"  # never itself
+    assert km["29000"] > 400
