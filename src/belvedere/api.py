@@ -4,7 +4,7 @@
     >>> with Observatory.open("out/demo.duckdb") as obs:
     ...     top = obs.ranking(scope="pvd", limit=10)          # per-inhabitant ranking of PVD
     ...     card = obs.profile("Carrouges")                    # one commune, everything about it
-    ...     spikes = obs.spikes("61081", start="2024-01-01")   # its spikes, with annotations
+    ...     spikes = obs.spikes("61074", start="2024-01-01")   # its spikes, with annotations
 
 Every method takes an optional period (``start``/``end``, ISO strings or dates; by default all
 the audience the store holds) and returns Polars DataFrames or plain dicts. National figures
@@ -79,6 +79,7 @@ class Observatory:
         self.simulated = store.simulated  # read once: still known after close()
         self.spike_params = spike_params
         self._communes: pl.DataFrame | None = None
+        self._cities: pl.DataFrame | None = None
         self._national: dict[tuple[date, date], _National] = {}
 
     @classmethod
@@ -264,22 +265,36 @@ class Observatory:
         return self.store.frame("SELECT * FROM annotations ORDER BY annotation_id")
 
     # --- typology, peers, profile ------------------------------------------------------------
-    def typology_frame(self, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
-        """Metrics of all communes plus spikes per year and the typology with its explanation."""
+    def typology_frame(self, start: str | date | None = None, end: str | date | None = None,
+                       codes: list[str] | None = None) -> pl.DataFrame:  # fmt: skip
+        """Metrics plus spikes per year and the typology with its explanation, for all communes or
+        only ``codes`` (much faster for a few towns: spikes are then detected for them alone)."""
         nat = self._nat(start, end)
-        if nat.typology is None:
+        if nat.typology is not None:
+            return nat.typology if codes is None else nat.typology.filter(pl.col("code").is_in(codes))
+        if codes is None:
             spikes = self._spikes_all(nat)
-            summary = spike_summary(spikes, nat.metrics, self._years(nat))
-            cities = nearest_large_city(self.communes())
-            features = nat.metrics.join(summary, on="code", how="left").join(cities, on="code", how="left")
-            typed = classify(
-                features.with_columns(
-                    pl.coalesce("summer_index_baseline", "summer_index").alias("summer_index"),
-                    pl.coalesce("winter_index_baseline", "winter_index").alias("winter_index"),
-                )
+            metrics = nat.metrics
+        else:
+            keep = [c for c in dict.fromkeys(codes) if c in set(nat.panel.codes)]
+            spikes, season = detect_panel(nat.panel.subset(keep), self.spike_params)
+            metrics = nat.metrics.filter(pl.col("code").is_in(keep))
+            if "summer_index_baseline" not in metrics.columns:
+                metrics = metrics.join(season, on="code", how="left")
+        summary = spike_summary(spikes, metrics, self._years(nat))
+        if self._cities is None:
+            self._cities = nearest_large_city(self.communes())
+        features = metrics.join(summary, on="code", how="left").join(self._cities, on="code", how="left")
+        typed = classify(
+            features.with_columns(
+                pl.coalesce("summer_index_baseline", "summer_index").alias("summer_index"),
+                pl.coalesce("winter_index_baseline", "winter_index").alias("winter_index"),
             )
-            nat.typology = features.join(typed, on="code", how="left")
-        return nat.typology
+        )
+        out = features.join(typed, on="code", how="left")
+        if codes is None:
+            nat.typology = out
+        return out
 
     def typology(self, start: str | date | None = None, end: str | date | None = None,
                  scope: str = "all") -> pl.DataFrame:  # fmt: skip
@@ -292,22 +307,24 @@ class Observatory:
               metric: str = "views_per_inhabitant") -> pl.DataFrame:  # fmt: skip
         """The n most comparable communes and where ``commune`` stands among them."""
         code = resolve_commune(self.store, commune)["code"]
-        df = self.typology_frame(start, end)
-        if code not in set(df["code"].to_list()):
+        return self._peers(code, start, end, n, metric)
+
+    def _peers(self, code: str, start: str | date | None, end: str | date | None, n: int = 10,
+               metric: str = "views_per_inhabitant") -> pl.DataFrame:  # fmt: skip
+        nat = self._nat(start, end)
+        if code not in set(nat.metrics["code"].to_list()):
             raise BelvedereError(M.t("no_audience_commune", code=code))
-        return peer_group(df, code, n, metric)
+        # the closest candidates on everything but the typology, then their typology, then the pick
+        shortlist = peer_group(nat.metrics, code, max(20 * n, 200), metric)["code"].to_list()
+        return peer_group(self.typology_frame(start, end, shortlist), code, n, metric)
 
     def profile(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> dict:
         """Everything about one commune for the period, as a dict ready for JSON."""
         c = resolve_commune(self.store, commune)
         code = c["code"]
         nat = self._nat(start, end)
-        df = self.typology_frame(start, end)
-        rows = df.filter(pl.col("code") == code)
-        if rows.is_empty():
-            raise BelvedereError(M.t("no_audience_commune", code=code))
-        r = rows.row(0, named=True)
-        group = peer_group(df, code)
+        group = self._peers(code, start, end)
+        r = self.typology_frame(start, end, [code]).row(0, named=True)
         spikes = self.spikes(code, nat.panel.start, nat.panel.end)
         shifts = level_shifts(nat.panel.series(code))
         info = self.communes().filter(pl.col("code") == code).row(0, named=True)
