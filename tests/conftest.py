@@ -80,6 +80,14 @@ def demo_db(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture()
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private writable copy of the simulated store."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture()
 def demo_store(demo_db: Path) -> Store:
     store = Store(demo_db, read_only=True)
     yield store

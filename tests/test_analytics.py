@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -27,13 +26,6 @@ def obs(demo_db: Path) -> Observatory:
     o = Observatory.open(demo_db)
     yield o
     o.close()
-
-
-@pytest.fixture()
-def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
 
 
 # --- the panel ----------------------------------------------------------------------------------
@@ -193,6 +185,8 @@ def test_cli_rank_events_typology(demo_db: Path) -> None:
     assert rows[0]["views_per_inhabitant"] >= rows[-1]["views_per_inhabitant"]
     groups = run_cli("rank", "--groups", "--format", "json", db=demo_db, check=True)
     assert "PVD" in {g["group"] for g in json.loads(groups.stdout)}
+    by_region = json.loads(run_cli("rank", "--groups", "--by", "region", "-f", "json", db=demo_db, check=True).stdout)
+    assert sum(g["communes"] for g in by_region) == 400
     events = json.loads(run_cli("events", "--format", "json", db=demo_db, check=True).stdout)
     assert events and len(events[0]["codes"]) == events[0]["communes"] >= 2
     typ = json.loads(run_cli("typology", "--scope", "pvd", "--format", "json", db=demo_db, check=True).stdout)

@@ -14,13 +14,6 @@ from belvedere.store import SCHEMA_VERSION, Store
 from tests.conftest import PVD_2021, run_cli
 
 
-@pytest.fixture()
-def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
-
-
 def test_init_then_info_json(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     out = run_cli("init", db=db, check=True)

@@ -14,6 +14,7 @@ to the requested scope, so that a rank means the same thing whatever the scope a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -72,12 +73,19 @@ class _National:
 class Observatory:
     """A store opened for analysis. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, store: Store, spike_params: SpikeParams = SpikeParams()) -> None:
+    def __init__(
+        self,
+        store: Store,
+        spike_params: SpikeParams = SpikeParams(),
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
+        """``progress(stage, done, total)`` is called during long national computations."""
         if not store.has_reference():
             raise BelvedereError(M.t("no_reference"))
         self.store = store
         self.simulated = store.simulated  # read once: still known after close()
         self.spike_params = spike_params
+        self.progress = progress
         self._communes: pl.DataFrame | None = None
         self._cities: pl.DataFrame | None = None
         self._national: dict[tuple[date, date], _National] = {}
@@ -118,7 +126,11 @@ class Observatory:
     def _nat(self, start: str | date | None, end: str | date | None) -> _National:
         key = self.period(start, end)
         if key not in self._national:
+            if self.progress:
+                self.progress("audience", 0, 1)
             panel = load_panel(self.store, *key)
+            if self.progress:
+                self.progress("audience", 1, 1)
             metrics = add_ranks(audience_metrics(panel, self.communes()))
             self._national[key] = _National(panel, metrics)
         return self._national[key]
@@ -136,7 +148,8 @@ class Observatory:
 
     def _spikes_all(self, nat: _National) -> pl.DataFrame:
         if nat.spikes is None:
-            spikes, season = detect_panel(nat.panel, self.spike_params)
+            report = (lambda done, total: self.progress("spikes", done, total)) if self.progress else None
+            spikes, season = detect_panel(nat.panel, self.spike_params, progress=report)
             nat.spikes = spikes
             nat.metrics = nat.metrics.join(season, on="code", how="left")
         return nat.spikes
@@ -165,9 +178,13 @@ class Observatory:
         return df.head(limit) if limit else df
 
     def groups(self, start: str | date | None = None, end: str | date | None = None,
-               metric: str = "views_per_inhabitant") -> pl.DataFrame:  # fmt: skip
-        """Median and spread of ``metric`` for PVD and each size class: the study's comparison."""
-        return group_summary(self._nat(start, end).metrics, "group", metric)
+               metric: str = "views_per_inhabitant", by: str = "group") -> pl.DataFrame:  # fmt: skip
+        """Median and spread of ``metric`` by group. ``by='group'`` (default) sets PVD against each
+        size class of the other communes, the study's comparison; or region, departement,
+        size_class, is_pvd."""
+        if by not in GROUPINGS:
+            raise BelvedereError(M.t("bad_group_by", by=by, choices=", ".join(GROUPINGS)))
+        return group_summary(self._nat(start, end).metrics, by, metric)
 
     # --- spikes, events, annotations ---------------------------------------------------------
     def spikes(self, commune: str | None = None, start: str | date | None = None, end: str | date | None = None,
@@ -374,6 +391,7 @@ class Observatory:
         return profile
 
 
+GROUPINGS = ("group", "region", "departement", "size_class", "is_pvd")
 RANK_METRICS = (
     "views_per_inhabitant", "views_per_1000_inh_year", "total_views", "mean_daily_views", "visibility_surplus",
     "mobile_share", "summer_share", "winter_share", "yoy_change",

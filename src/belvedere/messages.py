@@ -181,7 +181,8 @@ FR: dict[str, str] = {
     "bad_category": "Catégorie inconnue « {value} » ; au choix : {choices}.",
     "bad_url": "Lien invalide « {url} » : il doit commencer par http:// ou https://.",
     "annotation_needs_commune": "Indiquez la commune du pic (ou --shared pour un événement partagé).",
-    "computing": "Calcul en cours…",
+    "stage_audience": "Lecture des audiences",
+    "stage_spikes": "Détection des pics (communes)",
     "opt_period_start": "Début de la période (AAAA-MM-JJ ; défaut : début des données).",
     "opt_period_end": "Fin de la période (AAAA-MM-JJ ; défaut : fin des données).",
     "opt_scope": (
@@ -194,6 +195,8 @@ FR: dict[str, str] = {
     "cmd_rank": "Classement des communes par audience (par habitant par défaut), avec leurs rangs en France.",
     "opt_metric": "Indicateur de classement (views_per_inhabitant, total_views, visibility_surplus, …).",
     "opt_limit": "Nombre de lignes affichées (0 = toutes).",
+    "opt_group_by": "Avec --groups : group (PVD et classes de taille), region, departement, size_class, is_pvd.",
+    "bad_group_by": "Regroupement inconnu « {by} » ; au choix : {choices}.",
     "opt_groups": "Compare PVD et classes de taille (médiane, quartiles) au lieu de classer les communes.",
     "rank_title": "Classement « {scope} » — {metric}",
     "groups_title": "PVD et classes de taille — {metric} (médiane et quartiles)",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -232,7 +233,10 @@ def detect(
 
 
 def detect_panel(
-    panel: Panel, params: SpikeParams = SpikeParams(), chunk: int = 4096
+    panel: Panel,
+    params: SpikeParams = SpikeParams(),
+    chunk: int = 4096,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Spikes of every commune of a panel, and the seasonality of their spike-free baseline.
 
@@ -263,6 +267,8 @@ def detect_panel(
                 }
             )
         )
+        if progress:
+            progress(min(a + chunk, len(panel.codes)), len(panel.codes))
     spikes = pl.concat(parts) if parts else pl.DataFrame(schema=SPIKE_SCHEMA)
     season = (
         pl.concat(seasons)

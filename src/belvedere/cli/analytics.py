@@ -14,7 +14,7 @@ import typer
 from belvedere import messages as M
 from belvedere.analysis.spikes import detect_series, level_shifts
 from belvedere.api import RANK_METRICS, Observatory
-from belvedere.cli.common import LABELS, FormatOpt, app, open_store
+from belvedere.cli.common import LABELS, FormatOpt, app, open_store, progress_bar
 from belvedere.errors import BelvedereError
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
 
@@ -64,13 +64,21 @@ A_LABELS = {
 
 @contextmanager
 def _observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observatory]:
+    """An Observatory whose long computations show a progress bar on stderr."""
     store = open_store(ctx, read_only=not write)
-    obs = Observatory(store)
-    try:
-        with err_console.status(M.t("computing")):
+    with progress_bar() as bar:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(M.t(f"stage_{stage}"), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        obs = Observatory(store, progress=report)
+        try:
             yield obs
-    finally:
-        obs.close()
+        finally:
+            obs.close()
 
 
 @app.command(help=M.t("cmd_rank"))
@@ -82,6 +90,7 @@ def rank(
     end: EndOpt = None,
     limit: Annotated[int, typer.Option(min=0, help=M.t("opt_limit"))] = 20,
     groups: Annotated[bool, typer.Option("--groups", help=M.t("opt_groups"))] = False,
+    by: Annotated[str, typer.Option("--by", help=M.t("opt_group_by"))] = "group",
     fmt: FormatOpt = "table",
 ) -> None:
     f = parse_format(fmt)
@@ -89,7 +98,7 @@ def rank(
         raise BelvedereError(M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
     with _observatory(ctx) as obs:
         if groups:
-            df = obs.groups(start, end, metric)
+            df = obs.groups(start, end, metric, by)
             title = M.t("groups_title", metric=A_LABELS.get(metric, metric))
         else:
             df = obs.ranking(start, end, scope, metric, limit or None)
@@ -97,7 +106,7 @@ def rank(
                 df = df.select("rank", "code", "name", "departement", "population", "mean_daily_views",
                                *dict.fromkeys([metric, "visibility_surplus"]), "rank_france")  # fmt: skip
             title = M.t("rank_title", scope=scope, metric=A_LABELS.get(metric, metric))
-        emit(df, f, title=title, labels=A_LABELS, simulated=obs.simulated)
+    emit(df, f, title=title, labels=A_LABELS, simulated=obs.simulated)
 
 
 @app.command(help=M.t("cmd_profile"))
@@ -251,7 +260,8 @@ def annotate(
     f = parse_format(fmt)
     if list_:
         with _observatory(ctx) as obs:
-            emit(obs.annotations(), f, title=M.t("annotations_title"), labels=A_LABELS)
+            notes = obs.annotations()
+        emit(notes, f, title=M.t("annotations_title"), labels=A_LABELS)
         return
     if on is None or text is None:
         raise BelvedereError(M.t("annotate_usage"))

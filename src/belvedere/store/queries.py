@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from belvedere.analysis.panel import Panel
 from belvedere.store.db import Store
@@ -127,38 +128,35 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
             if bots.any():
                 np.add.at(automated, (rows[bots], d[bots]), v[bots])
 
-    if single.height:
-        max_id = int(single["article_id"].max())
-        lut = np.full(max_id + 1, -1, dtype=np.int64)
-        lut[single["article_id"].to_numpy()] = [row_of[c] for c in single["commune_code"].to_list()]
-        store.con.register("_panel_articles", single.select("article_id").to_arrow())
+    def stream(name: str, table: pa.Table, sql: str, lut: np.ndarray) -> None:
+        store.con.register(name, table)
         try:
-            reader = store.con.sql(
-                "SELECT article_id, (date - $start)::INTEGER, enum_code(access)::TINYINT, enum_code(agent)::TINYINT, "
-                "views::INTEGER FROM pageviews WHERE date BETWEEN $start AND $end "
-                "AND article_id IN (SELECT article_id FROM _panel_articles)",
-                params={"start": start, "end": end},
-            ).arrow()
-            scatter(reader, lut)
+            scatter(store.con.sql(sql, params={"start": start, "end": end}).arrow(), lut)
         finally:
-            store.con.unregister("_panel_articles")
+            store.con.unregister(name)
+
+    if single.height:
+        lut = np.full(int(single["article_id"].max()) + 1, -1, dtype=np.int64)
+        lut[single["article_id"].to_numpy()] = [row_of[c] for c in single["commune_code"].to_list()]
+        stream(
+            "_panel_articles",
+            single.select("article_id").to_arrow(),
+            "SELECT article_id, (date - $start)::INTEGER, enum_code(access)::TINYINT, enum_code(agent)::TINYINT, "
+            "views::INTEGER FROM pageviews WHERE date BETWEEN $start AND $end "
+            "AND article_id IN (SELECT article_id FROM _panel_articles)",
+            lut,
+        )
     if multi.height:
         # pseudo article ids = commune rows, summed by DuckDB over the commune's articles
-        store.con.register(
+        rows = pl.col("commune_code").replace_strict(row_of, return_dtype=pl.Int64).alias("r")
+        stream(
             "_panel_multi",
-            multi.select("article_id", pl.col("commune_code").replace_strict(row_of, return_dtype=pl.Int64).alias("r"))
-            .to_arrow(),
-        )  # fmt: skip
-        try:
-            reader = store.con.sql(
-                "SELECT m.r, (p.date - $start)::INTEGER, enum_code(p.access)::TINYINT, enum_code(p.agent)::TINYINT, "
-                "sum(p.views)::INTEGER FROM pageviews p JOIN _panel_multi m USING (article_id) "
-                "WHERE p.date BETWEEN $start AND $end GROUP BY ALL",
-                params={"start": start, "end": end},
-            ).arrow()
-            scatter(reader, np.arange(n, dtype=np.int64))
-        finally:
-            store.con.unregister("_panel_multi")
+            multi.select("article_id", rows).to_arrow(),
+            "SELECT m.r, (p.date - $start)::INTEGER, enum_code(p.access)::TINYINT, enum_code(p.agent)::TINYINT, "
+            "sum(p.views)::INTEGER FROM pageviews p JOIN _panel_multi m USING (article_id) "
+            "WHERE p.date BETWEEN $start AND $end GROUP BY ALL",
+            np.arange(n, dtype=np.int64),
+        )
     covered = (user >= 0).any(axis=0)
     np.maximum(user, 0, out=user)
     return Panel(panel_codes, start, user[0], user[1], user[2], automated, covered)
