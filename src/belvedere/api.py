@@ -210,12 +210,9 @@ class Observatory:
         """Shared events: spikes of several communes of the scope starting within ±1 day."""
         nat = self._nat(start, end)
         spikes = self._spikes_all(nat)
-        n_communes = len(nat.panel.codes)
         if scope.strip().lower() != "all":
-            codes = self.codes(scope)
-            spikes = spikes.filter(pl.col("code").is_in(codes))
-            n_communes = len(set(codes) & set(nat.panel.codes))
-        events = shared_events(spikes, alpha=alpha, communes_in_scope=n_communes, days_in_scope=nat.panel.days)
+            spikes = spikes.filter(pl.col("code").is_in(self.codes(scope)))
+        events = shared_events(spikes, alpha=alpha, days_in_scope=nat.panel.days)
         names = dict(self.communes().select("code", "name").iter_rows())
         events = events.with_columns(
             pl.col("codes").map_elements(lambda cs: [names.get(c, c) for c in cs], return_dtype=pl.List(pl.String))

@@ -326,7 +326,6 @@ def shared_events(
     window: int = 1,
     min_members: int = 2,
     alpha: float = 0.01,
-    communes_in_scope: int | None = None,
     days_in_scope: int | None = None,
 ) -> pl.DataFrame:
     """Group spikes of several communes starting within ±``window`` days into shared events.
