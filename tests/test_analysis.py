@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import numpy as np
@@ -175,6 +176,16 @@ def test_detect_series_accepts_gaps_and_any_order() -> None:
 
 
 # --- shared events ------------------------------------------------------------------------------
+def test_poisson_tail_matches_scipy() -> None:
+    from scipy.stats import poisson  # scipy comes with ruptures; the product code does without it
+
+    from belvedere.analysis.spikes import poisson_tail
+
+    for lam in (0.01, 0.5, 1.3, 4.0, 31.0, 90.0):
+        for k in (0, 1, 2, 3, 5, 8, 20, 60, 120):
+            assert math.isclose(poisson_tail(k, lam), poisson.sf(k - 1, lam), rel_tol=1e-6, abs_tol=1e-300)
+
+
 def _spike(code: str, day: int, excess: float = 100.0) -> tuple:
     d = START + timedelta(days=day)
     return (code, d, d, d + timedelta(days=2), 3, 200, 40.0, 5.0, excess, 9.0, False, None)

@@ -15,9 +15,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from belvedere.sources.http import parse_retry_after
-from belvedere.sources.wikimedia_api import encode_title, missing_ranges, parse_items
+from belvedere.sources.wikimedia_api import encode_title, missing_ranges, parse_daily, parse_items
 from belvedere.store import Store
 from tests.conftest import run_cli
 from tests.fakes.wikimedia import Dataset, FakeWikimedia, Faults, daily
@@ -72,11 +74,41 @@ def fetch_args(communes: str, start: str = "2024-01-01", end: str = "2024-01-10"
     return ["fetch", "--communes", communes, "--start", start, "--end", end, *more]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.dates(date(2015, 7, 1), date(2030, 12, 31)), st.integers(0, 10**7), max_size=40),
+       st.randoms(use_true_random=False))  # fmt: skip
+def test_vectorised_parse_matches_the_plain_one(series: dict, rnd) -> None:
+    items = [{"project": "fr.wikipedia", "article": "X", "granularity": "daily", "timestamp": f"{d:%Y%m%d}00",
+              "access": "desktop", "agent": "user", "views": v} for d, v in series.items()]  # fmt: skip
+    rnd.shuffle(items)
+    days, views = parse_daily({"items": items})
+    assert dict(zip(days.astype(date).tolist(), views.tolist(), strict=True)) == parse_items({"items": items})
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"timestamp": "2024023000", "views": 1}],  # 30 February
+        [{"timestamp": "20240x0100", "views": 1}],
+        [{"timestamp": "2024010100", "views": -1}],
+        [{"timestamp": "2024010100", "views": 1.5}],
+        [{"timestamp": "2024010100"}],
+        [{"timestamp": 2024010100, "views": 1}],
+    ],
+)
+def test_vectorised_parse_rejects_malformed_items(items: list) -> None:
+    with pytest.raises(ValueError):
+        parse_daily({"items": items})
+
+
 def test_wire_helpers() -> None:
     assert encode_title("Carrouges/Château d'Ô?") == "Carrouges%2FCh%C3%A2teau_d%27%C3%94%3F"
     assert parse_items({"items": [{"timestamp": "2024010100", "views": 3}]}) == {D0: 3}
     with pytest.raises(ValueError):
         parse_items({"detail": "nope"})
+    days, views = parse_daily({"items": [{"timestamp": "2024010200", "views": 3}, {"timestamp": "2024010100",
+                                         "views": 1}, {"timestamp": "2024010101", "views": 4}]})  # fmt: skip
+    assert days.astype(date).tolist() == [D0, D0 + timedelta(days=1)] and views.tolist() == [5, 3]
     assert missing_ranges([], D0, D0 + timedelta(days=9)) == [(D0, D0 + timedelta(days=9))]
     assert missing_ranges([(D0 + timedelta(days=2), D0 + timedelta(days=4))], D0, D0 + timedelta(days=9)) == [
         (D0, D0 + timedelta(days=1)),

@@ -162,6 +162,7 @@ class FakeWikimedia:
                   truncate: bool = False) -> None:  # fmt: skip
         if truncate:
             raw = raw[: max(1, len(raw) // 2)]
+        self._wait(h)
         h.send_response(status)
         h.send_header("Content-Type", "application/json; charset=utf-8")
         h.send_header("Content-Length", str(len(raw)))
@@ -170,7 +171,15 @@ class FakeWikimedia:
         h.end_headers()
         h.wfile.write(raw)
 
+    def _wait(self, h: BaseHTTPRequestHandler) -> None:
+        """Answer ``latency`` seconds after the request arrived: the simulated service time
+        includes the fake's own work, so that the fake's speed does not count in a benchmark."""
+        deadline = getattr(h, "deadline", None)
+        if deadline is not None:
+            time.sleep(max(0.0, deadline - time.monotonic()))
+
     def _route(self, h: BaseHTTPRequestHandler) -> None:
+        h.deadline = time.monotonic() + self.faults.latency if self.faults.latency else None
         url = urlparse(h.path)
         ua = h.headers.get("User-Agent", "")
         m = re.match(
@@ -188,8 +197,6 @@ class FakeWikimedia:
         if not ua or "(" not in ua:
             self._send(h, 403, {"title": "Forbidden", "detail": "Please set a user-agent with contact information."})
             return
-        if self.faults.latency:
-            time.sleep(self.faults.latency)
         if m or agg:
             fault = self._fault_for(title, m.group(2) if m else None)
             record["fault"] = fault
@@ -200,6 +207,7 @@ class FakeWikimedia:
                 self._send(h, self._rng.choice([500, 503]), {"title": "Service unavailable"})
                 return
             if fault == "drop":
+                self._wait(h)
                 h.close_connection = True
                 h.connection.shutdown(2)
                 return
