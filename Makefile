@@ -7,7 +7,7 @@ SHARED ?= ../shared/data
 DEMO_DB ?= out/demo.duckdb
 PVD_FILE := $(wildcard $(SHARED)/pvd_communes_anct_carto_2021-01-22.csv)
 
-.PHONY: demo test lint bench reference clean
+.PHONY: demo test lint bench reference clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
-test: $(STAMP) lint
+# Debian's Chromium renders the PDF reports and runs the browser tests (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

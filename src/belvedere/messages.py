@@ -275,6 +275,125 @@ FR: dict[str, str] = {
     "lbl_ranks": "Rangs",
     "lbl_peers": "Parmi ses pairs",
     "lbl_spikes": "Pics",
+    # reports
+    "report_no_data": "pas de données",
+    "cmd_report": "Rapports en français (HTML ou PDF).",
+    "cmd_report_commune": "Rapport d'une commune : audience, pics, rang, pairs, saisons, recommandations.",
+    "opt_report_out": "Fichier à écrire : .html (autonome, lisible hors ligne) ou .pdf (A4).",
+    "report_written": "Rapport de {name} écrit : {path}",
+    "report_written_no_data": "Attention : aucune audience pour cette commune sur la période ; le rapport le dit.",
+    "report_simulated": "audiences générées pour la démonstration, pas des chiffres réels.",
+    "report_provenance": "Sources et méthode",
+    "report_generated": "Rapport produit par Belvédère {version} le {date}.",
+    "report_commune_title": "Audience Wikipédia de la commune",
+    "report_identity": "Identité",
+    "report_inhabitants": "habitants",
+    "report_pvd": "Petite Ville de Demain",
+    "report_cn": "Commune nouvelle",
+    "report_former": "anciennes communes",
+    "report_articles": "Article(s) Wikipédia",
+    "report_redirect": "redirection",
+    "report_unverified": "titre déduit du nom, non vérifié",
+    "report_no_article": "aucun article connu",
+    "report_no_audience": (
+        "Aucune audience n'est disponible pour cette commune entre le {start} et le {end} : "
+        "lancez « belvedere fetch » pour la récupérer. Les chiffres ne sont donc pas affichés."
+    ),
+    "report_missing_intro": "Données incomplètes : {covered} jours sur {days} ont une audience connue. Manquent :",
+    "report_days": "jours",
+    "report_total_views": "vues sur la période",
+    "report_audience": "Audience au fil du temps",
+    "report_daily_legend": (
+        "Vues quotidiennes (trait fin), moyenne sur 7 jours (trait épais), pics en rouge (survolez-les). "
+        "Les jours sans données ne sont pas tracés."
+    ),
+    "report_by_month": "Par mois",
+    "report_access": "Ordinateur ou mobile",
+    "report_desktop": "Ordinateur",
+    "report_mobile": "Mobile",
+    "report_spikes": "Pics d'attention",
+    "report_no_spike": "Aucun pic marqué sur la période.",
+    "report_bot_spikes": "{n} pic(s) suspect(s) de trafic automatisé ont été écartés.",
+    "report_position": "Où se situe la commune",
+    "report_surplus_sentence": (
+        "{name} est vue {x} fois ce que sa taille laisse prévoir : {observed} vues par jour pour {expected} "
+        "attendues d'après sa population."
+    ),
+    "report_rank_in": "Classement par vues par habitant",
+    "report_out_of": "sur",
+    "report_percentile": "Centile",
+    "report_rank_france": "France",
+    "report_rank_pvd": "Petites Villes de Demain",
+    "report_rank_dep": "Département",
+    "report_rank_size": "Communes de même taille",
+    "report_peers": "Communes comparables",
+    "report_seasons": "Saisons et profil",
+    "report_season_figures": ("Juillet-août : {summer} des vues ; décembre-mars : {winter} ; part mobile : {mobile}."),
+    "report_yoy": "Sur un an, l'audience évolue de {change}.",
+    "report_recommendations": "Recommandations",
+    "report_trigger": "Déclenchée par",
+    "report_no_reco": "Aucun indicateur ne déclenche de recommandation particulière.",
+    "report_fetched": "récupéré le",
+    "source_rest_api": "API REST Wikimedia (pageviews par article)",
+    "source_rest_api_aggregate": "API REST Wikimedia (totaux de frwiki)",
+    "source_simulated": "générateur de données SIMULÉES de Belvédère",
+    "report_method_note": (
+        "Période du {start} au {end} ; vues des humains (agent « user »), tous accès (ordinateur, web mobile, "
+        "application), article et redirections additionnés. Surplus de visibilité : rapport entre les vues "
+        "observées et celles que prévoit la population (ajustement robuste sur toutes les communes)."
+    ),
+    "report_chart_daily": "Vues quotidiennes",
+    "report_chart_monthly": "Vues par mois",
+    "report_bad_suffix": "Le fichier de sortie {path} doit finir par .html ou .pdf.",
+    "chromium_missing": (
+        "Chromium introuvable ({path}) : installez-le (apt-get install chromium, ou make test) ou produisez "
+        "le rapport en .html."
+    ),
+    "pdf_failed": "La production du PDF a échoué : {err}",
+    "rec_article_title": "Soigner l'article Wikipédia et les photos de la commune",
+    "rec_article": (
+        "La page est moins vue que la taille de la commune ne le laisse prévoir. Les petites villes qui ont "
+        "progressé ont enrichi leur article (histoire, patrimoine, vie locale, sources) et ses images : concours "
+        "photo ouvert aux habitants, photothèque réalisée par un professionnel et versée sous licence libre."
+    ),
+    "rec_article_trigger": "surplus de visibilité de {surplus} (moins de 0,8 fois l'attendu)",
+    "rec_events_title": "Profiter des moments médiatiques, et les faire durer",
+    "rec_events": (
+        "L'attention arrive par vagues. Préparez de quoi accueillir la prochaine (page d'accueil, visites, "
+        "agenda) et prolongez-la par une animation durable, comme Carrouges avec son théâtre après le film "
+        "« Le Dernier Duel »."
+    ),
+    "rec_events_trigger": "{spikes} pics sur la période, qui portent {share} des vues",
+    "rec_offseason_title": "Animer la commune hors saison",
+    "rec_offseason": (
+        "L'audience se concentre sur l'été. Des offres hors saison (parcours numériques pour les familles, "
+        "événements d'automne et d'hiver) étalent la visibilité sur l'année."
+    ),
+    "rec_offseason_trigger": "juillet-août font {share} des vues (indice {index})",
+    "rec_summer_title": "Faire connaître la commune au-delà de l'hiver",
+    "rec_summer": (
+        "L'audience se concentre sur la saison d'hiver. Mettre en avant les activités des autres saisons "
+        "(randonnée, patrimoine, fêtes d'été) élargit le public."
+    ),
+    "rec_summer_trigger": "décembre-mars font {share} des vues (indice {index})",
+    "rec_new_name_title": "Faire connaître le nouveau nom",
+    "rec_new_name": (
+        "Commune nouvelle : son nom est encore peu cherché. Reliez les anciens noms au nouveau (redirections "
+        "Wikipédia, pages des communes déléguées, signalétique) et utilisez le nouveau nom partout."
+    ),
+    "rec_new_name_trigger": "commune nouvelle ({merged} anciennes communes)",
+    "rec_mobile_title": "Penser d'abord au téléphone",
+    "rec_mobile": (
+        "Les visiteurs lisent surtout sur leur téléphone ; ici la part mobile est faible. Des contenus pensés "
+        "pour le mobile (vidéos verticales, pages courtes, photos) touchent mieux ce public."
+    ),
+    "rec_mobile_trigger": "part mobile de {share} (moins de 55 %)",
+    "rec_decline_title": "Relancer l'intérêt",
+    "rec_decline": (
+        "L'audience baisse d'une année sur l'autre. Une actualité à raconter (projet, événement, patrimoine "
+        "restauré) et un article mis à jour aident à la relancer."
+    ),
+    "rec_decline_trigger": "audience en baisse de {change} sur un an",
     # analytics: typology
     "type_event-driven": "Portée par l'événement",
     "type_seasonal-mountain": "Saisonnière (montagne)",

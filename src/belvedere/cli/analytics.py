@@ -63,7 +63,7 @@ A_LABELS = {
 
 
 @contextmanager
-def _observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observatory]:
+def observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observatory]:
     """An Observatory whose long computations show a progress bar on stderr."""
     store = open_store(ctx, read_only=not write)
     with progress_bar() as bar:
@@ -96,7 +96,7 @@ def rank(
     f = parse_format(fmt)
     if metric not in RANK_METRICS:
         raise BelvedereError(M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
-    with _observatory(ctx) as obs:
+    with observatory(ctx) as obs:
         if groups:
             df = obs.groups(start, end, metric, by)
             title = M.t("groups_title", metric=A_LABELS.get(metric, metric))
@@ -113,7 +113,7 @@ def rank(
 def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: EndOpt = None,
             fmt: FormatOpt = "table") -> None:  # fmt: skip
     f = parse_format(fmt)
-    with _observatory(ctx) as obs:
+    with observatory(ctx) as obs:
         card = obs.profile(commune, start, end)
     if f is not Format.table:
         emit_record(card, f)
@@ -158,7 +158,7 @@ def _rank(card: dict, group: str) -> str:
 def peers(ctx: typer.Context, commune: CommuneArg, n: Annotated[int, typer.Option("-n", min=1, max=100)] = 10,
           start: StartOpt = None, end: EndOpt = None, fmt: FormatOpt = "table") -> None:  # fmt: skip
     f = parse_format(fmt)
-    with _observatory(ctx) as obs:
+    with observatory(ctx) as obs:
         df = obs.peers(commune, start, end, n)
     df = df.select("code", "name", "departement", "population", "is_pvd", "typology", "views_per_inhabitant",
                    "visibility_surplus", "rank_in_group", "is_target")  # fmt: skip
@@ -187,7 +187,7 @@ def spikes(
         return
     if commune is None and not all_:
         raise BelvedereError(M.t("spikes_what"))
-    with _observatory(ctx) as obs:
+    with observatory(ctx) as obs:
         df = obs.spikes(commune, start, end, scope=scope if all_ else "all", include_bots=bots)
         shifts = None
         if commune is not None and f is Format.table:
@@ -236,7 +236,7 @@ def events(ctx: typer.Context, scope: ScopeOpt = "all", start: StartOpt = None, 
            alpha: Annotated[float, typer.Option(min=1e-9, max=0.5, help=M.t("opt_alpha"))] = 0.01,
            fmt: FormatOpt = "table") -> None:  # fmt: skip
     f = parse_format(fmt)
-    with _observatory(ctx) as obs:
+    with observatory(ctx) as obs:
         df = obs.events(start, end, scope, alpha)
     cols = ["event", "start", "peak", "end", "communes", "names", "codes", "excess_views", "background", "p_value",
             "annotations"]  # fmt: skip
@@ -259,7 +259,7 @@ def annotate(
 ) -> None:
     f = parse_format(fmt)
     if list_:
-        with _observatory(ctx) as obs:
+        with observatory(ctx) as obs:
             notes = obs.annotations()
         emit(notes, f, title=M.t("annotations_title"), labels=A_LABELS)
         return
@@ -291,7 +291,7 @@ def annotate(
 def typology(ctx: typer.Context, scope: ScopeOpt = "all", start: StartOpt = None, end: EndOpt = None,
              fmt: FormatOpt = "table") -> None:  # fmt: skip
     f = parse_format(fmt)
-    with _observatory(ctx) as obs:
+    with observatory(ctx) as obs:
         df = obs.typology(start, end, scope)
     if f is Format.table:
         counts = df.group_by("typology_label").len().sort("len", descending=True)

@@ -1,0 +1,220 @@
+"""Charts as inline SVG: self-contained, offline, and vector in the PDF.
+
+Why not a plotting library: the report must be one HTML file that works offline and prints
+crisply; a few hundred lines of SVG do that with no JavaScript and no fonts to embed. Every
+function takes plain data and returns an SVG string (escaped where text comes from data).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from html import escape
+
+from belvedere import messages as M
+
+INK = "#1f2937"
+MUTED = "#9ca3af"
+ACCENT = "#1d4ed8"
+SPIKE = "#dc2626"
+PALETTE = ("#1d4ed8", "#60a5fa", "#f59e0b")
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def nice_ticks(top: float, n: int = 4) -> list[float]:
+    """Round tick values from 0 to at least ``top``."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return [step * i for i in range(math.ceil(top / step) + 1)]
+
+
+def _fmt(v: float) -> str:
+    return M.fr_number(v, 0 if v >= 10 or v == int(v) else 1)
+
+
+def _axes(width: int, height: int, left: int, bottom: int, ticks: list[float], scale_y) -> list[str]:
+    out = []
+    for t in ticks:
+        y = scale_y(t)
+        out.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb" stroke-width="1"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">'
+                   f"{_fmt(t)}</text>")  # fmt: skip
+    out.append(f'<line x1="{left}" x2="{width}" y1="{height - bottom}" y2="{height - bottom}" stroke="{MUTED}"/>')
+    return out
+
+
+def daily_chart(
+    dates: list[date],
+    values: list[float | None],
+    smooth: list[float | None],
+    spikes: list[dict] | None = None,
+    *,
+    width: int = 760,
+    height: int = 260,
+    label: str = "",
+) -> str:
+    """Daily views (thin), their 7-day mean (bold) and spikes (red dots with a tooltip).
+
+    ``values`` may hold None for days without data: the line is then broken, not drawn at zero.
+    """
+    left, right, top, bottom = 48, 8, 10, 28
+    n = len(dates)
+    if n == 0:
+        return ""
+    peak = max((v for v in values if v is not None), default=1.0)
+    ticks = nice_ticks(peak)
+    ymax = ticks[-1] or 1.0
+
+    def sx(i: float) -> float:
+        return left + (width - left - right) * (i / max(n - 1, 1))
+
+    def sy(v: float) -> float:
+        return top + (height - top - bottom) * (1 - v / ymax)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
+    parts += _axes(width - right, height, left, bottom, ticks, sy)
+    for series, color, stroke in ((values, "#93c5fd", 1), (smooth, ACCENT, 2)):
+        for seg in _segments(series):
+            pts = " ".join(f"{sx(i):.1f},{sy(v):.1f}" for i, v in seg)
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="{stroke}"/>')
+    # month ticks on the x axis (at most ~12 labels)
+    firsts = [i for i, d in enumerate(dates) if d.day == 1]
+    every = max(1, math.ceil(len(firsts) / 12))
+    for k, i in enumerate(firsts):
+        if k % every:
+            continue
+        d = dates[i]
+        text = MONTHS[d.month - 1] + (f" {d.year}" if d.month == 1 or k == 0 else "")
+        parts.append(f'<text x="{sx(i):.1f}" y="{height - 8}" font-size="11" fill="{MUTED}" text-anchor="middle">'
+                     f"{escape(text)}</text>")  # fmt: skip
+    index = {d: i for i, d in enumerate(dates)}
+    for s in spikes or []:
+        i = index.get(s["peak"])
+        if i is None:
+            continue
+        tip = f"{s['peak']} : {_fmt(s['peak_views'])} vues ({M.fr_number(s['peak_ratio'], 1)} × l'habituel)"
+        if s.get("note"):
+            tip += f" — {s['note']}"
+        parts.append(f'<circle cx="{sx(i):.1f}" cy="{sy(s["peak_views"]):.1f}" r="4" fill="{SPIKE}">'
+                     f"<title>{escape(tip)}</title></circle>")  # fmt: skip
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _segments(series: list[float | None]) -> list[list[tuple[int, float]]]:
+    segs: list[list[tuple[int, float]]] = [[]]
+    for i, v in enumerate(series):
+        if v is None or v != v:
+            if segs[-1]:
+                segs.append([])
+            continue
+        segs[-1].append((i, float(v)))
+    return [s for s in segs if len(s) > 1]
+
+
+def bar_chart(labels: list[str], values: list[float | None], *, width: int = 760, height: int = 200,
+              highlight: set[int] | None = None, label: str = "") -> str:  # fmt: skip
+    """Vertical bars with a label under each (None = no data: an empty, dashed slot)."""
+    left, right, top, bottom = 48, 8, 10, 34
+    n = len(values)
+    if n == 0:
+        return ""
+    ticks = nice_ticks(max((v for v in values if v is not None), default=1.0))
+    ymax = ticks[-1] or 1.0
+    slot = (width - left - right) / n
+
+    def sy(v: float) -> float:
+        return top + (height - top - bottom) * (1 - v / ymax)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
+    parts += _axes(width - right, height, left, bottom, ticks, sy)
+    every = max(1, math.ceil(n / 18))
+    for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
+        x = left + i * slot + slot * 0.15
+        w = slot * 0.7
+        if v is None:
+            parts.append(f'<rect x="{x:.1f}" y="{top}" width="{w:.1f}" height="{height - top - bottom}" fill="none" '
+                         f'stroke="{MUTED}" stroke-dasharray="3 3"><title>{escape(lab)} : '
+                         f"{escape(M.t('report_no_data'))}</title></rect>")  # fmt: skip
+        else:
+            color = SPIKE if highlight and i in highlight else ACCENT
+            parts.append(f'<rect x="{x:.1f}" y="{sy(v):.1f}" width="{w:.1f}" height="{sy(0) - sy(v):.1f}" '
+                         f'fill="{color}"><title>{escape(lab)} : {_fmt(v)}</title></rect>')  # fmt: skip
+        if i % every == 0:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{height - 16}" font-size="10" fill="{MUTED}" '
+                         f'text-anchor="middle">{escape(lab)}</text>')  # fmt: skip
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def share_bar(parts_: list[tuple[str, float]], *, width: int = 760, height: int = 46) -> str:
+    """One horizontal bar split in shares (e.g. desktop / mobile web / app), labelled in %."""
+    total = sum(v for _, v in parts_) or 1.0
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+           f'font-family="sans-serif">']  # fmt: skip
+    x = 0.0
+    for k, (lab, v) in enumerate(parts_):
+        w = width * v / total
+        out.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="22" fill="{PALETTE[k % len(PALETTE)]}"/>')
+        if w > 60:
+            out.append(f'<text x="{x + 4:.1f}" y="38" font-size="11" fill="{INK}">{escape(lab)} '
+                       f"{M.fr_percent(v / total)}</text>")  # fmt: skip
+        x += w
+    out.append("</svg>")
+    return "".join(out)
+
+
+def choropleth(features: list[dict], values: dict[str, float], *, width: int = 520, height: int = 520,
+               label: str = "") -> str:  # fmt: skip
+    """Départements (GeoJSON features with ``properties.code``) coloured by value, in 5 quantile
+    classes; metropolitan France only is drawn (overseas départements are listed in the table)."""
+    metro = [f for f in features if _bbox(f)[1] > 40]
+    if not metro:
+        return ""
+    xs0, ys0, xs1, ys1 = zip(*[_bbox(f) for f in metro], strict=True)
+    lon0, lat0, lon1, lat1 = min(xs0), min(ys0), max(xs1), max(ys1)
+    k = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = min(width / ((lon1 - lon0) * k), height / (lat1 - lat0))
+
+    def pt(lon: float, lat: float) -> str:
+        return f"{(lon - lon0) * k * scale:.1f},{(lat1 - lat) * scale:.1f}"
+
+    known = sorted(v for v in values.values() if v is not None and v == v)
+    cuts = [known[int(len(known) * q / 5)] for q in range(1, 5)] if known else []
+    colors = ("#eff6ff", "#bfdbfe", "#60a5fa", "#2563eb", "#1e3a8a")
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+           f'aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
+    for f in metro:
+        code = str(f["properties"].get("code") or f["properties"].get("code_insee") or "")
+        v = values.get(code)
+        fill = "#f3f4f6" if v is None else colors[sum(v > c for c in cuts)]
+        d = []
+        for ring in _rings(f["geometry"]):
+            d.append("M" + " L".join(pt(lon, lat) for lon, lat in ring) + " Z")
+        name = f["properties"].get("nom") or f["properties"].get("name") or code
+        tip = f"{name} ({code}) : {M.fr_number(v, 1) if v is not None else M.t('report_no_data')}"
+        out.append(f'<path d="{" ".join(d)}" fill="{fill}" stroke="#fff" stroke-width="0.6">'
+                   f"<title>{escape(tip)}</title></path>")  # fmt: skip
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    if geometry["type"] == "MultiPolygon":
+        return [ring for poly in geometry["coordinates"] for ring in poly]
+    return []
+
+
+def _bbox(feature: dict) -> tuple[float, float, float, float]:
+    pts = [p for ring in _rings(feature["geometry"]) for p in ring]
+    if not pts:
+        return (0.0, 0.0, 0.0, 0.0)
+    lons, lats = zip(*[(p[0], p[1]) for p in pts], strict=True)
+    return min(lons), min(lats), max(lons), max(lats)

@@ -1,0 +1,111 @@
+"""Reports rendered from a small simulated store: content checked, not only files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from belvedere import messages as M
+from belvedere.api import Observatory
+from belvedere.report.commune import commune_context, commune_report_html
+from belvedere.report.recommendations import recommend
+from belvedere.store import Store
+from tests.conftest import run_cli
+
+
+def _pvd_code(db: Path) -> str:
+    with Store(db, read_only=True) as s:
+        return s.con.execute("SELECT min(code) FROM pvd WHERE code IN (SELECT commune_code FROM articles)"
+                             ).fetchall()[0][0]  # fmt: skip
+
+
+def figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="([a-z_]+)">([^<]+)<', html))
+
+
+def test_commune_report_figures_equal_the_api(demo_db: Path) -> None:
+    code = _pvd_code(demo_db)
+    with Observatory.open(demo_db) as obs:
+        html = commune_report_html(obs, code)
+        card = obs.profile(code)
+    got = figures(html)
+    assert got["total_views"] == M.fr_number(card["total_views"], 0)
+    assert got["mean_daily_views"] == M.fr_number(card["mean_daily_views"], 1)
+    assert got["views_per_inhabitant"] == M.fr_number(card["views_per_inhabitant"], 1)
+    assert got["visibility_surplus"] == M.fr_number(card["visibility_surplus"], 1)
+    ranks = dict(re.findall(r'data-rank="([a-z_]+)">(\d+)<', html))
+    assert int(ranks["pvd"]) == card["rank_pvd"] and int(ranks["france"]) == card["rank_france"]
+    assert card["name"] in html and card["typology_explanation"].split(" :")[0] in html
+    assert 'data-simulated="true"' in html and "<svg" in html and "<script" not in html  # self-contained
+
+
+def test_every_recommendation_names_its_trigger(demo_db: Path) -> None:
+    with Observatory.open(demo_db) as obs:
+        cards = [obs.profile(c) for c in obs.metrics(scope="pvd")["code"].head(25).to_list()]
+    recos = [r for c in cards for r in recommend(c)]
+    assert len({r.key for r in recos}) >= 3  # the rules fire on different towns
+    assert all((r.trigger and any(ch.isdigit() for ch in r.trigger)) or "commune nouvelle" in r.trigger
+               for r in recos)  # fmt: skip
+    # and no recommendation without a trigger: a flat, well-seen town gets none
+    calm = {"visibility_surplus": 1.2, "spike_share": 0.0, "typology": "ordinary", "summer_index": 1.05,
+            "winter_index": 1.0, "mobile_share": 0.62, "yoy_change": 0.02, "is_commune_nouvelle": False}  # fmt: skip
+    assert recommend(calm) == []
+
+
+def test_banner_when_and_only_when_simulated(demo_copy: Path) -> None:
+    code = _pvd_code(demo_copy)
+    with Observatory.open(demo_copy) as obs:
+        assert "DONNÉES SIMULÉES" in commune_report_html(obs, code)
+    with Store(demo_copy) as store:
+        store.set_meta("simulated", "false")
+    with Observatory.open(demo_copy) as obs:
+        html = commune_report_html(obs, code)
+    # the banner goes; the provenance footer still names the generator the rows came from
+    assert "DONNÉES SIMULÉES —" not in html and 'class="banner"' not in html
+
+
+def test_missing_month_and_missing_commune_are_said(demo_copy: Path) -> None:
+    code = _pvd_code(demo_copy)
+    with Store(demo_copy) as store:
+        store.con.execute(
+            "DELETE FROM pageviews WHERE date BETWEEN '2024-03-01' AND '2024-03-31' AND article_id IN "
+            "(SELECT article_id FROM articles WHERE commune_code = ?)",
+            [code],
+        )
+        absent = store.con.execute(
+            "SELECT min(code) FROM communes WHERE code NOT IN (SELECT commune_code FROM articles)"
+        ).fetchall()[0][0]
+    with Observatory.open(demo_copy) as obs:
+        html = commune_report_html(obs, code)
+        ctx = commune_context(obs, code)
+        empty = commune_report_html(obs, absent)
+    assert 'id="missing-data"' in html and "mars 2024 (31/31" in html
+    assert ctx["covered_days"] == ctx["period_days"] - 31
+    monthly_svg = ctx["charts"]["monthly"]
+    assert "mars 24 : pas de données" in monthly_svg  # an empty slot, not a zero bar
+    assert 'id="no-data"' in empty and "data-figure" not in empty
+
+
+def test_report_cli_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
+    code = _pvd_code(demo_db)
+    html_path, pdf_path = tmp_path / "r.html", tmp_path / "r.pdf"
+    out = run_cli("report", "commune", code, "--out", str(html_path), db=demo_db, check=True)
+    assert str(html_path) in out.stdout and html_path.read_text().startswith("<!doctype html>")
+    run_cli("report", "commune", code, "--out", str(pdf_path), db=demo_db, check=True)
+    with Observatory.open(demo_db) as obs:
+        card = obs.profile(code)
+    reader = pypdf.PdfReader(pdf_path)
+    assert 2 <= len(reader.pages) <= 6
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert card["name"] in text
+    assert re.search(rf"Petites Villes de Demain\s+{card['rank_pvd']}\s", text)
+    assert f"1 / {len(reader.pages)}" in text  # page numbers
+
+
+@pytest.mark.parametrize(("args", "needle"), [(["report", "commune", "01001", "--out", "x.txt"], ".html ou .pdf")])
+def test_report_bad_output(demo_db: Path, args: list[str], needle: str) -> None:
+    out = run_cli(*args, db=demo_db)
+    assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
