@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/belvedere --db $(DEMO_DB) demo --years 3 $(if $(PVD_FILE),--pvd-file $(PVD_FILE))
+	$(BIN)/belvedere --db $(DEMO_DB) report demo-set --out-dir out
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -109,3 +109,27 @@ def test_report_cli_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
 def test_report_bad_output(demo_db: Path, args: list[str], needle: str) -> None:
     out = run_cli(*args, db=demo_db)
     assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_study_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
+    from belvedere.report.study import study_context, study_html
+
+    with Observatory.open(demo_db) as obs:
+        ctx = study_context(obs, scope="pvd")
+        html = study_html(obs, scope="pvd")
+        pvd = obs.metrics(scope="pvd")
+        best = obs.ranking(scope="pvd", limit=1)["name"][0]
+    assert ctx["communes"] == pvd.height == 200
+    assert ctx["total_views"] == int(pvd["total_views"].sum())
+    assert figures(html)["total_views"] == M.fr_number(ctx["total_views"], 0)
+    assert ctx["top"][0]["name"] == best and len(ctx["top"]) == 30
+    assert {g["group"] for g in ctx["groups"]} >= {"PVD", "<1k"}
+    assert html.count("<path") >= 90  # the départements map
+    for section in ("distribution", "groupes", "top", "moins-visibles", "evenements", "carte", "methodes"):
+        assert f'id="{section}"' in html
+    pdf = tmp_path / "etude.pdf"
+    run_cli("report", "study", "--out", str(pdf), db=demo_db, check=True)
+    reader = pypdf.PdfReader(pdf)
+    assert 3 <= len(reader.pages) <= 10
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Petits territoires, grande audience" in text and best in text

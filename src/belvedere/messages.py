@@ -277,6 +277,66 @@ FR: dict[str, str] = {
     "lbl_spikes": "Pics",
     # reports
     "report_no_data": "pas de données",
+    "cmd_report_study": (
+        "Étude nationale : audience, distribution, groupes, palmarès, moins visibles, événements, carte."
+    ),
+    "opt_study_scope": "Communes étudiées (défaut pvd ; all, region:CODE, dep:CODE…).",
+    "study_title": "Petits territoires, grande audience",
+    "study_subtitle": "L'audience Wikipédia des communes — {scope}, du {start} au {end}",
+    "study_scope_pvd": "les Petites Villes de Demain",
+    "study_per_day": "vues par jour au total",
+    "study_median_per_inh": "vues par habitant (médiane)",
+    "study_incomplete": (
+        "{n} communes n'ont pas de données pour tous les jours de la période : leurs moyennes portent sur "
+        "les jours connus."
+    ),
+    "study_distribution": "Du plus vu au moins vu",
+    "study_distribution_legend": (
+        "Vues par jour de chaque commune, classées de la plus vue à la moins vue (échelle logarithmique)."
+    ),
+    "study_groups": "Par habitant : Petites Villes de Demain, villes moyennes, grandes villes",
+    "study_groups_legend": (
+        "Vues par habitant sur la période : médiane et quartiles par groupe ; « ensemble » = total des vues "
+        "du groupe divisé par sa population. Les groupes de taille excluent les PVD."
+    ),
+    "study_pooled": "Ensemble",
+    "study_top": "Les {n} plus vues par habitant",
+    "study_top_shares": (
+        "Parmi elles, {tourist} ont un profil touristique (saison d'été ou d'hiver) et {event} un profil porté "
+        "par l'événement ; sur toutes les communes étudiées : {tourist_all} et {event_all}."
+    ),
+    "study_bottom": "Les {n} moins vues par habitant, et pourquoi",
+    "study_reasons": "Raisons probables",
+    "study_events": "Les grands moments médiatiques de la période",
+    "study_no_events": "Aucun événement partagé significatif sur la période.",
+    "study_map": "Vues par habitant, par département",
+    "study_map_legend": (
+        "Total des vues des communes étudiées du département divisé par leur population ; gris : aucune "
+        "commune étudiée."
+    ),
+    "study_methods": "Méthodes et limites",
+    "study_methods_text": (
+        "Audience : vues quotidiennes de l'article Wikipédia en français de chaque commune et de ses redirections, "
+        "par des humains (agent « user »), sur ordinateur, web mobile et application. Les pics sont repérés "
+        "au-dessus d'une ligne de base robuste et saisonnière ; ceux qui ressemblent à des robots sont écartés. "
+        "Le surplus de visibilité compare l'audience à celle que prévoit la population (ajustement robuste sur "
+        "toutes les communes). Les événements partagés regroupent les pics de plusieurs communes commençant à "
+        "un jour d'intervalle, s'ils sont trop nombreux pour être dus au hasard."
+    ),
+    "study_limits_text": (
+        "Limites : Wikipédia n'est qu'une porte d'entrée parmi d'autres ; les homonymes et les titres mal résolus "
+        "peuvent fausser une commune ; les petites communes ont trop peu de vues pour que leurs petits pics soient "
+        "visibles ; la typologie est une lecture automatique, à confirmer localement."
+    ),
+    "study_chart_dist": "Distribution des vues par jour",
+    "study_chart_groups": "Vues par habitant, médiane par groupe",
+    "study_chart_map": "Carte des vues par habitant",
+    "report_study_written": "Étude écrite : {path}",
+    "cmd_report_demo_set": (
+        "Écrit l'étude et trois rapports de communes (PVD remarquable, commune nouvelle, moyenne)."
+    ),
+    "opt_out_dir": "Dossier où écrire les rapports.",
+    "report_demo_written": "Rapport écrit : {path}",
     "cmd_report": "Rapports en français (HTML ou PDF).",
     "cmd_report_commune": "Rapport d'une commune : audience, pics, rang, pairs, saisons, recommandations.",
     "opt_report_out": "Fichier à écrire : .html (autonome, lisible hors ligne) ou .pdf (A4).",

@@ -152,6 +152,39 @@ def bar_chart(labels: list[str], values: list[float | None], *, width: int = 760
     return "".join(parts)
 
 
+def rank_curve(values: list[float], *, width: int = 760, height: int = 220, label: str = "") -> str:
+    """Values sorted from the largest to the smallest, on a log scale: the study's "from the top
+    to the least viewed" distribution."""
+    vals = sorted((v for v in values if v is not None and v > 0), reverse=True)
+    if not vals:
+        return ""
+    left, right, top, bottom = 48, 8, 10, 28
+    lo, hi = math.floor(math.log10(vals[-1])), math.ceil(math.log10(vals[0]))
+    hi = max(hi, lo + 1)
+
+    def sy(v: float) -> float:
+        return top + (height - top - bottom) * (1 - (math.log10(v) - lo) / (hi - lo))
+
+    def sx(i: int) -> float:
+        return left + (width - left - right) * i / max(len(vals) - 1, 1)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+           f'aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
+    for e in range(lo, hi + 1):
+        y = sy(10.0**e)
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">'
+                   f"{_fmt(10.0**e)}</text>")  # fmt: skip
+    step = max(1, len(vals) // 600)
+    pts = " ".join(f"{sx(i):.1f},{sy(v):.1f}" for i, v in enumerate(vals) if i % step == 0 or i == len(vals) - 1)
+    out.append(f'<polyline points="{pts}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
+    for i in (0, len(vals) // 2, len(vals) - 1):
+        out.append(f'<text x="{sx(i):.1f}" y="{height - 8}" font-size="11" fill="{MUTED}" text-anchor="middle">'
+                   f"{i + 1}</text>")  # fmt: skip
+    out.append("</svg>")
+    return "".join(out)
+
+
 def share_bar(parts_: list[tuple[str, float]], *, width: int = 760, height: int = 46) -> str:
     """One horizontal bar split in shares (e.g. desktop / mobile web / app), labelled in %."""
     total = sum(v for _, v in parts_) or 1.0
@@ -171,9 +204,10 @@ def share_bar(parts_: list[tuple[str, float]], *, width: int = 760, height: int 
 
 def choropleth(features: list[dict], values: dict[str, float], *, width: int = 520, height: int = 520,
                label: str = "") -> str:  # fmt: skip
-    """Départements (GeoJSON features with ``properties.code``) coloured by value, in 5 quantile
-    classes; metropolitan France only is drawn (overseas départements are listed in the table)."""
-    metro = [f for f in features if _bbox(f)[1] > 40]
+    """Départements (GeoJSON features with ``properties.insee_dep`` or ``code``) coloured by value
+    in 5 quantile classes, with a legend. Overseas départements are drawn where the file puts them
+    (the ANCT file moves them next to mainland France)."""
+    metro = [f for f in features if _rings(f["geometry"])]
     if not metro:
         return ""
     xs0, ys0, xs1, ys1 = zip(*[_bbox(f) for f in metro], strict=True)
@@ -190,16 +224,24 @@ def choropleth(features: list[dict], values: dict[str, float], *, width: int = 5
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
            f'aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
     for f in metro:
-        code = str(f["properties"].get("code") or f["properties"].get("code_insee") or "")
+        props = f["properties"]
+        code = str(props.get("insee_dep") or props.get("code") or "")
         v = values.get(code)
         fill = "#f3f4f6" if v is None else colors[sum(v > c for c in cuts)]
         d = []
         for ring in _rings(f["geometry"]):
             d.append("M" + " L".join(pt(lon, lat) for lon, lat in ring) + " Z")
-        name = f["properties"].get("nom") or f["properties"].get("name") or code
+        name = props.get("lib_dep") or props.get("nom") or code
         tip = f"{name} ({code}) : {M.fr_number(v, 1) if v is not None else M.t('report_no_data')}"
         out.append(f'<path d="{" ".join(d)}" fill="{fill}" stroke="#fff" stroke-width="0.6">'
                    f"<title>{escape(tip)}</title></path>")  # fmt: skip
+    if cuts:  # legend: the five classes
+        bounds = [known[0], *cuts, known[-1]]
+        for i, color in enumerate(colors):
+            y = height - 18 * (5 - i)
+            out.append(f'<rect x="4" y="{y}" width="14" height="12" fill="{color}" stroke="{MUTED}"/>')
+            out.append(f'<text x="22" y="{y + 10}" font-size="10" fill="{INK}">{M.fr_number(bounds[i], 1)} – '
+                       f"{M.fr_number(bounds[i + 1], 1)}</text>")  # fmt: skip
     out.append("</svg>")
     return "".join(out)
 

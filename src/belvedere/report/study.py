@@ -1,0 +1,95 @@
+"""The national study, in the shape of "Petits territoires, grande audience"."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import resources
+
+import polars as pl
+
+from belvedere import __version__
+from belvedere import messages as M
+from belvedere.api import Observatory
+from belvedere.report import charts
+from belvedere.report.commune import _sources
+from belvedere.report.render import render_html
+
+TOURIST = ("seasonal-coast", "seasonal-mountain")
+
+
+def departement_features() -> list[dict]:
+    """The départements map shipped with the package (ANCT, Licence Ouverte 2.0)."""
+    text = resources.files("belvedere.report").joinpath("data/departements.geojson").read_text(encoding="utf-8")
+    return json.loads(text)["features"]
+
+
+def study_context(obs: Observatory, start: str | date | None = None, end: str | date | None = None,
+                  scope: str = "pvd", top: int = 30) -> dict:  # fmt: skip
+    d_start, d_end = obs.period(start, end)
+    everyone = obs.typology_frame(d_start, d_end)
+    df = obs.metrics(d_start, d_end, scope, typology=True).filter(pl.col("mean_daily_views").is_not_null())
+    total = int(df["total_views"].sum())
+    days = (d_end - d_start).days + 1
+    ranked = df.sort("views_per_inhabitant", descending=True, nulls_last=True)
+    top_rows = ranked.head(top)
+    bottom_rows = ranked.filter(pl.col("views_per_inhabitant").is_not_null()).tail(top).reverse()
+
+    def share(frame: pl.DataFrame, types: tuple[str, ...]) -> float:
+        return float(frame["typology"].is_in(list(types)).mean()) if frame.height else 0.0
+
+    groups = obs.groups(d_start, d_end).with_columns(
+        pl.col("group").replace_strict({"PVD": M.t("report_rank_pvd"), **M.SIZE_CLASS_LABELS}, default=None)
+        .fill_null(pl.col("group")).alias("label")
+    )  # fmt: skip
+    by_dep = (
+        df.group_by("departement")
+        .agg(pl.col("total_views").sum(), pl.col("population").sum(), pl.len().alias("communes"))
+        .with_columns((pl.col("total_views") / pl.col("population")).alias("per_inhabitant"))
+    )
+    events = obs.events(d_start, d_end, scope).sort("excess_views", descending=True).head(10)
+    missing_days = int((df["days"] < days).sum())
+    scope_label = M.t("study_scope_pvd") if scope.strip().lower() == "pvd" else scope
+    return {
+        "simulated": obs.simulated,
+        "version": __version__,
+        "generated": date.today(),
+        "start": d_start,
+        "end": d_end,
+        "days": days,
+        "scope": scope_label,
+        "communes": df.height,
+        "all_communes": everyone.height,
+        "total_views": total,
+        "mean_daily_total": total / days,
+        "median_per_inhabitant": df["views_per_inhabitant"].median(),
+        "top": top_rows.to_dicts(),
+        "bottom": bottom_rows.to_dicts(),
+        "tourist_share_top": share(top_rows, TOURIST),
+        "event_share_top": share(top_rows, ("event-driven",)),
+        "tourist_share_all": share(df, TOURIST),
+        "event_share_all": share(df, ("event-driven",)),
+        "groups": groups.to_dicts(),
+        "events": events.to_dicts(),
+        "incomplete": missing_days,
+        "sources": _sources(obs),
+        "charts": {
+            "distribution": charts.rank_curve(df["mean_daily_views"].to_list(), label=M.t("study_chart_dist")),
+            "groups": charts.bar_chart(
+                groups["label"].to_list(),
+                groups["median"].to_list(),
+                height=200,
+                label=M.t("study_chart_groups"),
+            ),
+            "map": charts.choropleth(
+                departement_features(),
+                dict(zip(by_dep["departement"], by_dep["per_inhabitant"], strict=True)),
+                label=M.t("study_chart_map"),
+            ),
+        },
+    }
+
+
+def study_html(obs: Observatory, start: str | date | None = None, end: str | date | None = None,
+               scope: str = "pvd") -> str:  # fmt: skip
+    return render_html("study.html.j2", study_context(obs, start, end, scope))
