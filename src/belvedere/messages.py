@@ -350,7 +350,7 @@ FR: dict[str, str] = {
     "report_inhabitants": "habitants",
     "report_pvd": "Petite Ville de Demain",
     "report_cn": "Commune nouvelle",
-    "report_former": "anciennes communes",
+    "report_former": "communes fusionnées",
     "report_articles": "Article(s) Wikipédia",
     "report_redirect": "redirection",
     "report_unverified": "titre déduit du nom, non vérifié",
