@@ -251,7 +251,8 @@ def test_kill_and_rerun_gives_the_same_store(store_path: Path, tmp_path: Path) -
         cmd = [sys.executable, "-m", "belvedere.cli", "--db", str(store_path), *args]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while fake.count("per_article") < 70 and time.monotonic() < deadline:  # mid-run, some flushes done
+        # mid-run: the first write (60 results) is committed well before the 100th of 120 requests
+        while fake.count("per_article") < 100 and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)
         proc.wait()

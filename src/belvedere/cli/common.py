@@ -35,6 +35,11 @@ app.add_typer(pvd_app, name="pvd")
 app.add_typer(export_app, name="export")
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help=M.t("opt_format"))]
+# options shared by the commands that move audience in or out
+CommunesReq = Annotated[str, typer.Option(help=M.t("opt_communes"))]
+StartReq = Annotated[str, typer.Option(help=M.t("opt_start"))]
+EndReq = Annotated[str, typer.Option(help=M.t("opt_end_export"))]
+AgentsOpt = Annotated[str, typer.Option(help=M.t("opt_agents"))]
 LABELS = {
     "code": M.t("lbl_code"),
     "name": M.t("lbl_name"),

@@ -16,8 +16,12 @@ from belvedere import messages as M
 from belvedere.analysis.audience import per_inhabitant, top_by
 from belvedere.cli.common import (
     LABELS,
+    AgentsOpt,
+    CommunesReq,
     ContactOpt,
+    EndReq,
     FormatOpt,
+    StartReq,
     app,
     articles_app,
     communes_app,
@@ -310,10 +314,10 @@ def _print_summary(store: Store, start: date, end: date) -> None:
 @export_app.command("audience", help=M.t("cmd_export_audience"))
 def export_audience(
     ctx: typer.Context,
-    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))],
-    start: Annotated[str, typer.Option(help=M.t("opt_start"))],
-    end: Annotated[str, typer.Option(help=M.t("opt_end_export"))],
-    agents: Annotated[str, typer.Option(help=M.t("opt_agents"))] = "user",
+    communes: CommunesReq,
+    start: StartReq,
+    end: EndReq,
+    agents: AgentsOpt = "user",
     fmt: FormatOpt = "csv",
 ) -> None:
     f = parse_format(fmt)
@@ -382,10 +386,10 @@ def articles_resolve(
 @app.command(help=M.t("cmd_fetch"))
 def fetch(
     ctx: typer.Context,
-    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))],
-    start: Annotated[str, typer.Option(help=M.t("opt_start"))],
-    end: Annotated[str, typer.Option(help=M.t("opt_end_export"))],
-    agents: Annotated[str, typer.Option(help=M.t("opt_agents"))] = "user",
+    communes: CommunesReq,
+    start: StartReq,
+    end: EndReq,
+    agents: AgentsOpt = "user",
     refresh: Annotated[bool, typer.Option("--refresh", help=M.t("opt_refresh"))] = False,
     concurrency: Annotated[int | None, typer.Option(help=M.t("opt_concurrency"))] = None,
     contact: ContactOpt = None,
