@@ -277,6 +277,25 @@ FR: dict[str, str] = {
     "lbl_spikes": "Pics",
     # reports
     "report_no_data": "pas de données",
+    "cmd_serve": (
+        "Lance l'API web (JSON, /api/…, description OpenAPI sur /openapi.json) sur le magasin, ouvert en "
+        "lecture seule ; relancez-le après une récupération pour en voir les données."
+    ),
+    "opt_host": "Adresse d'écoute (défaut 127.0.0.1 : cette machine seulement).",
+    "opt_port": "Port d'écoute.",
+    "opt_write_token": (
+        "Jeton qui autorise les écritures (annotations) ; sinon $BELVEDERE_WRITE_TOKEN ; sans jeton, lecture seule."
+    ),
+    "opt_warm": "Calculer les indicateurs nationaux avant d'accepter les requêtes.",
+    "serve_warming": "Calcul des indicateurs nationaux…",
+    "serve_ready": "Belvédère écoute sur {url} ({mode}). Ctrl-C pour arrêter.",
+    "serve_rw": "annotations autorisées avec le jeton",
+    "serve_ro": "lecture seule",
+    "web_api_description": "API JSON de Belvédère : communes, audiences, indicateurs, classements, pics, événements.",
+    "web_read_only": "Serveur en lecture seule : aucun jeton d'écriture n'a été configuré (--write-token).",
+    "web_bad_token": "Jeton d'écriture manquant ou invalide (en-tête Authorization: Bearer …).",
+    "web_store_busy": "Le magasin est occupé (une autre écriture est en cours) : réessayez. ({err})",
+    "web_invalid": "Requête invalide : {errors}",
     "cmd_report_study": (
         "Étude nationale : audience, distribution, groupes, palmarès, moins visibles, événements, carte."
     ),

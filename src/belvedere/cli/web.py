@@ -1,0 +1,34 @@
+"""`belvedere serve`: the web dashboard and JSON API over a store."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from belvedere import messages as M
+from belvedere.cli.common import app, open_store
+from belvedere.output import console
+
+
+@app.command(help=M.t("cmd_serve"))
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help=M.t("opt_host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help=M.t("opt_port"))] = 8000,
+    write_token: Annotated[str | None, typer.Option(help=M.t("opt_write_token"))] = None,
+    warm: Annotated[bool, typer.Option("--warm/--no-warm", help=M.t("opt_warm"))] = True,
+) -> None:
+    import uvicorn
+
+    from belvedere.web.app import create_app
+
+    open_store(ctx, read_only=True).close()  # a clear error now if the store is missing or too new
+    token = write_token or os.environ.get("BELVEDERE_WRITE_TOKEN") or None
+    web = create_app(ctx.obj["db"], token)
+    if warm:
+        with console.status(M.t("serve_warming")):
+            web.state.belvedere.obs.typology_frame()
+    console.print(M.t("serve_ready", url=f"http://{host}:{port}/", mode=M.t("serve_rw" if token else "serve_ro")))
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,0 +1,53 @@
+"""The web application: `create_app(path)` gives a FastAPI app over one store.
+
+The store is opened read-only; national figures are computed once per period and kept in
+memory. Annotations (the only writes) reopen the store read-write for the time of the write.
+A fresh ingest is picked up by restarting the server (the in-memory figures are per process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from belvedere import __version__
+from belvedere import messages as M
+from belvedere.api import Observatory
+from belvedere.store import Store
+from belvedere.web.api import State, router
+
+
+def create_app(path: str | Path, write_token: str | None = None) -> FastAPI:
+    obs = Observatory(Store(path, read_only=True))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        obs.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Belvédère",
+        version=__version__,
+        description=M.t("web_api_description"),
+        docs_url=None,  # the Swagger page loads its scripts from a CDN: not offline
+        redoc_url=None,
+    )
+    app.state.belvedere = State(obs, write_token)
+    app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # one readable sentence first, the details after
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err.get("loc", []) if x not in ("query", "path", "body"))
+            parts.append(f"{where} : {err.get('msg')}")
+        return JSONResponse(status_code=422, content={"detail": M.t("web_invalid", errors=" ; ".join(parts))})
+
+    return app
