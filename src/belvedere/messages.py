@@ -296,6 +296,7 @@ FR: dict[str, str] = {
     "web_bad_token": "Jeton d'écriture manquant ou invalide (en-tête Authorization: Bearer …).",
     "web_store_busy": "Le magasin est occupé (une autre écriture est en cours) : réessayez. ({err})",
     "web_invalid": "Requête invalide : {errors}",
+    "web_bad_export": "Format d'export inconnu « {fmt} » : csv ou parquet.",
     "cmd_report_study": (
         "Étude nationale : audience, distribution, groupes, palmarès, moins visibles, événements, carte."
     ),

@@ -14,12 +14,14 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from belvedere import __version__
 from belvedere import messages as M
 from belvedere.api import Observatory
 from belvedere.store import Store
 from belvedere.web.api import State, router
+from belvedere.web.pages import pages
 
 
 def create_app(path: str | Path, write_token: str | None = None) -> FastAPI:
@@ -40,6 +42,8 @@ def create_app(path: str | Path, write_token: str | None = None) -> FastAPI:
     )
     app.state.belvedere = State(obs, write_token)
     app.include_router(router)
+    app.include_router(pages)
+    app.mount("/static", StaticFiles(packages=[("belvedere.web", "static")]), name="static")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

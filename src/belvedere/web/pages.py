@@ -1,0 +1,227 @@
+"""Server-rendered pages in French: Accueil, Commune, Classement (with exports).
+
+They reuse the analysis API and the report pieces (charts, recommendations, texts); the
+time series is drawn by the bundled uPlot (zoom by dragging, values on hover).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from belvedere import messages as M
+from belvedere.api import RANK_METRICS
+from belvedere.report import charts
+from belvedere.report.recommendations import recommend
+from belvedere.report.study import departement_features
+from belvedere.web.api import MAX_LIMIT, State, _call, state
+
+pages = APIRouter()
+PAGE = 50
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader(
+            [PackageLoader("belvedere.web", "templates"), PackageLoader("belvedere.report", "templates")]
+        ),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+    )
+    env.filters["n"] = lambda v, d=0: M.fr_number(v, d)
+    env.filters["pct"] = lambda v, d=0: M.fr_percent(v, d)
+    env.globals["t"] = M.t
+    return env
+
+
+ENV = _env()
+
+
+def render(st: State, template: str, **ctx: object) -> HTMLResponse:
+    html = ENV.get_template(template).render(simulated=st.obs.simulated, **ctx)
+    return HTMLResponse(html)
+
+
+StartQ = Annotated[date | None, Query()]
+EndQ = Annotated[date | None, Query()]
+
+
+@pages.get("/", response_class=HTMLResponse)
+def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None) -> HTMLResponse:
+    def run() -> dict:
+        d_start, d_end = st.obs.period(start, end)
+        metrics = st.obs.metrics(d_start, d_end)
+        by_dep = (
+            metrics.group_by("departement")
+            .agg(pl.col("total_views").sum(), pl.col("population").sum())
+            .with_columns((pl.col("total_views") / pl.col("population")).alias("v"))
+        )
+        top = st.obs.ranking(d_start, d_end, "pvd" if metrics["is_pvd"].any() else "all", limit=10)
+        events = st.obs.events(d_start, d_end).sort("start", descending=True).head(5)
+        return {
+            "start": d_start,
+            "end": d_end,
+            "map": charts.choropleth(
+                departement_features(),
+                dict(zip(by_dep["departement"], by_dep["v"], strict=True)),
+                label=M.t("study_chart_map"),
+            ),
+            "top": top.to_dicts(),
+            "events": events.to_dicts(),
+        }
+
+    return render(st, "home.html.j2", **_call(st, run))
+
+
+@pages.get("/commune/{code}", response_class=HTMLResponse)
+def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                 end: EndQ = None) -> HTMLResponse:  # fmt: skip
+    def run() -> dict:
+        card = st.obs.profile(code, start, end)
+        series = st.obs.panel(start, end).series(card["code"])
+        spikes = st.obs.spikes(card["code"], card["start"], card["end"])
+        peers = st.obs.peers(card["code"], card["start"], card["end"])
+        smooth = series["views"].cast(pl.Float64).rolling_mean(7, center=True, min_samples=4)
+        chart = {
+            "t": [_epoch(d) for d in series["date"].to_list()],
+            "views": series["views"].to_list(),
+            "smooth": [None if v is None else round(v, 1) for v in smooth.to_list()],
+            "spikes": [
+                {
+                    "t": _epoch(s["peak"]),
+                    "v": s["peak_views"],
+                    "start": str(s["start"]),
+                    "end": str(s["end"]),
+                    "notes": [n["text"] for n in (s["annotations"] or [])],
+                }
+                for s in spikes.filter(~pl.col("suspected_bot")).iter_rows(named=True)
+            ],
+        }
+        return {"card": card, "chart": json.dumps(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
+                "recommendations": recommend(card)}  # fmt: skip
+
+    return render(st, "commune.html.j2", **_call(st, run))
+
+
+def _epoch(d: date) -> int:
+    return (d - date(1970, 1, 1)).days * 86400
+
+
+def _ranking_frame(st: State, scope: str, metric: str, start: date | None, end: date | None, region: str | None,
+                   departement: str | None, size_class: str | None, typology: str | None) -> pl.DataFrame:  # fmt: skip
+    if metric not in RANK_METRICS:
+        raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
+
+    def run() -> pl.DataFrame:
+        df = st.obs.metrics(start, end, scope, typology=True)
+        for col, value in (("region", region), ("departement", departement), ("size_class", size_class),
+                           ("typology", typology)):  # fmt: skip
+            if value:
+                df = df.filter(pl.col(col) == value)
+        df = df.filter(pl.col(metric).is_not_null()).sort([metric, "code"], descending=[True, False])
+        return df.with_columns(pl.int_range(1, df.height + 1).alias("rank")).select(
+            "rank", "code", "name", "departement", "region", "population", "size_class", "is_pvd", "typology_label",
+            "total_views", "mean_daily_views", "views_per_inhabitant", "visibility_surplus",
+            *([metric] if metric not in ("total_views", "mean_daily_views", "views_per_inhabitant",
+                                         "visibility_surplus") else []),
+        )  # fmt: skip
+
+    return _call(st, run)
+
+
+@pages.get("/classement", response_class=HTMLResponse)
+def ranking_page(
+    request: Request,
+    st: Annotated[State, Depends(state)],
+    scope: Annotated[str, Query(max_length=2000)] = "pvd",
+    metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
+    region: Annotated[str | None, Query(max_length=3)] = None,
+    departement: Annotated[str | None, Query(max_length=3)] = None,
+    size_class: Annotated[str | None, Query(max_length=10)] = None,
+    typology: Annotated[str | None, Query(max_length=30)] = None,
+    start: StartQ = None,
+    end: EndQ = None,
+    page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
+) -> HTMLResponse:
+    df = _ranking_frame(st, scope, metric, start, end, region or None, departement or None, size_class or None,
+                        typology or None)  # fmt: skip
+    rows = df.slice((page - 1) * PAGE, PAGE)
+    query = str(request.url.query)
+    return render(
+        st,
+        "ranking.html.j2",
+        rows=rows.to_dicts(),
+        total=df.height,
+        page=page,
+        pages=max(1, -(-df.height // PAGE)),
+        metric=metric,
+        metrics=RANK_METRICS,
+        scope=scope,
+        region=region or "",
+        departement=departement or "",
+        size_class=size_class or "",
+        typology=typology or "",
+        query=query,
+        sizes=list(M.SIZE_CLASS_LABELS),
+        types=["seasonal-coast", "seasonal-mountain", "event-driven", "steady-famous", "low-visibility", "ordinary"],
+    )
+
+
+@pages.get("/classement.{fmt}")
+def ranking_export(
+    fmt: str,
+    st: Annotated[State, Depends(state)],
+    scope: Annotated[str, Query(max_length=2000)] = "pvd",
+    metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
+    region: Annotated[str | None, Query(max_length=3)] = None,
+    departement: Annotated[str | None, Query(max_length=3)] = None,
+    size_class: Annotated[str | None, Query(max_length=10)] = None,
+    typology: Annotated[str | None, Query(max_length=30)] = None,
+    start: StartQ = None,
+    end: EndQ = None,
+    page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
+) -> Response:
+    """Exactly the rows the page shows (same filters, same page), as CSV or Parquet."""
+    if fmt not in ("csv", "parquet"):
+        raise HTTPException(404, M.t("web_bad_export", fmt=fmt))
+    df = _ranking_frame(st, scope, metric, start, end, region or None, departement or None, size_class or None,
+                        typology or None).slice((page - 1) * PAGE, PAGE)  # fmt: skip
+    if st.obs.simulated:
+        df = df.with_columns(pl.lit(True).alias("simulated"))
+    if fmt == "csv":
+        return Response(df.write_csv(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="classement.csv"'})  # fmt: skip
+    buf = io.BytesIO()
+    df.write_parquet(buf)
+    return Response(buf.getvalue(), media_type="application/vnd.apache.parquet",
+                    headers={"Content-Disposition": 'attachment; filename="classement.parquet"'})  # fmt: skip
+
+
+@pages.get("/commune/{code}/rapport.{fmt}")
+def commune_report(code: str, fmt: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                   end: EndQ = None) -> Response:  # fmt: skip
+    """The commune report of issue #5, as HTML or PDF, for the page's period."""
+    import tempfile
+    from pathlib import Path
+
+    from belvedere.report.commune import commune_report_html
+    from belvedere.report.render import html_to_pdf
+
+    if fmt not in ("html", "pdf"):
+        raise HTTPException(404, M.t("web_bad_export", fmt=fmt))
+    html = _call(st, commune_report_html, st.obs, code, start, end)
+    if fmt == "html":
+        return HTMLResponse(html)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rapport.pdf"
+        _call(st, html_to_pdf, html, out, code)
+        data = out.read_bytes()
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="rapport-{code}.pdf"'})  # fmt: skip

@@ -1,0 +1,54 @@
+// Instant, accent-insensitive suggestions (the API folds accents and "St"/"Saint").
+(function () {
+  const q = document.getElementById("q");
+  const list = document.getElementById("suggestions");
+  if (!q) return;
+  let timer = null;
+  q.addEventListener("input", function () {
+    clearTimeout(timer);
+    const text = q.value.trim();
+    if (!text) { list.style.display = "none"; return; }
+    timer = setTimeout(async function () {
+      const r = await fetch("/api/communes?limit=8&q=" + encodeURIComponent(text));
+      if (!r.ok) return;
+      const rows = await r.json();
+      list.innerHTML = "";
+      for (const c of rows) {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = "/commune/" + encodeURIComponent(c.code);
+        a.textContent = c.name + " (" + c.departement + ")" + (c.is_pvd ? " · PVD" : "");
+        li.appendChild(a);
+        list.appendChild(li);
+      }
+      list.style.display = rows.length ? "block" : "none";
+    }, 150);
+  });
+})();
+
+// The commune's daily audience: drag to zoom, double-click to reset, values on hover.
+function drawSeries(el, data) {
+  const spikeAt = new Map(data.spikes.map(s => [s.t, s.v]));
+  const marks = data.t.map(t => spikeAt.has(t) ? spikeAt.get(t) : null);
+  const names = {
+    MMMM: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+      "novembre", "décembre"],
+    MMM: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+    WWWW: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    WWW: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+  };
+  const opts = {
+    width: el.clientWidth || 900, height: 300,
+    fmtDate: tpl => uPlot.fmtDate(tpl, names),
+    series: [
+      { label: "Date", value: (u, v) => v == null ? "–" : uPlot.fmtDate("{DD}/{MM}/{YYYY}", names)(new Date(v * 1e3)) },
+      { label: "Vues", stroke: "#93c5fd", width: 1 },
+      { label: "Moyenne 7 j", stroke: "#1d4ed8", width: 2 },
+      { label: "Pics", stroke: "#dc2626", width: 0, points: { show: true, size: 8, fill: "#dc2626" } },
+    ],
+    axes: [{}, { size: 60 }],
+  };
+  const plot = new uPlot(opts, [data.t, data.views, data.smooth, marks], el);
+  el.dataset.points = String(data.t.length);
+  return plot;
+}
