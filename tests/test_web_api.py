@@ -99,6 +99,10 @@ def test_ranking_is_paginated_and_consistent(client: httpx.Client) -> None:
         ("/api/communes", {"q": ""}, 422),
         ("/api/groups", {"by": "population"}, 422),
         ("/api/communes/%27%20OR%201%3D1--", {}, 404),
+        ("/classement", {"metric": "population; --"}, 422),
+        ("/classement.xls", {}, 404),
+        ("/classement", {"page": 0}, 422),
+        ("/commune/99999", {}, 404),
     ],
 )
 def test_bad_input_is_4xx_with_a_message(client: httpx.Client, path: str, params: dict, status: int) -> None:

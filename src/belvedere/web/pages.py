@@ -114,85 +114,78 @@ def _epoch(d: date) -> int:
     return (d - date(1970, 1, 1)).days * 86400
 
 
-def _ranking_frame(st: State, scope: str, metric: str, start: date | None, end: date | None, region: str | None,
-                   departement: str | None, size_class: str | None, typology: str | None) -> pl.DataFrame:  # fmt: skip
-    if metric not in RANK_METRICS:
-        raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
+class RankingQuery:
+    """The filters of the Classement page, shared by the page and its exports."""
 
-    def run() -> pl.DataFrame:
-        df = st.obs.metrics(start, end, scope, typology=True)
-        for col, value in (("region", region), ("departement", departement), ("size_class", size_class),
-                           ("typology", typology)):  # fmt: skip
-            if value:
-                df = df.filter(pl.col(col) == value)
-        df = df.filter(pl.col(metric).is_not_null()).sort([metric, "code"], descending=[True, False])
-        return df.with_columns(pl.int_range(1, df.height + 1).alias("rank")).select(
-            "rank", "code", "name", "departement", "region", "population", "size_class", "is_pvd", "typology_label",
-            "total_views", "mean_daily_views", "views_per_inhabitant", "visibility_surplus",
-            *([metric] if metric not in ("total_views", "mean_daily_views", "views_per_inhabitant",
-                                         "visibility_surplus") else []),
-        )  # fmt: skip
+    def __init__(
+        self,
+        scope: Annotated[str, Query(max_length=2000)] = "pvd",
+        metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
+        region: Annotated[str | None, Query(max_length=3)] = None,
+        departement: Annotated[str | None, Query(max_length=3)] = None,
+        size_class: Annotated[str | None, Query(max_length=10)] = None,
+        typology: Annotated[str | None, Query(max_length=30)] = None,
+        start: StartQ = None,
+        end: EndQ = None,
+        page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
+    ) -> None:
+        if metric not in RANK_METRICS:
+            raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
+        self.scope, self.metric, self.start, self.end, self.page = scope, metric, start, end, page
+        self.filters = {"region": region or "", "departement": departement or "", "size_class": size_class or "",
+                        "typology": typology or ""}  # fmt: skip
 
-    return _call(st, run)
+    def frame(self, st: State) -> pl.DataFrame:
+        """All rows matching the filters, ranked on the metric (the page shows one slice of it)."""
+
+        def run() -> pl.DataFrame:
+            df = st.obs.metrics(self.start, self.end, self.scope, typology=True)
+            for col, value in self.filters.items():
+                if value:
+                    df = df.filter(pl.col(col) == value)
+            m = self.metric
+            df = df.filter(pl.col(m).is_not_null()).sort([m, "code"], descending=[True, False])
+            shown = ["rank", "code", "name", "departement", "region", "population", "size_class", "is_pvd",
+                     "typology_label", "total_views", "mean_daily_views", "views_per_inhabitant",
+                     "visibility_surplus"]  # fmt: skip
+            return df.with_columns(pl.int_range(1, df.height + 1).alias("rank")).select(
+                *shown, *([m] if m not in shown else [])
+            )
+
+        return _call(st, run)
+
+    def page_rows(self, df: pl.DataFrame) -> pl.DataFrame:
+        return df.slice((self.page - 1) * PAGE, PAGE)
 
 
 @pages.get("/classement", response_class=HTMLResponse)
-def ranking_page(
-    request: Request,
-    st: Annotated[State, Depends(state)],
-    scope: Annotated[str, Query(max_length=2000)] = "pvd",
-    metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
-    region: Annotated[str | None, Query(max_length=3)] = None,
-    departement: Annotated[str | None, Query(max_length=3)] = None,
-    size_class: Annotated[str | None, Query(max_length=10)] = None,
-    typology: Annotated[str | None, Query(max_length=30)] = None,
-    start: StartQ = None,
-    end: EndQ = None,
-    page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
-) -> HTMLResponse:
-    df = _ranking_frame(st, scope, metric, start, end, region or None, departement or None, size_class or None,
-                        typology or None)  # fmt: skip
-    rows = df.slice((page - 1) * PAGE, PAGE)
-    query = str(request.url.query)
+def ranking_page(request: Request, st: Annotated[State, Depends(state)],
+                 q: Annotated[RankingQuery, Depends()]) -> HTMLResponse:  # fmt: skip
+    df = q.frame(st)
     return render(
         st,
         "ranking.html.j2",
-        rows=rows.to_dicts(),
+        rows=q.page_rows(df).to_dicts(),
         total=df.height,
-        page=page,
+        page=q.page,
         pages=max(1, -(-df.height // PAGE)),
-        metric=metric,
+        metric=q.metric,
         metrics=RANK_METRICS,
-        scope=scope,
-        region=region or "",
-        departement=departement or "",
-        size_class=size_class or "",
-        typology=typology or "",
-        query=query,
+        scope=q.scope,
+        **q.filters,
+        query=str(request.url.query),
         sizes=list(M.SIZE_CLASS_LABELS),
         types=["seasonal-coast", "seasonal-mountain", "event-driven", "steady-famous", "low-visibility", "ordinary"],
     )
 
 
 @pages.get("/classement.{fmt}")
-def ranking_export(
-    fmt: str,
-    st: Annotated[State, Depends(state)],
-    scope: Annotated[str, Query(max_length=2000)] = "pvd",
-    metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
-    region: Annotated[str | None, Query(max_length=3)] = None,
-    departement: Annotated[str | None, Query(max_length=3)] = None,
-    size_class: Annotated[str | None, Query(max_length=10)] = None,
-    typology: Annotated[str | None, Query(max_length=30)] = None,
-    start: StartQ = None,
-    end: EndQ = None,
-    page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
-) -> Response:
+def ranking_export(fmt: str, st: Annotated[State, Depends(state)],
+                   q: Annotated[RankingQuery, Depends()]) -> Response:  # fmt: skip
     """Exactly the rows the page shows (same filters, same page), as CSV or Parquet."""
     if fmt not in ("csv", "parquet"):
         raise HTTPException(404, M.t("web_bad_export", fmt=fmt))
-    df = _ranking_frame(st, scope, metric, start, end, region or None, departement or None, size_class or None,
-                        typology or None).slice((page - 1) * PAGE, PAGE)  # fmt: skip
+    df = q.page_rows(q.frame(st))
     if st.obs.simulated:
         df = df.with_columns(pl.lit(True).alias("simulated"))
     if fmt == "csv":
