@@ -68,3 +68,49 @@ def test_search_commune_chart_ranking_export(page, demo_db: Path) -> None:
     exported = list(csv.DictReader(io.StringIO(data)))
     assert [r["name"] for r in exported] == shown
     assert all(r["departement"] == dep for r in exported) and all(r["simulated"] == "true" for r in exported)
+
+
+def test_compare_permalink_and_annotation_with_token(page, demo_db: Path) -> None:
+    from tests.test_web_api import TOKEN
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with Store(demo_db, read_only=True) as s:
+        codes = [
+            r[0]
+            for r in s.con.execute(
+                "SELECT code FROM pvd WHERE code IN (SELECT commune_code FROM articles) ORDER BY code LIMIT 3"
+            ).fetchall()
+        ]
+        code, peak = s.con.execute("SELECT commune_code, peak_date FROM sim_spikes WHERE peak_ratio > 8 "
+                                   "ORDER BY commune_code LIMIT 1").fetchall()[0]  # fmt: skip
+    page.goto(page.base + "/comparer")
+    page.fill('input[name="c"]', ",".join(codes))
+    page.select_option('select[name="mode"]', "index")
+    page.click("#compare-form button")
+    page.wait_for_selector("#chart canvas")
+    permalink = page.url
+    assert f"c={'%2C'.join(codes)}" in permalink and "mode=index" in permalink
+    page.screenshot(path=str(SHOTS / "comparer.png"), full_page=True)
+    page.goto(page.base + "/")  # elsewhere, then the permalink again: same comparison
+    page.goto(permalink)
+    page.wait_for_selector("#chart canvas")
+    assert page.get_attribute("#chart", "data-series") == "3"
+    assert page.locator("#compared tr").count() == 4
+    assert page.locator('select[name="mode"]').input_value() == "index"
+    # annotation: refused without the token, accepted with it, then shown
+    page.goto(page.base + "/evenements")
+    page.fill('#annotate input[name="commune"]', code)
+    page.fill('#annotate input[name="date"]', str(peak))
+    page.fill('#annotate input[name="text"]', "Reportage <b>national</b>")
+    page.click("#annotate button")
+    page.wait_for_selector('#annotate-result[data-status="401"]')
+    page.fill('#annotate input[name="token"]', TOKEN)
+    page.click("#annotate button")
+    page.wait_for_selector('#annotate-result[data-status="201"]')
+    page.screenshot(path=str(SHOTS / "evenements.png"), full_page=True)
+    page.goto(page.base + f"/commune/{code}")
+    cell = page.locator(f'#spike-{peak}, #spikes tr:has-text("{peak}")').first
+    assert "Reportage <b>national</b>" in cell.inner_text()  # escaped, shown as text
+    page.goto(page.base + "/etude")
+    assert "Petits territoires, grande audience" in page.inner_text("h1")
+    page.screenshot(path=str(SHOTS / "etude.png"), full_page=False)

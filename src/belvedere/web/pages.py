@@ -218,3 +218,62 @@ def commune_report(code: str, fmt: str, st: Annotated[State, Depends(state)], st
         data = out.read_bytes()
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="rapport-{code}.pdf"'})  # fmt: skip
+
+
+MAX_COMPARE = 10
+
+
+@pages.get("/comparer", response_class=HTMLResponse)
+def compare_page(
+    st: Annotated[State, Depends(state)],
+    c: Annotated[str, Query(max_length=400, description="codes séparés par des virgules")] = "",
+    mode: Annotated[str, Query(pattern="^(raw|inhab|index)$")] = "raw",
+    start: StartQ = None,
+    end: EndQ = None,
+) -> HTMLResponse:
+    """Up to 10 communes on one chart: raw views, per 1,000 inhabitants, or indexed to 100 (mean of
+    the first 28 days). The state lives in the URL, so the page is its own permalink."""
+    codes = [x.strip() for x in c.split(",") if x.strip()][:MAX_COMPARE]
+
+    def run() -> dict:
+        panel = st.obs.panel(start, end)
+        cards, series = [], []
+        for code in codes:
+            card = st.obs.profile(code, start, end)
+            s = panel.series(card["code"]).with_columns(
+                pl.col("views").cast(pl.Float64).rolling_mean(7, center=True, min_samples=4).alias("smooth")
+            )
+            values = s["smooth"]
+            if mode == "inhab":
+                values = values / max(card["population"] or 1, 1) * 1000
+            elif mode == "index":
+                base = s["smooth"].head(28).mean() or 1.0
+                values = values / base * 100
+            cards.append(card)
+            series.append({"label": card["name"], "t": [_epoch(d) for d in s["date"].to_list()],
+                           "v": [None if v is None else round(v, 2) for v in values.to_list()]})  # fmt: skip
+        return {"cards": cards, "chart": json.dumps(series)}
+
+    data = _call(st, run) if codes else {"cards": [], "chart": "[]"}
+    return render(st, "compare.html.j2", codes=",".join(codes), mode=mode, **data)
+
+
+@pages.get("/evenements", response_class=HTMLResponse)
+def events_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "all",
+                start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
+    def run() -> dict:
+        events = st.obs.events(start, end, scope).sort("start", descending=True)
+        spikes = st.obs.spikes(None, start, end, scope, include_bots=False)
+        top = spikes.sort("excess_views", descending=True).head(50)
+        return {"events": events.to_dicts(), "spikes": top.to_dicts()}
+
+    return render(st, "events.html.j2", scope=scope, writable=st.write_token is not None, **_call(st, run))
+
+
+@pages.get("/etude", response_class=HTMLResponse)
+def study_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "pvd",
+               start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
+    """The national study of issue #5, for the chosen period, as its self-contained HTML."""
+    from belvedere.report.study import study_html
+
+    return HTMLResponse(_call(st, study_html, st.obs, start, end, scope))

@@ -26,22 +26,23 @@
   });
 })();
 
+const FR_DATES = {
+  MMMM: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre"],
+  MMM: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+  WWWW: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+  WWW: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+};
+
 // The commune's daily audience: drag to zoom, double-click to reset, values on hover.
 function drawSeries(el, data) {
   const spikeAt = new Map(data.spikes.map(s => [s.t, s.v]));
   const marks = data.t.map(t => spikeAt.has(t) ? spikeAt.get(t) : null);
-  const names = {
-    MMMM: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-      "novembre", "décembre"],
-    MMM: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
-    WWWW: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-    WWW: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-  };
   const opts = {
     width: el.clientWidth || 900, height: 300,
-    fmtDate: tpl => uPlot.fmtDate(tpl, names),
+    fmtDate: tpl => uPlot.fmtDate(tpl, FR_DATES),
     series: [
-      { label: "Date", value: (u, v) => v == null ? "–" : uPlot.fmtDate("{DD}/{MM}/{YYYY}", names)(new Date(v * 1e3)) },
+      { label: "Date", value: (u, v) => v == null ? "–" : uPlot.fmtDate("{DD}/{MM}/{YYYY}", FR_DATES)(new Date(v * 1e3)) },
       { label: "Vues", stroke: "#93c5fd", width: 1 },
       { label: "Moyenne 7 j", stroke: "#1d4ed8", width: 2 },
       { label: "Pics", stroke: "#dc2626", width: 0, points: { show: true, size: 8, fill: "#dc2626" } },
@@ -52,3 +53,41 @@ function drawSeries(el, data) {
   el.dataset.points = String(data.t.length);
   return plot;
 }
+
+// Several communes on one chart (the URL keeps the state).
+function drawCompare(el, series) {
+  if (!series.length) return null;
+  const colors = ["#1d4ed8", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#be185d", "#4d7c0f",
+    "#475569", "#b45309"];
+  const data = [series[0].t, ...series.map(s => s.v)];
+  const opts = {
+    width: el.clientWidth || 900, height: 320,
+    fmtDate: tpl => uPlot.fmtDate(tpl, FR_DATES),
+    series: [{ label: "Date" }, ...series.map((s, i) => ({ label: s.label, stroke: colors[i % colors.length], width: 2 }))],
+    axes: [{}, { size: 60 }],
+  };
+  el.dataset.series = String(series.length);
+  return new uPlot(opts, data, el);
+}
+
+// Annotation form: the token goes in the Authorization header, never in the URL.
+(function () {
+  const form = document.getElementById("annotate");
+  if (!form) return;
+  form.addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const body = { text: f.get("text"), date: f.get("date"), category: f.get("category") };
+    if (f.get("url")) body.url = f.get("url");
+    if (f.get("commune")) body.commune = f.get("commune"); else body.shared = true;
+    const r = await fetch("/api/annotations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + (f.get("token") || "") },
+      body: JSON.stringify(body),
+    });
+    const out = document.getElementById("annotate-result");
+    const data = await r.json();
+    out.textContent = r.ok ? "Annotation enregistrée (n° " + data.annotation_id + ")." : "Refusée : " + data.detail;
+    out.dataset.status = String(r.status);
+  });
+})();
