@@ -127,13 +127,16 @@ def bench_fetch(workdir: Path, n_articles: int = 2000) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["demo", "analytics", "fetch"], default=None)
+    parser.add_argument("--only", choices=["demo", "analytics", "web", "fetch"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BELVEDERE_BENCH_DIR")) as tmp:
-        if args.only in (None, "demo", "analytics"):
+        if args.only in (None, "demo", "analytics", "web"):
             db = bench_demo(Path(tmp))
             if args.only in (None, "analytics"):
                 bench_analytics(db)
+            if args.only in (None, "web"):
+                # 20 concurrent clients for 20 s on loopback, over all communes x 3 years
+                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "web_load.py"), str(db)], check=True)
         if args.only in (None, "fetch"):
             bench_fetch(Path(tmp))
 

@@ -88,6 +88,9 @@ class Observatory:
         self.progress = progress
         self._communes: pl.DataFrame | None = None
         self._cities: pl.DataFrame | None = None
+        self._range: tuple[date | None, date | None] | None = None
+        self._scopes: dict[str, list[str]] = {}
+        self._rankings: dict[tuple, pl.DataFrame] = {}
         self._national: dict[tuple[date, date], _National] = {}
 
     @classmethod
@@ -113,7 +116,9 @@ class Observatory:
 
     def period(self, start: str | date | None = None, end: str | date | None = None) -> tuple[date, date]:
         """The period asked, defaulting to the audience the store holds; checked."""
-        first, last = audience_range(self.store)
+        if self._range is None:  # a scan of the whole table: once per Observatory
+            self._range = audience_range(self.store)
+        first, last = self._range
         if first is None:
             raise BelvedereError(M.t("no_audience"))
         d_start, d_end = parse_date(start) or first, parse_date(end) or last
@@ -141,7 +146,10 @@ class Observatory:
 
     def codes(self, scope: str) -> list[str]:
         """Commune codes of a scope: all, pvd, region:CODE, dep:CODE, size:CLASS or codes/names."""
-        return select_communes(self.store, scope)
+        key = scope.strip().lower()
+        if key not in self._scopes:
+            self._scopes[key] = select_communes(self.store, scope)
+        return self._scopes[key]
 
     def _years(self, nat: _National) -> float:
         return nat.panel.days / 365.25
@@ -169,12 +177,20 @@ class Observatory:
     def ranking(self, start: str | date | None = None, end: str | date | None = None, scope: str = "pvd",
                 metric: str = "views_per_inhabitant", limit: int | None = None,
                 ascending: bool = False) -> pl.DataFrame:  # fmt: skip
-        """The scope's communes sorted by ``metric`` (highest first), with their rank in the scope."""
-        df = self.metrics(start, end, scope)
-        if metric not in df.columns:
-            raise BelvedereError(M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
-        df = df.filter(pl.col(metric).is_not_null()).sort([metric, "code"], descending=[not ascending, False])
-        df = df.with_columns(pl.int_range(1, df.height + 1).alias("rank"))
+        """The scope's communes sorted by ``metric`` (highest first), with their rank in the scope.
+
+        Kept per period, scope and metric: a dashboard asks the same ranking page after page."""
+        key = (self.period(start, end), scope.strip().lower(), metric, ascending)
+        df = self._rankings.get(key)
+        if df is None:
+            df = self.metrics(start, end, scope)
+            if metric not in df.columns:
+                raise BelvedereError(M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
+            df = df.filter(pl.col(metric).is_not_null()).sort([metric, "code"], descending=[not ascending, False])
+            df = df.with_columns(pl.int_range(1, df.height + 1).alias("rank"))
+            if len(self._rankings) > 64:
+                self._rankings.clear()
+            self._rankings[key] = df
         return df.head(limit) if limit else df
 
     def groups(self, start: str | date | None = None, end: str | date | None = None,
@@ -195,7 +211,10 @@ class Observatory:
             code = resolve_commune(self.store, commune)["code"]
             if code not in nat.panel.codes:
                 raise BelvedereError(M.t("no_audience_commune", code=code))
-            spikes, _ = detect_panel(nat.panel.subset([code]), self.spike_params)
+            if nat.spikes is not None:  # the national pass already found them
+                spikes = nat.spikes.filter(pl.col("code") == code)
+            else:
+                spikes, _ = detect_panel(nat.panel.subset([code]), self.spike_params)
         else:
             spikes = self._spikes_all(nat)
             if scope.strip().lower() != "all":

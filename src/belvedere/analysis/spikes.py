@@ -407,8 +407,8 @@ def shared_events(
 
 def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: int = 8,
                  date_column: str = "date", value_column: str = "views") -> pl.DataFrame:  # fmt: skip
-    """Lasting level shifts of one daily series (change points of weekly medians, PELT from
-    ``ruptures``), kept when the level changes by at least ``min_change`` (30 %) for ``min_weeks``.
+    """Lasting level shifts of one daily series (change points of weekly levels, PELT with an l2
+    cost from ``ruptures``), kept when the level changes by at least ``min_change`` (30 %) for ``min_weeks``.
     """
     import ruptures
 
@@ -427,8 +427,9 @@ def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: in
 
     def segments(y: np.ndarray) -> list[int]:
         noise = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2) or 0.05
-        algo = ruptures.Pelt(model="l2", min_size=min_weeks, jump=1).fit(y.reshape(-1, 1))
-        return algo.predict(pen=4 * noise**2 * np.log(len(y)))[:-1]
+        # exact PELT with the l2 cost; the linear-kernel implementation is compiled (~300x faster)
+        algo = ruptures.KernelCPD(kernel="linear", min_size=min_weeks).fit(y.reshape(-1, 1))
+        return [int(b) for b in algo.predict(pen=4 * noise**2 * np.log(len(y)))[:-1]]
 
     y = raw
     breaks: list[int] = []
