@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hmac
 import threading
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import polars as pl
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
@@ -24,6 +25,7 @@ from belvedere.reference.lookup import search_communes
 from belvedere.store import Store
 
 MAX_LIMIT = 1000
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api")
 
@@ -37,7 +39,7 @@ class State:
         self.write_token = write_token or None
         self.lock = threading.RLock()
 
-    def write(self, fn):
+    def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` with the store opened read-write for the time of one write, then reopen it
         read-only; the in-memory analysis caches are kept."""
         with self.lock:
@@ -63,7 +65,7 @@ def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
     return df.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None)).to_dicts()
 
 
-def _call(st: State, fn, *args, **kwargs):
+def _call(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run an analysis call under the lock; user errors become 404/422 with their message."""
     try:
         with st.lock:
@@ -78,7 +80,6 @@ StartQ = Annotated[date | None, Query(description="Début de la période (AAAA-M
 EndQ = Annotated[date | None, Query(description="Fin de la période (AAAA-MM-JJ)")]
 ScopeQ = Annotated[str, Query(max_length=2000, description="all, pvd, region:X, dep:X, size:X ou codes")]
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-CodeP = Annotated[str, Query(max_length=200)]
 
 
 @router.get("/communes", summary="Recherche de communes (insensible aux accents)")
