@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from belvedere import dates
 from belvedere import messages as M
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
 from belvedere.analysis.panel import Panel
@@ -52,12 +53,8 @@ CATEGORIES = {
 
 
 def parse_date(value: str | date | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise BelvedereError(M.t("bad_date", value=value)) from None
+    """An optional date: None stays None (the default period)."""
+    return None if value is None else dates.parse_date(value)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from rich.progress import (
 
 from belvedere import messages as M
 from belvedere.config import Settings
+from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
 from belvedere.output import err_console
 from belvedere.reference.load import load_reference
@@ -106,13 +107,6 @@ def date_range(start: str, end: str) -> tuple[date, date]:
     if d_end < d_start:
         raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
     return d_start, d_end
-
-
-def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise BelvedereError(M.t("bad_date", value=value)) from None
 
 
 def progress_bar() -> Progress:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
@@ -28,9 +28,12 @@ def chromium_path() -> str:
     return os.environ.get("BELVEDERE_CHROMIUM", "/usr/bin/chromium")
 
 
-def environment() -> Environment:
+def environment(*packages: str) -> Environment:
+    """Templates of the given packages (default: the reports'), searched in that order, with the
+    French number filters and texts."""
+    loaders = [PackageLoader(p, "templates") for p in (packages or ("belvedere.report",))]
     env = Environment(
-        loader=PackageLoader("belvedere.report", "templates"),
+        loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -14,12 +14,12 @@ from typing import Annotated
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from belvedere import messages as M
 from belvedere.api import RANK_METRICS
 from belvedere.report import charts
 from belvedere.report.recommendations import recommend
+from belvedere.report.render import environment
 from belvedere.report.study import departement_features
 from belvedere.web.api import MAX_LIMIT, State, _call, state
 
@@ -27,21 +27,7 @@ pages = APIRouter()
 PAGE = 50
 
 
-def _env() -> Environment:
-    env = Environment(
-        loader=ChoiceLoader(
-            [PackageLoader("belvedere.web", "templates"), PackageLoader("belvedere.report", "templates")]
-        ),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-    )
-    env.filters["n"] = lambda v, d=0: M.fr_number(v, d)
-    env.filters["pct"] = lambda v, d=0: M.fr_percent(v, d)
-    env.globals["t"] = M.t
-    return env
-
-
-ENV = _env()
+ENV = environment("belvedere.web", "belvedere.report")
 
 
 def render(st: State, template: str, **ctx: object) -> HTMLResponse:
