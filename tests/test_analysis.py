@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -280,3 +281,64 @@ def test_nearest_large_city() -> None:
     assert near["92012"] == "Paris" and 7 < km["92012"] < 10
     assert near["75056"] == "Boulogne-Billancourt"  # never itself
     assert km["29000"] > 400
+
+
+def _peers_reference(metrics: pl.DataFrame, code: str, n: int, metric: str) -> list[str]:
+    """The peer rule written plainly over the whole frame, to check the indexed search against."""
+    from belvedere.analysis.peers import MAX_POPULATION_FACTOR, PENALTIES
+
+    t = metrics.filter(pl.col("code") == code).row(0, named=True)
+    pop0 = max(float(t["population"] or 1), 1.0)
+    others = metrics.filter((pl.col("code") != code) & pl.col(metric).is_not_null() & (pl.col("population") > 0))
+    close = others.filter(pl.col("population").is_between(pop0 / MAX_POPULATION_FACTOR, pop0 * MAX_POPULATION_FACTOR))
+    if close.height >= n:
+        others = close
+    distance = (pl.col("population").cast(pl.Float64).log() - np.log(pop0)).abs()
+    for column, penalty in PENALTIES.items():
+        distance = distance + pl.when(pl.col(column).eq_missing(t[column])).then(0.0).otherwise(penalty)
+    return others.with_columns(distance.alias("d")).sort(["d", "code"]).head(n)["code"].to_list()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_peer_index_matches_the_plain_rule(seed: int) -> None:
+    from belvedere.analysis.peers import PeerIndex
+
+    rng = np.random.default_rng(seed)
+    size = 3000
+    df = pl.DataFrame(
+        {
+            "code": [f"{i:05d}" for i in rng.permutation(size)],
+            "population": rng.choice([0, 50, 120, 500, 1000, 1001, 2000, 2500, 9000, 40000], size)
+            * rng.integers(1, 4, size),
+            "departement": rng.choice(["01", "02", "03", None], size).tolist(),
+            "region": rng.choice(["84", "27"], size).tolist(),
+            "is_pvd": rng.random(size) < 0.1,
+            "typology": rng.choice(["ordinary", "seasonal-coast", "low-visibility"], size).tolist(),
+            "views_per_inhabitant": np.where(rng.random(size) < 0.05, np.nan, rng.gamma(2.0, 3.0, size)),
+        }
+    ).with_columns(pl.col("views_per_inhabitant").fill_nan(None))
+    index = PeerIndex(df)
+    for code in rng.choice(df["code"].to_list(), 60, replace=False):
+        n = int(rng.choice([1, 5, 10, 40]))
+        group = index.group(code, n)
+        assert group["code"][0] == code and group["is_target"][0] and not group["is_target"][1:].any()
+        assert group["code"][1:].to_list() == _peers_reference(df, code, n, "views_per_inhabitant")
+        values = group["views_per_inhabitant"].to_list()
+        for value, rank in zip(values, group["rank_in_group"].to_list(), strict=True):
+            assert rank == (None if value is None else 1 + sum(v is not None and v > value for v in values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 8), st.integers(0, 2**32 - 1))
+def test_row_nanmedian_is_numpys_nanmedian(rows: int, cols: int, seed: int) -> None:
+    import warnings
+
+    from belvedere.analysis.spikes import _row_nanmedian
+
+    rng = np.random.default_rng(seed)
+    grid = rng.normal(size=(rows, cols))
+    grid[rng.random(grid.shape) < 0.35] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
+        expected = np.nanmedian(grid, axis=1)
+    assert np.allclose(_row_nanmedian(grid), expected, equal_nan=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -70,3 +71,53 @@ def test_transaction_rolls_back_everything(tmp_path: Path) -> None:
 def test_read_only_missing_store(tmp_path: Path) -> None:
     with pytest.raises(BelvedereError, match="belvedere init"):
         Store(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_a_released_store_reopens_and_lets_a_writer_in(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    reader = Store(path, read_only=True)
+    write = [sys.executable, "-c", f"from belvedere.store import Store; Store({str(path)!r}).close()"]
+    env = {**os.environ, "BELVEDERE_LOCK_WAIT": "0"}
+    held = subprocess.run(write, capture_output=True, text=True, env=env)
+    assert held.returncode != 0 and "lock" in held.stderr.lower()  # a reader holds the file
+    reader.release()
+    assert subprocess.run(write, capture_output=True, text=True, env=env).returncode == 0
+    assert reader.version() >= 1  # reopened on first use
+    reader.close()
+    with pytest.raises(BelvedereError, match="fermé"):
+        reader.version()
+
+
+def test_a_writer_waits_for_a_reader_to_let_go(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    hold = ("import sys, time; from belvedere.store import Store; s = Store(sys.argv[1], read_only=True); "
+            "print('held', flush=True); time.sleep(float(sys.argv[2])); s.close()")  # fmt: skip
+
+    def reader(seconds: float) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", hold, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        return proc
+
+    proc = reader(1.5)
+    t0 = time.monotonic()
+    Store(path, lock_wait=30).close()  # waits for the reader, then opens
+    assert time.monotonic() - t0 >= 0.5
+    proc.wait(10)
+    proc = reader(30)
+    try:
+        with pytest.raises(BelvedereError, match="Impossible d'ouvrir"):
+            Store(path, lock_wait=0.3)
+    finally:
+        proc.kill()
+        proc.wait(10)

@@ -124,3 +124,61 @@ def test_annotation_needs_the_token(client: httpx.Client, demo_db: Path) -> None
     assert wrong.status_code == 422 and "Catégorie" in wrong.json()["detail"]
     # still readable afterwards (the store went back to read-only)
     assert client.get(f"/api/communes/{code}").status_code == 200
+
+
+def _spiky_commune(client: httpx.Client) -> tuple[str, str]:
+    """A commune with a (non-bot) spike, and that spike's peak day."""
+    for row in client.get("/api/ranking", params={"scope": "all", "limit": 400}).json()["rows"]:
+        found = [s for s in client.get(f"/api/communes/{row['code']}/spikes").json() if not s["suspected_bot"]]
+        if found:
+            return row["code"], found[0]["peak"]
+    raise AssertionError("no commune with a spike in the simulated store")
+
+
+def test_user_text_cannot_break_out_of_the_chart_data(client: httpx.Client) -> None:
+    code, peak = _spiky_commune(client)
+    text = "</script><script>document.title='pwned'</script> & co"
+    body = {"text": text, "date": peak, "commune": code, "category": "presse"}
+    assert client.post("/api/annotations", json=body, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 201
+    html = client.get(f"/commune/{code}").text
+    assert "</script><script>document.title" not in html
+    assert "\\u003c/script\\u003e\\u003cscript\\u003edocument.title" in html  # in the chart data, escaped
+    notes = [n["text"] for s in client.get(f"/api/communes/{code}/spikes").json() for n in s["annotations"] or []]
+    assert text in notes
+
+
+def test_status_tells_the_period_and_the_refreshes(client: httpx.Client) -> None:
+    status = client.get("/api/status").json()
+    assert status["start"] <= status["end"] and status["simulated"] is True and status["writable"] is True
+    assert status["reloads"] == 0  # the server's own annotations do not count as new data
+
+
+def test_a_write_beside_the_server_is_picked_up(demo_copy: Path) -> None:
+    """The server lets go of the file between requests: another process (here the CLI) can write
+    to the store while it runs, and the server rebuilds its figures once the writer is done."""
+    from tests.conftest import run_cli
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(demo_copy, None, refresh=0.2), host="127.0.0.1", port=port,
+                            log_level="warning")  # fmt: skip
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not srv.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+            code, peak = _spiky_commune(c)
+            assert c.get("/api/status").json()["reloads"] == 0
+            done = run_cli("annotate", code, "--date", peak, "--text", "Écrit à côté du serveur", db=demo_copy)
+            assert done.returncode == 0, done.stderr
+            deadline = time.monotonic() + 120
+            while c.get("/api/status").json()["reloads"] < 1:
+                assert time.monotonic() < deadline, "the server never picked up the new annotation"
+                time.sleep(0.2)
+            notes = [n["text"] for s in c.get(f"/api/communes/{code}/spikes").json() for n in s["annotations"] or []]
+            assert "Écrit à côté du serveur" in notes
+    finally:
+        srv.should_exit = True
+        thread.join(10)

@@ -18,6 +18,7 @@ FR: dict[str, str] = {
     "store_missing": "Le magasin {path} n'existe pas : lancez d'abord « belvedere init ».",
     "store_unwritable": "Impossible d'écrire le magasin {path} : {err}.",
     "store_unopenable": "Impossible d'ouvrir le magasin {path} : {err}",
+    "store_closed": "Le magasin {path} a été fermé ; rouvrez-le (Observatory.open ou Store).",
     "store_too_new": (
         "Le magasin {path} est au schéma v{version}, plus récent que cette version de Belvédère "
         "(v{supported}) : mettez Belvédère à jour."
@@ -278,8 +279,9 @@ FR: dict[str, str] = {
     # reports
     "report_no_data": "pas de données",
     "cmd_serve": (
-        "Lance l'API web (JSON, /api/…, description OpenAPI sur /openapi.json) sur le magasin, ouvert en "
-        "lecture seule ; relancez-le après une récupération pour en voir les données."
+        "Lance le tableau de bord web (pages en français) et l'API JSON (/api/…, description OpenAPI sur "
+        "/openapi.json) sur le magasin, ouvert en lecture seule. Une récupération (fetch) peut tourner à côté : "
+        "quand elle a fini, le serveur recalcule ses chiffres en arrière-plan et les remplace, sans redémarrage."
     ),
     "opt_host": "Adresse d'écoute (défaut 127.0.0.1 : cette machine seulement).",
     "opt_port": "Port d'écoute.",
@@ -287,6 +289,9 @@ FR: dict[str, str] = {
         "Jeton qui autorise les écritures (annotations) ; sinon $BELVEDERE_WRITE_TOKEN ; sans jeton, lecture seule."
     ),
     "opt_warm": "Calculer les indicateurs nationaux avant d'accepter les requêtes.",
+    "opt_serve_refresh": (
+        "Toutes les combien de secondes regarder si le magasin a changé (nouvelles données) ; 0 : jamais."
+    ),
     "serve_warming": "Calcul des indicateurs nationaux…",
     "serve_ready": "Belvédère écoute sur {url} ({mode}). Ctrl-C pour arrêter.",
     "serve_rw": "annotations autorisées avec le jeton",

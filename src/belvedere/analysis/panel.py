@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -50,15 +51,17 @@ class Panel:
         total[~self.covered] = np.nan
         return total
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Row of each commune code (a dashboard asks for one commune at a time, often)."""
+        return {c: i for i, c in enumerate(self.codes)}
+
     def index(self, code: str) -> int:
-        try:
-            return self.codes.index(code)
-        except ValueError:
-            raise KeyError(code) from None
+        return self.positions[code]
 
     def subset(self, codes: list[str]) -> Panel:
         """The panel restricted to codes (in that order); codes absent from it are dropped."""
-        pos = {c: i for i, c in enumerate(self.codes)}
+        pos = self.positions
         keep = [c for c in codes if c in pos]
         rows = np.array([pos[c] for c in keep], dtype=np.int64)
         return Panel(
@@ -137,10 +140,10 @@ class Panel:
         cov = self.covered[i]
         return pl.DataFrame(
             {
-                "date": self.dates[cov],
+                "date": pl.Series(self.dates[cov], dtype=pl.Date),
                 "views": (self.desktop[i] + self.mobile_web[i] + self.mobile_app[i])[cov].astype(np.int64),
                 "desktop": self.desktop[i][cov].astype(np.int64),
                 "mobile": (self.mobile_web[i] + self.mobile_app[i])[cov].astype(np.int64),
                 "automated": self.automated[i][cov].astype(np.int64),
             }
-        ).with_columns(pl.col("date").cast(pl.Date))
+        )

@@ -19,16 +19,18 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help=M.t("opt_port"))] = 8000,
     write_token: Annotated[str | None, typer.Option(help=M.t("opt_write_token"))] = None,
     warm: Annotated[bool, typer.Option("--warm/--no-warm", help=M.t("opt_warm"))] = True,
+    refresh: Annotated[float, typer.Option(min=0, help=M.t("opt_serve_refresh"))] = 2.0,
 ) -> None:
     import uvicorn
 
+    from belvedere.web.api import State
     from belvedere.web.app import create_app
 
     open_store(ctx, read_only=True).close()  # a clear error now if the store is missing or too new
     token = write_token or os.environ.get("BELVEDERE_WRITE_TOKEN") or None
-    web = create_app(ctx.obj["db"], token)
+    web = create_app(ctx.obj["db"], token, refresh=refresh)
     if warm:
         with console.status(M.t("serve_warming")):
-            web.state.belvedere.obs.typology_frame()
+            State.warm(web.state.belvedere.obs)
     console.print(M.t("serve_ready", url=f"http://{host}:{port}/", mode=M.t("serve_rw" if token else "serve_ro")))
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -129,22 +129,25 @@ def resolve_commune(store: Store, query: str) -> dict:
 def search_communes(store: Store, text: str, limit: int = 20) -> pl.DataFrame:
     """Communes whose folded name contains the folded text: exact first, then prefix, then size."""
     _require_reference(store)
+    candidates = store.frame(f"SELECT {COMMUNE_COLUMNS}, c.search_key FROM {COMMUNE_FROM}")
+    return match_communes(candidates, text, limit).drop("search_key")
+
+
+def match_communes(communes: pl.DataFrame, text: str, limit: int = 20) -> pl.DataFrame:
+    """The search of :func:`search_communes` over a frame holding ``search_key`` (the folded name),
+    so that a server can keep the frame in memory and answer each keystroke without the store."""
     key = fold(text)
     if not key:
-        return pl.DataFrame()
-    df = store.frame(
-        f"""
-        SELECT {COMMUNE_COLUMNS},
-               CASE WHEN c.search_key = $key THEN 0
-                    WHEN starts_with(c.search_key, $key) THEN 1 ELSE 2 END AS match_rank
-        FROM {COMMUNE_FROM}
-        WHERE contains(c.search_key, $key)
-        ORDER BY match_rank, c.population DESC NULLS LAST, c.code
-        LIMIT $limit
-        """,
-        {"key": key, "limit": limit},
+        return communes.clear()
+    keys = pl.col("search_key")
+    found = communes.filter(keys.str.contains(key, literal=True)).with_columns(
+        pl.when(keys == key).then(0).when(keys.str.starts_with(key)).then(1).otherwise(2).alias("_match")
     )
-    return df.drop("match_rank")
+    return (
+        found.sort(["_match", "population", "code"], descending=[False, True, False], nulls_last=True)
+        .head(limit)
+        .drop("_match")
+    )
 
 
 def select_communes(store: Store, spec: str) -> list[str]:

@@ -11,7 +11,6 @@ from belvedere import __version__
 from belvedere import messages as M
 from belvedere.api import Observatory
 from belvedere.errors import BelvedereError
-from belvedere.reference.lookup import resolve_commune
 from belvedere.report import charts
 from belvedere.report.recommendations import recommend
 from belvedere.report.render import render_html
@@ -37,11 +36,10 @@ def coverage(dates: list[date], covered: list[bool]) -> list[dict]:
 def commune_context(obs: Observatory, commune: str, start: str | date | None = None,
                     end: str | date | None = None) -> dict:  # fmt: skip
     """Everything the commune template shows, computed from the analysis API."""
-    ident = resolve_commune(obs.store, commune)
-    code = ident["code"]
+    code = obs.code_of(commune)
     d_start, d_end = obs.period(start, end)
     info = obs.communes().filter(pl.col("code") == code).row(0, named=True)
-    articles = obs.store.frame(
+    articles = obs.frame(
         "SELECT title, verified, source, redirect_of IS NOT NULL AS is_redirect FROM articles "
         "WHERE commune_code = ? ORDER BY is_redirect, title",
         [code],
@@ -120,7 +118,7 @@ def _monthly(days: list[date], values: list[int | None], cov: list[bool]) -> lis
 
 
 def _sources(obs: Observatory) -> list[dict]:
-    return obs.store.frame(
+    return obs.frame(
         "SELECT source, count(*) AS entries, min(start_date) AS first, max(end_date) AS last, "
         "max(fetched_at) AS fetched FROM ingest_log WHERE source NOT IN ('reference', 'pvd') GROUP BY source "
         "ORDER BY source"

@@ -38,6 +38,7 @@ def environment(*packages: str) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package files: no need to look at their dates on every render
     )
     env.filters["n"] = lambda v, d=0: M.fr_number(v, d)
     env.filters["pct"] = lambda v, d=0: M.fr_percent(v, d)

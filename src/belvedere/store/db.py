@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,15 @@ from belvedere.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 # DuckDB otherwise takes 80 % of RAM; bounded, it spills to disk instead.
 DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_LOCK_WAIT = 30.0  # seconds a process waits for another one to let go of the file
+
+
+def _lock_wait() -> float:
+    raw = os.environ.get("BELVEDERE_LOCK_WAIT", "").strip()
+    try:
+        return max(float(raw), 0.0) if raw else DEFAULT_LOCK_WAIT
+    except ValueError:
+        raise BelvedereError(f"BELVEDERE_LOCK_WAIT invalide : {raw!r} (un nombre de secondes)") from None
 
 
 def _safe_size(value: str) -> str:
@@ -29,9 +39,13 @@ def _safe_size(value: str) -> str:
 class Store:
     """One DuckDB file holding the reference, the audience and everything derived from it."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, migrate: bool = True) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, migrate: bool = True,
+                 lock_wait: float | None = None) -> None:  # fmt: skip
+        """``lock_wait``: seconds to wait for another process to let go of the file (default
+        $BELVEDERE_LOCK_WAIT or 30)."""
         self.path = Path(path)
         self.read_only = read_only
+        self.lock_wait = _lock_wait() if lock_wait is None else lock_wait
         if read_only and not self.path.exists():
             raise BelvedereError(M.t("store_missing", path=self.path))
         if not read_only:
@@ -41,17 +55,48 @@ class Store:
                     parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise BelvedereError(M.t("store_unwritable", path=self.path, err=exc.strerror)) from None
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
-        except duckdb.Error as exc:
-            raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
-        memory = os.environ.get("BELVEDERE_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
-        self.con.execute(f"SET memory_limit = '{_safe_size(memory)}'")
-        self._check_version()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._closed = False
+        self._connect()
         if migrate and not read_only:
             self.migrate()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        # Another process may hold the file for a moment (the web server reading new data, a
+        # short write): wait for it up to BELVEDERE_LOCK_WAIT seconds before giving up.
+        deadline = time.monotonic() + self.lock_wait
+        pause = 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=self.read_only)
+                break
+            except duckdb.Error as exc:  # IOException (a lock held elsewhere, a bad file) or another
+                if "lock" not in str(exc).lower() or time.monotonic() + pause > deadline:
+                    raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        memory = os.environ.get("BELVEDERE_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+        con.execute(f"SET memory_limit = '{_safe_size(memory)}'")
+        self._con = con
+        self._check_version()
+        return con
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, reopened on first use after :meth:`release`."""
+        if self._con is not None:
+            return self._con
+        if self._closed:
+            raise BelvedereError(M.t("store_closed", path=self.path))
+        return self._connect()
+
+    def release(self) -> None:
+        """Close the connection but keep the store usable: the next query reopens it. A server
+        holding a read-only store releases it between requests, so that a writer (a fetch, an
+        ingest) can take the file meanwhile; DuckDB allows one writing process, or readers."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     # --- schema -------------------------------------------------------------------------
     def version(self) -> int:
@@ -66,7 +111,7 @@ class Store:
     def _check_version(self) -> None:
         v = self.version()
         if v > SCHEMA_VERSION:
-            self.con.close()
+            self.release()
             raise BelvedereError(M.t("store_too_new", path=self.path, version=v, supported=SCHEMA_VERSION))
 
     def migrate(self) -> list[int]:
@@ -119,7 +164,8 @@ class Store:
         return bool(self.con.execute("SELECT count(*) FROM communes").fetchall()[0][0])
 
     def close(self) -> None:
-        self.con.close()
+        self.release()
+        self._closed = True
 
     def __enter__(self) -> Store:
         return self

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import polars as pl
@@ -21,7 +23,6 @@ from pydantic import BaseModel, Field
 from belvedere import messages as M
 from belvedere.api import GROUPINGS, RANK_METRICS, Observatory
 from belvedere.errors import AmbiguousCommuneError, BelvedereError, UnknownCommuneError
-from belvedere.reference.lookup import search_communes
 from belvedere.store import Store
 
 MAX_LIMIT = 1000
@@ -30,31 +31,107 @@ T = TypeVar("T")
 router = APIRouter(prefix="/api")
 
 
-class State:
-    """What the app holds: one Observatory (read-only store) and a lock, as DuckDB connections
-    are not to be shared between threads without one."""
+REFRESH_SECONDS = 2.0  # how often the server looks whether the store file changed
+LOCK_WAIT = 2.0  # seconds a request waits for a writer to let go of the file before a 503
 
-    def __init__(self, obs: Observatory, write_token: str | None) -> None:
-        self.obs = obs
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+class State:
+    """What the app holds: one Observatory over the store, opened read-only.
+
+    The store's connection is released after every request, so that a ``fetch`` or an ``ingest``
+    can write to the file while the server runs (DuckDB allows one writing process, or readers).
+    When the file has changed and the writer is done, the figures are rebuilt in a background
+    thread and swapped in when ready; pages keep answering from the old figures meanwhile.
+    """
+
+    def __init__(self, path: str | Path, write_token: str | None, *, refresh: float = REFRESH_SECONDS) -> None:
+        self.path = Path(path)
         self.write_token = write_token or None
-        self.lock = threading.RLock()
+        self.refresh = refresh
+        self.obs = self._open()
+        self.signature = _signature(self.path)
+        self.reloads = 0  # refreshes picked up since the start
+        self._guard = threading.Lock()
+        self.busy = threading.Lock()  # one analysis call at a time (see _call)
+        self._next_check = time.monotonic() + refresh
+        self.refreshing = False
+
+    def _open(self) -> Observatory:
+        obs = Observatory(Store(self.path, read_only=True, lock_wait=LOCK_WAIT))
+        obs.store.release()
+        return obs
+
+    @staticmethod
+    def warm(obs: Observatory) -> None:
+        """Compute the national figures of the default period and load what pages ask for, so
+        that no request pays for it (tens of seconds for all of France)."""
+        if obs.communes()["is_pvd"].any():  # the towns the observatory is for, ready at once
+            obs.prepare("pvd")
+        obs.typology_frame()
+        obs.events()
+        obs.search("a", 1)
+        obs.store.release()
+
+    def release(self) -> None:
+        """Let go of the file between requests (a no-op when no query was made)."""
+        with self.obs.lock:
+            self.obs.store.release()
+
+    def maybe_refresh(self) -> None:
+        """Start a background rebuild when the store file changed (checked every few seconds)."""
+        now = time.monotonic()
+        if self.refresh <= 0 or now < self._next_check or self.refreshing:
+            return
+        with self._guard:
+            if self.refreshing or now < self._next_check:
+                return
+            self._next_check = now + self.refresh
+            signature = _signature(self.path)
+            if signature == self.signature or self.path.with_name(self.path.name + ".wal").exists():
+                return  # unchanged, or a writer is still at work
+            self.refreshing = True
+        threading.Thread(target=self._reload, args=(signature,), name="belvedere-refresh", daemon=True).start()
+
+    def _reload(self, signature: tuple[int, int] | None) -> None:
+        try:
+            obs = self._open()
+            self.warm(obs)
+        except BelvedereError:  # a writer took the file meanwhile: the next check tries again
+            return
+        finally:
+            self.refreshing = False
+        old, self.obs = self.obs, obs
+        self.signature = signature
+        self.reloads += 1
+        with old.lock:
+            old.store.release()
 
     def write(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` with the store opened read-write for the time of one write, then reopen it
-        read-only; the in-memory analysis caches are kept."""
-        with self.lock:
-            path = self.obs.store.path
-            self.obs.store.close()
+        """Run ``fn`` with the store opened read-write for the time of one write, then read-only
+        again; the in-memory analysis caches are kept."""
+        obs = self.obs
+        with obs.lock:
+            obs.store.release()
             try:
-                self.obs.store = Store(path)
+                obs.store = Store(self.path, lock_wait=LOCK_WAIT)
             except BelvedereError as exc:
-                self.obs.store = Store(path, read_only=True)
+                obs.store = Store(self.path, read_only=True, lock_wait=LOCK_WAIT)
                 raise HTTPException(503, M.t("web_store_busy", err=str(exc))) from None
             try:
                 return fn()
             finally:
-                self.obs.store.close()
-                self.obs.store = Store(path, read_only=True)
+                obs.store.close()
+                obs.store = Store(self.path, read_only=True, lock_wait=LOCK_WAIT)
+                obs.store.release()
+                self.signature = _signature(self.path)  # our own write: nothing to rebuild
 
 
 def state(request: Request) -> State:
@@ -66,14 +143,21 @@ def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _call(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run an analysis call under the lock; user errors become 404/422 with their message."""
+    """Run an analysis call; user errors become 404/422 with their message, a store held by a
+    writer a 503. Calls run one at a time: the work is CPU-bound Python and Polars, and threads
+    contending for the interpreter answer slower than a queue does."""
+    st.maybe_refresh()
     try:
-        with st.lock:
+        with st.busy:
             return fn(*args, **kwargs)
     except (UnknownCommuneError, AmbiguousCommuneError) as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except BelvedereError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
+        if not st.obs.store.read_only or "lock" not in str(exc).lower():
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+        raise HTTPException(status_code=503, detail=M.t("web_store_busy", err=str(exc))) from None
+    finally:
+        st.release()
 
 
 StartQ = Annotated[date | None, Query(description="Début de la période (AAAA-MM-JJ)")]
@@ -82,10 +166,20 @@ ScopeQ = Annotated[str, Query(max_length=2000, description="all, pvd, region:X, 
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
+@router.get("/status", summary="État du serveur : période des données, rafraîchissements")
+def status(st: Annotated[State, Depends(state)]) -> dict:
+    """What the server is showing: the period of the audience it holds, and how many times it
+    picked up new data from the store since it started (``reloads``)."""
+    first, last = _call(st, st.obs.period)
+    modified = None if st.signature is None else datetime.fromtimestamp(st.signature[0] / 1e9, UTC)
+    return {"start": first, "end": last, "simulated": st.obs.simulated, "writable": st.write_token is not None,
+            "reloads": st.reloads, "refreshing": st.refreshing, "store_modified": modified}  # fmt: skip
+
+
 @router.get("/communes", summary="Recherche de communes (insensible aux accents)")
 def communes(st: Annotated[State, Depends(state)], q: Annotated[str, Query(min_length=1, max_length=100)],
              limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict]:  # fmt: skip
-    df = _call(st, search_communes, st.obs.store, q, limit)
+    df = _call(st, st.obs.search, q, limit)
     return _records(df.select("code", "name", "departement", "population", "is_pvd"))
 
 

@@ -1,8 +1,10 @@
 """The web application: `create_app(path)` gives a FastAPI app over one store.
 
-The store is opened read-only; national figures are computed once per period and kept in
-memory. Annotations (the only writes) reopen the store read-write for the time of the write.
-A fresh ingest is picked up by restarting the server (the in-memory figures are per process).
+The store is opened read-only and let go of between requests, so that a fetch or an ingest can
+run beside the server; national figures are computed once per period and kept in memory. When
+the store file changes (a writer finished), the figures are rebuilt in the background and
+swapped in (see :class:`belvedere.web.api.State`). Annotations (the only writes) reopen the
+store read-write for the time of the write.
 """
 
 from __future__ import annotations
@@ -18,19 +20,18 @@ from fastapi.staticfiles import StaticFiles
 
 from belvedere import __version__
 from belvedere import messages as M
-from belvedere.api import Observatory
-from belvedere.store import Store
-from belvedere.web.api import State, router
+from belvedere.web.api import REFRESH_SECONDS, State, router
 from belvedere.web.pages import pages
 
 
-def create_app(path: str | Path, write_token: str | None = None) -> FastAPI:
-    obs = Observatory(Store(path, read_only=True))
+def create_app(path: str | Path, write_token: str | None = None, *, refresh: float = REFRESH_SECONDS) -> FastAPI:
+    """``refresh``: seconds between looks at the store file for new data (0: never)."""
+    st = State(path, write_token, refresh=refresh)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        obs.close()
+        st.obs.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -40,7 +41,7 @@ def create_app(path: str | Path, write_token: str | None = None) -> FastAPI:
         docs_url=None,  # the Swagger page loads its scripts from a CDN: not offline
         redoc_url=None,
     )
-    app.state.belvedere = State(obs, write_token)
+    app.state.belvedere = st
     app.include_router(router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(packages=[("belvedere.web", "static")]), name="static")

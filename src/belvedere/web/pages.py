@@ -7,10 +7,10 @@ time series is drawn by the bundled uPlot (zoom by dragging, values on hover).
 from __future__ import annotations
 
 import io
-import json
 from datetime import date
 from typing import Annotated
 
+import orjson
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -70,15 +70,12 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
 def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                  end: EndQ = None) -> HTMLResponse:  # fmt: skip
     def run() -> dict:
-        card = st.obs.profile(code, start, end)
-        series = st.obs.panel(start, end).series(card["code"])
-        spikes = st.obs.spikes(card["code"], card["start"], card["end"])
-        peers = st.obs.peers(card["code"], card["start"], card["end"])
-        smooth = series["views"].cast(pl.Float64).rolling_mean(7, center=True, min_samples=4)
+        card, spikes, peers, series = st.obs.commune_view(code, start, end)
+        smooth = series["views"].cast(pl.Float64).rolling_mean(7, center=True, min_samples=4).round(1)
         chart = {
-            "t": [_epoch(d) for d in series["date"].to_list()],
+            "t": _epochs(series["date"]),
             "views": series["views"].to_list(),
-            "smooth": [None if v is None else round(v, 1) for v in smooth.to_list()],
+            "smooth": smooth.to_list(),
             "spikes": [
                 {
                     "t": _epoch(s["peak"]),
@@ -90,7 +87,7 @@ def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ 
                 for s in spikes.filter(~pl.col("suspected_bot")).iter_rows(named=True)
             ],
         }
-        return {"card": card, "chart": json.dumps(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
+        return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
                 "recommendations": recommend(card)}  # fmt: skip
 
     return render(st, "commune.html.j2", **_call(st, run))
@@ -98,6 +95,18 @@ def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ 
 
 def _epoch(d: date) -> int:
     return (d - date(1970, 1, 1)).days * 86400
+
+
+def _epochs(dates: pl.Series) -> list[int]:
+    """Dates as Unix seconds (what uPlot reads), for a whole column at once."""
+    return (dates.cast(pl.Int64) * 86400).to_list()
+
+
+def script_json(data: object) -> str:
+    """JSON to put inside a <script> element: "<", ">" and "&" escaped, so that no text of a user
+    (an annotation, a name) can close the element."""
+    text = orjson.dumps(data).decode()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class RankingQuery:
@@ -236,9 +245,8 @@ def compare_page(
                 base = s["smooth"].head(28).mean() or 1.0
                 values = values / base * 100
             cards.append(card)
-            series.append({"label": card["name"], "t": [_epoch(d) for d in s["date"].to_list()],
-                           "v": [None if v is None else round(v, 2) for v in values.to_list()]})  # fmt: skip
-        return {"cards": cards, "chart": json.dumps(series)}
+            series.append({"label": card["name"], "t": _epochs(s["date"]), "v": values.round(2).to_list()})
+        return {"cards": cards, "chart": script_json(series)}
 
     data = _call(st, run) if codes else {"cards": [], "chart": "[]"}
     return render(st, "compare.html.j2", codes=",".join(codes), mode=mode, **data)
