@@ -53,9 +53,10 @@ def summary(name: str, lat: list[float], errors: int, target_ms: float) -> str:
 
 def main(db: str) -> None:
     con = duckdb.connect(db, read_only=True)
-    codes = [r[0] for r in con.execute("SELECT code FROM pvd ORDER BY code").fetchall()] or [
-        r[0] for r in con.execute("SELECT commune_code FROM articles LIMIT 2000").fetchall()
-    ]
+    pvd = [r[0] for r in con.execute("SELECT code FROM pvd ORDER BY code").fetchall()]
+    # any commune: a random 5,000 of those with an article (most never asked before: rendered afresh)
+    anyone = [r[0] for r in con.execute("SELECT DISTINCT commune_code FROM articles ORDER BY hash(commune_code) "
+                                        "LIMIT 5000").fetchall()]  # fmt: skip
     con.close()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -75,8 +76,11 @@ def main(db: str) -> None:
         print(f"web: server ready in {time.perf_counter() - t0:.1f} s (national figures computed at start)")
         lat, err = asyncio.run(load(base, ["/api/ranking?scope=pvd&limit=50"]))
         print("  " + summary("ranking API", lat, err, 150))
-        lat, err = asyncio.run(load(base, [f"/commune/{c}" for c in codes]))
-        print("  " + summary("commune page", lat, err, 300))
+        if pvd:
+            lat, err = asyncio.run(load(base, [f"/commune/{c}" for c in pvd]))
+            print("  " + summary(f"commune page (random PVD of {len(pvd)})", lat, err, 300))
+        lat, err = asyncio.run(load(base, [f"/commune/{c}" for c in anyone]))
+        print("  " + summary(f"commune page (random commune of {len(anyone)})", lat, err, 300))
     finally:
         server.terminate()
         server.wait(10)

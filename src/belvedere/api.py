@@ -108,6 +108,7 @@ class Observatory:
         self._search: pl.DataFrame | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
+        self.notes_version = 0  # changes with every annotation written through this Observatory
         self._cities: pl.DataFrame | None = None
         self._range: tuple[date | None, date | None] | None = None
         self._scopes: dict[str, list[str]] = {}
@@ -190,9 +191,28 @@ class Observatory:
             nat = self._national[key] = _National(panel, metrics)
         return nat
 
+    def ready(self, start: str | date | None = None, end: str | date | None = None) -> bool:
+        """Whether the national figures of the period are computed, so that questions about one
+        commune are answered in milliseconds."""
+        try:
+            key = self.period(start, end)
+        except BelvedereError:
+            return False
+        nat = self._national.get(key)
+        return nat is not None and nat.typology is not None
+
     def panel(self, start: str | date | None = None, end: str | date | None = None) -> Panel:
         """The commune x day panel of the period (all communes with audience)."""
         return self._nat(start, end).panel
+
+    def series(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
+        """One commune's daily audience: date, views (user, all accesses), desktop, mobile,
+        automated; days not fetched are absent (missing is not zero)."""
+        code = self.code_of(commune)
+        panel = self.panel(start, end)
+        if code not in panel.positions:
+            raise BelvedereError(M.t("no_audience_commune", code=code))
+        return panel.series(code)
 
     def codes(self, scope: str) -> list[str]:
         """Commune codes of a scope: all, pvd, region:CODE, dep:CODE, size:CLASS or codes/names."""
@@ -366,6 +386,7 @@ class Observatory:
             )
             new_id = con.execute("SELECT max(annotation_id) FROM annotations").fetchall()[0][0]
         self._notes = None
+        self.notes_version += 1
         return int(new_id)
 
     def annotations(self) -> pl.DataFrame:

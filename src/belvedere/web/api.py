@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 import polars as pl
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from belvedere import messages as M
@@ -33,6 +35,7 @@ router = APIRouter(prefix="/api")
 
 REFRESH_SECONDS = 2.0  # how often the server looks whether the store file changed
 LOCK_WAIT = 2.0  # seconds a request waits for a writer to let go of the file before a 503
+PAGE_CACHE = 2000  # rendered commune pages kept (~25 KB each)
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -61,6 +64,7 @@ class State:
         self.reloads = 0  # refreshes picked up since the start
         self._guard = threading.Lock()
         self.busy = threading.Lock()  # one analysis call at a time (see _call)
+        self._pages: OrderedDict[tuple, str] = OrderedDict()  # the last pages rendered (see cached)
         self._next_check = time.monotonic() + refresh
         self.refreshing = False
 
@@ -79,6 +83,27 @@ class State:
         obs.events()
         obs.search("a", 1)
         obs.store.release()
+
+    def page_key(self, *parts: object) -> tuple:
+        """What a rendered page depends on: the figures (one per refresh), the annotations, the
+        request."""
+        return (self.reloads, self.obs.notes_version, *parts)
+
+    def page(self, key: tuple) -> str | None:
+        """A page rendered before, among the last PAGE_CACHE ones: the same figures and the same
+        annotations give the same page, so a popular commune is rendered once, not per visit."""
+        with self._guard:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def keep(self, key: tuple, page: str) -> str:
+        with self._guard:
+            self._pages[key] = page
+            while len(self._pages) > PAGE_CACHE:
+                self._pages.popitem(last=False)
+        return page
 
     def release(self) -> None:
         """Let go of the file between requests (a no-op when no query was made)."""
@@ -143,13 +168,30 @@ def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _call(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run an analysis call; user errors become 404/422 with their message, a store held by a
-    writer a 503. Calls run one at a time: the work is CPU-bound Python and Polars, and threads
-    contending for the interpreter answer slower than a queue does."""
+    """Run an analysis call (from a worker thread). Calls run one at a time: the work is CPU-bound
+    Python and Polars, and threads contending for the interpreter answer slower than a queue."""
+    with st.busy:
+        return _run(st, fn, *args, **kwargs)
+
+
+async def _call_quick(st: State, quick: bool, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """:func:`_call` for async endpoints: when the caller knows the call is quick (a few ms, the
+    figures it needs computed) and no other call runs, it runs right here on the event loop, which
+    costs less than a hand-off to a thread; otherwise in a worker thread, so that a long
+    computation never holds the server."""
+    if quick and st.busy.acquire(blocking=False):
+        try:
+            return _run(st, fn, *args, **kwargs)
+        finally:
+            st.busy.release()
+    return await run_in_threadpool(_call, st, fn, *args, **kwargs)
+
+
+def _run(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """User errors become 404/422 with their message, a store held by a writer a 503."""
     st.maybe_refresh()
     try:
-        with st.busy:
-            return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
     except (UnknownCommuneError, AmbiguousCommuneError) as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except BelvedereError as exc:
@@ -177,42 +219,40 @@ def status(st: Annotated[State, Depends(state)]) -> dict:
 
 
 @router.get("/communes", summary="Recherche de communes (insensible aux accents)")
-def communes(st: Annotated[State, Depends(state)], q: Annotated[str, Query(min_length=1, max_length=100)],
-             limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict]:  # fmt: skip
-    df = _call(st, st.obs.search, q, limit)
+async def communes(st: Annotated[State, Depends(state)], q: Annotated[str, Query(min_length=1, max_length=100)],
+                   limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict]:  # fmt: skip
+    df = await _call_quick(st, st.obs.ready(), st.obs.search, q, limit)
     return _records(df.select("code", "name", "departement", "population", "is_pvd"))
 
 
 @router.get("/communes/{code}", summary="Fiche d'une commune (indicateurs, rangs, typologie)")
-def commune(code: str, st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None) -> dict:
-    return _call(st, st.obs.profile, code, start, end)
+async def commune(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                  end: EndQ = None) -> dict:  # fmt: skip
+    return await _call_quick(st, st.obs.ready(start, end), st.obs.profile, code, start, end)
 
 
 @router.get("/communes/{code}/series", summary="Audience quotidienne (vues, ordinateur, mobile, robots)")
-def series(code: str, st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None) -> list[dict]:
-    def run() -> pl.DataFrame:
-        card = st.obs.profile(code, start, end)
-        return st.obs.panel(start, end).series(card["code"])
-
-    return _records(_call(st, run))
+async def series(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                 end: EndQ = None) -> list[dict]:  # fmt: skip
+    return _records(await _call_quick(st, st.obs.ready(start, end), st.obs.series, code, start, end))
 
 
 @router.get("/communes/{code}/peers", summary="Communes comparables")
-def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None,
-          n: Annotated[int, Query(ge=1, le=100)] = 10) -> list[dict]:  # fmt: skip
-    df = _call(st, st.obs.peers, code, start, end, n)
+async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None,
+                n: Annotated[int, Query(ge=1, le=100)] = 10) -> list[dict]:  # fmt: skip
+    df = await _call_quick(st, st.obs.ready(start, end), st.obs.peers, code, start, end, n)
     return _records(df.select("code", "name", "departement", "population", "is_pvd", "typology",
                               "views_per_inhabitant", "visibility_surplus", "rank_in_group", "is_target"))  # fmt: skip
 
 
 @router.get("/communes/{code}/spikes", summary="Pics d'audience d'une commune, avec annotations")
-def commune_spikes(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
-                   end: EndQ = None) -> list[dict]:  # fmt: skip
-    return _records(_call(st, st.obs.spikes, code, start, end))
+async def commune_spikes(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                         end: EndQ = None) -> list[dict]:  # fmt: skip
+    return _records(await _call_quick(st, st.obs.ready(start, end), st.obs.spikes, code, start, end))
 
 
 @router.get("/ranking", summary="Classement des communes")
-def ranking(
+async def ranking(
     st: Annotated[State, Depends(state)],
     scope: ScopeQ = "pvd",
     metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
@@ -223,7 +263,7 @@ def ranking(
 ) -> dict:
     if metric not in RANK_METRICS:
         raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
-    df = _call(st, st.obs.ranking, start, end, scope, metric)
+    df = await _call_quick(st, st.obs.ready(start, end), st.obs.ranking, start, end, scope, metric)
     page = df.slice(offset, limit).select(
         "rank", "code", "name", "departement", "region", "population", "size_class", "is_pvd", "total_views",
         "mean_daily_views", "views_per_inhabitant", "visibility_surplus", "rank_france",

@@ -21,7 +21,7 @@ from belvedere.report import charts
 from belvedere.report.recommendations import recommend
 from belvedere.report.render import environment
 from belvedere.report.study import departement_features
-from belvedere.web.api import MAX_LIMIT, State, _call, state
+from belvedere.web.api import MAX_LIMIT, State, _call, _call_quick, state
 
 pages = APIRouter()
 PAGE = 50
@@ -30,9 +30,12 @@ PAGE = 50
 ENV = environment("belvedere.web", "belvedere.report")
 
 
+def render_html(st: State, template: str, **ctx: object) -> str:
+    return ENV.get_template(template).render(simulated=st.obs.simulated, **ctx)
+
+
 def render(st: State, template: str, **ctx: object) -> HTMLResponse:
-    html = ENV.get_template(template).render(simulated=st.obs.simulated, **ctx)
-    return HTMLResponse(html)
+    return HTMLResponse(render_html(st, template, **ctx))
 
 
 StartQ = Annotated[date | None, Query()]
@@ -67,7 +70,7 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
 
 
 @pages.get("/commune/{code}", response_class=HTMLResponse)
-def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+async def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                  end: EndQ = None) -> HTMLResponse:  # fmt: skip
     def run() -> dict:
         card, spikes, peers, series = st.obs.commune_view(code, start, end)
@@ -90,7 +93,14 @@ def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ 
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
                 "recommendations": recommend(card)}  # fmt: skip
 
-    return render(st, "commune.html.j2", **_call(st, run))
+    def build() -> str:
+        return render_html(st, "commune.html.j2", **run())
+
+    key = st.page_key("commune", code.strip().upper(), start, end)
+    page = st.page(key)
+    if page is None:  # rendered inline when the period's figures are ready (a few ms), else in a thread
+        page = st.keep(key, await _call_quick(st, st.obs.ready(start, end), build))
+    return HTMLResponse(page)
 
 
 def _epoch(d: date) -> int:
