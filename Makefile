@@ -15,10 +15,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Builds the simulated store and the reports, then serves the dashboard on http://127.0.0.1:8000/
+# (Ctrl-C to stop; `make demo SERVE=0` stops after the reports).
+SERVE ?= 1
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/belvedere --db $(DEMO_DB) demo --years 3 $(if $(PVD_FILE),--pvd-file $(PVD_FILE))
 	$(BIN)/belvedere --db $(DEMO_DB) report demo-set --out-dir out
+ifeq ($(SERVE),1)
+	$(BIN)/belvedere --db $(DEMO_DB) serve --host 127.0.0.1 --port 8000
+endif
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -166,3 +166,23 @@ def test_demo_on_a_subset_prints_labelled_summary(tmp_path: Path, reference_db: 
 def test_pvd_selection_without_a_list_is_explained(tmp_path: Path) -> None:
     out = run_cli("demo", "--communes", "pvd", "--years", "1", db=tmp_path / "x.duckdb")
     assert out.returncode == 1 and "PVD" in out.stderr
+
+
+def test_serve_on_a_taken_port_says_so_at_once(demo_db: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = run_cli("serve", "--port", str(port), db=demo_db)
+    assert out.returncode == 1
+    assert f"127.0.0.1:{port}" in out.stderr + out.stdout and "--port" in out.stderr + out.stdout
+
+
+def test_serve_help_explains_its_options() -> None:
+    out = run_cli("serve", "--help", env={"COLUMNS": "200"})
+    assert out.returncode == 0
+    for option in ("--host", "--port", "--write-token", "--warm", "--refresh"):
+        assert option in out.stdout
+    assert "lecture seule" in out.stdout

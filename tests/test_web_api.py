@@ -182,3 +182,22 @@ def test_a_write_beside_the_server_is_picked_up(demo_copy: Path) -> None:
     finally:
         srv.should_exit = True
         thread.join(10)
+
+
+def test_every_text_key_of_the_templates_exists() -> None:
+    """Page texts live in belvedere.messages (one place, to be translated): each key a template
+    asks for is there, and the pages carry no stray French sentence of their own."""
+    import re
+
+    from belvedere import messages as M
+
+    root = Path(__file__).resolve().parents[1] / "src" / "belvedere"
+    for template in [*root.glob("web/templates/*.j2"), *root.glob("report/templates/*.j2")]:
+        text = template.read_text()
+        for key in re.findall(r'\bt\("([a-z0-9_]+)"\s*[,)]', text):
+            assert key in M.FR, f"{template.name}: {key}"
+    for template in root.glob("web/templates/*.j2"):
+        markup = re.sub(r"<script.*?</script>", "", template.read_text(), flags=re.S)
+        for node in re.findall(r">([^<>{}]+)<", markup):
+            words = node.replace("Parquet", "").replace("Belvédère", "")  # names, not sentences
+            assert not re.search(r"[a-zà-ÿ]{4,}", words), f"{template.name}: text outside messages: {node!r}"

@@ -112,5 +112,9 @@ def test_compare_permalink_and_annotation_with_token(page, demo_db: Path) -> Non
     cell = page.locator(f'#spike-{peak}, #spikes tr:has-text("{peak}")').first
     assert "Reportage <b>national</b>" in cell.inner_text()  # escaped, shown as text
     page.goto(page.base + "/etude")
-    assert "Petits territoires, grande audience" in page.inner_text("h1")
+    assert "Petits territoires, grande audience" in page.inner_text("main h1")
+    assert page.locator("header.top nav a").count() >= 5  # inside the site, with its navigation
+    assert int(page.inner_text('[data-figure="communes"]').replace("\u202f", "").replace(" ", "")) > 0
     page.screenshot(path=str(SHOTS / "etude.png"), full_page=False)
+    page.click("text=Version imprimable")
+    assert page.locator("header.top").count() == 0 and "Petits territoires" in page.inner_text("h1")

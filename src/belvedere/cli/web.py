@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Annotated
 
 import typer
 
 from belvedere import messages as M
 from belvedere.cli.common import app, open_store
+from belvedere.errors import BelvedereError
 from belvedere.output import console
 
 
@@ -27,10 +29,23 @@ def serve(
     from belvedere.web.app import create_app
 
     open_store(ctx, read_only=True).close()  # a clear error now if the store is missing or too new
+    sock = _listen(host, port)  # and now if the port is taken, before a long warm-up
     token = write_token or os.environ.get("BELVEDERE_WRITE_TOKEN") or None
     web = create_app(ctx.obj["db"], token, refresh=refresh)
     if warm:
         with console.status(M.t("serve_warming")):
             State.warm(web.state.belvedere.obs)
     console.print(M.t("serve_ready", url=f"http://{host}:{port}/", mode=M.t("serve_rw" if token else "serve_ro")))
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(web, log_level="warning"))
+    server.run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise BelvedereError(M.t("serve_port_busy", host=host, port=port, err=exc.strerror)) from None
+    return sock

@@ -31,7 +31,7 @@ ENV = environment("belvedere.web", "belvedere.report")
 
 
 def render_html(st: State, template: str, **ctx: object) -> str:
-    return ENV.get_template(template).render(simulated=st.obs.simulated, **ctx)
+    return ENV.get_template(template).render({"simulated": st.obs.simulated, **ctx})
 
 
 def render(st: State, template: str, **ctx: object) -> HTMLResponse:
@@ -176,6 +176,7 @@ def ranking_page(request: Request, st: Annotated[State, Depends(state)],
         pages=max(1, -(-df.height // PAGE)),
         metric=q.metric,
         metrics=RANK_METRICS,
+        metric_keys=M.METRIC_LABEL_KEYS,
         scope=q.scope,
         **q.filters,
         query=str(request.url.query),
@@ -277,7 +278,17 @@ def events_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Quer
 @pages.get("/etude", response_class=HTMLResponse)
 def study_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "pvd",
                start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
-    """The national study of issue #5, for the chosen period, as its self-contained HTML."""
+    """The national study of issue #5 for the chosen period and scope, inside the site."""
+    from belvedere.report.study import study_context
+
+    ctx = _call(st, study_context, st.obs, start, end, scope)
+    return render(st, "etude.html.j2", **{**ctx, "scope_spec": scope})
+
+
+@pages.get("/etude/rapport.html", response_class=HTMLResponse)
+def study_report(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "pvd",
+                 start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
+    """The same study as a self-contained printable document (the report of `belvedere report study`)."""
     from belvedere.report.study import study_html
 
     return HTMLResponse(_call(st, study_html, st.obs, start, end, scope))
