@@ -21,10 +21,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import polars as pl
 
 from belvedere import dates
 from belvedere import messages as M
+from belvedere.analysis import impact
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import PeerIndex, standing
@@ -38,7 +40,7 @@ from belvedere.analysis.spikes import (
 )
 from belvedere.analysis.typology import classify, nearest_large_city
 from belvedere.config import Settings
-from belvedere.errors import BelvedereError
+from belvedere.errors import BelvedereError, UnknownCampaignError
 from belvedere.reference.lookup import COMMUNE_COLUMNS, COMMUNE_FROM, match_communes, resolve_commune, select_communes
 from belvedere.store import Store
 from belvedere.store.queries import audience_range, communes_frame, load_panel
@@ -108,7 +110,8 @@ class Observatory:
         self._search: pl.DataFrame | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
-        self.notes_version = 0  # changes with every annotation written through this Observatory
+        self.notes_version = 0  # changes with every annotation or campaign written through this Observatory
+        self._campaigns: pl.DataFrame | None = None
         self._cities: pl.DataFrame | None = None
         self._range: tuple[date | None, date | None] | None = None
         self._scopes: dict[str, list[str]] = {}
@@ -393,6 +396,177 @@ class Observatory:
         with self.lock:
             return self.store.frame("SELECT * FROM annotations ORDER BY annotation_id")
 
+    # --- campaigns and their impact -----------------------------------------------------------
+    def add_campaign(self, name: str, communes: list[str] | str, start: str | date, end: str | date, *,
+                     channel: str | None = None, cost: float | None = None,
+                     notes: str | None = None) -> int:  # fmt: skip
+        """Register a campaign (or an event a town organised) for one or several communes; returns
+        its id. Refused: no name, end before start, a start in the future, a negative cost, or a
+        commune that already has a campaign over those days (their effects could not be told apart)."""
+        if self.store.read_only:
+            raise BelvedereError(M.t("read_only_store"))
+        name = (name or "").strip()
+        if not name:
+            raise BelvedereError(M.t("campaign_no_name"))
+        d_start, d_end = dates.parse_date(start), dates.parse_date(end)
+        if d_end < d_start:
+            raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+        if d_start > date.today():
+            raise BelvedereError(M.t("campaign_future", start=d_start))
+        if cost is not None and cost < 0:
+            raise BelvedereError(M.t("campaign_bad_cost", cost=cost))
+        items = [c for c in (communes.split(",") if isinstance(communes, str) else communes) if c.strip()]
+        codes = list(dict.fromkeys(self.code_of(c) for c in items))
+        if not codes:
+            raise BelvedereError(M.t("campaign_no_commune"))
+        with self.lock:
+            clash = self.store.frame(
+                "SELECT c.campaign_id, c.name, c.start_date, c.end_date, cc.commune_code FROM campaigns c "
+                "JOIN campaign_communes cc USING (campaign_id) WHERE cc.commune_code IN (SELECT unnest(?)) "
+                "AND c.start_date <= ? AND c.end_date >= ? ORDER BY c.campaign_id LIMIT 1",
+                [codes, d_end, d_start],
+            )
+            if clash.height:
+                r = clash.row(0, named=True)
+                raise BelvedereError(M.t("campaign_overlap", code=r["commune_code"], id=r["campaign_id"],
+                                         name=r["name"], start=r["start_date"], end=r["end_date"]))  # fmt: skip
+            with self.store.transaction() as con:
+                new_id = con.execute(
+                    "INSERT INTO campaigns (name, channel, start_date, end_date, cost, notes, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING campaign_id",
+                    [name, (channel or "").strip() or None, d_start, d_end, cost, notes,
+                     datetime.now(UTC).replace(tzinfo=None)],
+                ).fetchall()[0][0]  # fmt: skip
+                for code in codes:
+                    con.execute("INSERT INTO campaign_communes VALUES (?, ?)", [new_id, code])
+        self._campaigns = None
+        self.notes_version += 1
+        return int(new_id)
+
+    def campaigns(self, commune: str | None = None) -> pl.DataFrame:
+        """Registered campaigns (one row per campaign, its communes as a list), newest first; kept
+        in memory until one is added or removed here."""
+        if self._campaigns is None:
+            self._campaigns = self.frame(
+                "SELECT c.campaign_id, c.name, c.channel, c.start_date, c.end_date, c.cost, c.notes, "
+                "list(cc.commune_code ORDER BY cc.commune_code) AS communes FROM campaigns c "
+                "JOIN campaign_communes cc USING (campaign_id) "
+                "GROUP BY ALL ORDER BY c.start_date DESC, c.campaign_id DESC"
+            )
+        if commune is None:
+            return self._campaigns
+        return self._campaigns.filter(pl.col("communes").list.contains(self.code_of(commune)))
+
+    def campaign(self, campaign_id: int) -> dict:
+        df = self.campaigns().filter(pl.col("campaign_id") == int(campaign_id))
+        if df.is_empty():
+            raise UnknownCampaignError(M.t("campaign_unknown", id=campaign_id))
+        return df.row(0, named=True)
+
+    def remove_campaign(self, campaign_id: int) -> None:
+        if self.store.read_only:
+            raise BelvedereError(M.t("read_only_store"))
+        self.campaign(campaign_id)
+        with self.lock, self.store.transaction() as con:
+            con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [int(campaign_id)])
+            con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [int(campaign_id)])
+        self._campaigns = None
+        self.notes_version += 1
+
+    def impact(self, campaign_id: int) -> list[dict]:
+        """The estimated effect of a campaign on each of its communes: extra views during and after
+        it (absolute and %), with a placebo-calibrated 95 % interval, the method used and why, the
+        pre-period fit, mobile views apart, and a sentence in French."""
+        camp = self.campaign(campaign_id)
+        return [self._impact_one(camp, code) for code in camp["communes"]]
+
+    def commune_impacts(self, commune: str) -> list[dict]:
+        """Every campaign of a commune with its measured effect, or why it cannot be measured yet
+        (``error``): what a commune page and report show."""
+        code = self.code_of(commune)
+        out = []
+        for camp in self.campaigns(code).iter_rows(named=True):
+            try:
+                out.append({"campaign": camp, "impact": self._impact_one(camp, code), "error": None})
+            except BelvedereError as exc:
+                out.append({"campaign": camp, "impact": None, "error": str(exc)})
+        return out
+
+    def _impact_one(self, camp: dict, code: str) -> dict:
+        nat = self._nat(None, None)
+        panel = nat.panel
+        if code not in panel.positions:
+            raise BelvedereError(M.t("no_audience_commune", code=code))
+        start_i, end_i = (camp["start_date"] - panel.start).days, (camp["end_date"] - panel.start).days
+        if end_i > panel.days - 1:
+            raise BelvedereError(M.t("impact_not_over", end=camp["end_date"], last=panel.end))
+        if start_i < impact.MIN_PRE_DAYS:
+            raise BelvedereError(M.t("impact_short_pre", days=max(start_i, 0), first=panel.start,
+                                     need=impact.MIN_PRE_DAYS))  # fmt: skip
+        w = impact.Window(
+            max(0, start_i - impact.PRE_DAYS), start_i, end_i, min(panel.days - 1, end_i + impact.POST_DAYS)
+        )
+        row = panel.positions[code]
+        user = panel.user
+        mobile = panel.mobile_web.astype(np.float64) + panel.mobile_app
+        mobile[~panel.covered] = np.nan
+        excluded = np.zeros(panel.days, dtype=bool)
+        for s in self._spikes_of(nat, code).filter(~pl.col("suspected_bot")).iter_rows(named=True):
+            excluded[max(0, (s["start"] - panel.start).days) : (s["end"] - panel.start).days + 1] = True
+        donors, relaxed = self._impact_donors(nat, code, w)
+        rows = [panel.positions[c] for c in donors]
+        found = impact.best_estimate(user[row], user[rows] if rows else None, w, excluded)
+        if found is None:
+            raise BelvedereError(M.t("impact_impossible", code=code))
+        reference = (impact.peer_composite(mobile[rows], w) if found["method"] == "peers"
+                     else impact.year_earlier(mobile[row]))  # fmt: skip
+        history = 364 if found["method"] == "own" else 0
+        mobile_found = impact.estimate(mobile[row], reference, w, excluded, history_before=history)
+        name = self.communes()["name"][self._commune_rows()[code]]
+        out = {
+            "campaign_id": camp["campaign_id"], "campaign": camp["name"], "code": code, "name": name,
+            "start": camp["start_date"], "end": camp["end_date"],
+            "after_end": panel.start + timedelta(days=w.post), "pre_start": panel.start + timedelta(days=w.pre),
+            "method": found["method"], "donors": len(donors), "donors_relaxed": relaxed,
+            "method_spread": found["alternatives"], "placebos": found["placebos"], "pre_fit": found["pre_fit"],
+            "during": found["during"], "after": found["after"],
+            "mobile_during": mobile_found["during"] if mobile_found else None,
+            "simulated": self.simulated,
+        }  # fmt: skip
+        out["why"] = M.impact_why(out)
+        out["sentence"] = M.impact_sentence(out)
+        return out
+
+    def _impact_donors(self, nat: _National, code: str, w: impact.Window) -> tuple[list[str], bool]:
+        """Untreated comparable communes: same size class and typology (or size class alone when
+        fewer than 5), no campaign, no spike from the pre-period to the after-period, data every day;
+        the 40 closest in population."""
+        typ = self.typology_frame(nat.panel.start, nat.panel.end)
+        me = typ.row(self._typology_rows(nat)[code], named=True)
+        treated = set(self.campaigns()["communes"].explode().to_list())
+        first, last = nat.panel.start + timedelta(days=w.pre), nat.panel.start + timedelta(days=w.post)
+        spikes = self._spikes_all(nat)
+        around = ~pl.col("suspected_bot") & (pl.col("start") <= last) & (pl.col("end") >= first)
+        spiky = set(spikes.filter(around)["code"].to_list())
+        covered = nat.panel.covered[:, w.pre : w.post + 1].all(axis=1)
+        full = {c for c, ok in zip(nat.panel.codes, covered, strict=True) if ok}
+        base = typ.filter(
+            (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code) & pl.col("code").is_in(list(full))
+            & ~pl.col("code").is_in(list(treated | spiky))
+        )  # fmt: skip
+        pool = base.filter(pl.col("typology") == me["typology"])
+        relaxed = pool.height < 5
+        if relaxed:
+            pool = base
+        pop = max(float(me["population"] or 1), 1.0)
+        pool = pool.with_columns((pl.col("population").cast(pl.Float64).clip(1) / pop).log().abs().alias("_d"))
+        return pool.sort(["_d", "code"]).head(40)["code"].to_list(), relaxed
+
+    def _typology_rows(self, nat: _National) -> dict[str, int]:
+        if nat.typology_rows is None:
+            nat.typology_rows = {c: i for i, c in enumerate(nat.typology["code"].to_list())}
+        return nat.typology_rows
+
     # --- typology, peers, profile ------------------------------------------------------------
     def typology_frame(self, start: str | date | None = None, end: str | date | None = None,
                        codes: list[str] | None = None) -> pl.DataFrame:  # fmt: skip
@@ -536,9 +710,7 @@ class Observatory:
     def _typology_row(self, nat: _National, code: str, start: str | date | None, end: str | date | None) -> dict:
         if nat.typology is None:
             return self.typology_frame(start, end, [code]).row(0, named=True)
-        if nat.typology_rows is None:
-            nat.typology_rows = {c: i for i, c in enumerate(nat.typology["code"].to_list())}
-        return nat.typology.row(nat.typology_rows[code], named=True)
+        return nat.typology.row(self._typology_rows(nat)[code], named=True)
 
     def _commune_rows(self) -> dict[str, int]:
         """Row of each current commune code in :meth:`communes`."""

@@ -15,3 +15,7 @@ class AmbiguousCommuneError(BelvedereError):
     def __init__(self, message: str, candidates: list[dict]) -> None:
         super().__init__(message)
         self.candidates = candidates
+
+
+class UnknownCampaignError(BelvedereError):
+    """No campaign has that number."""

@@ -293,6 +293,98 @@ FR: dict[str, str] = {
         "Toutes les combien de secondes regarder si le magasin a changé (nouvelles données) ; 0 : jamais."
     ),
     "serve_warming": "Calcul des indicateurs nationaux…",
+    "sim_campaign_name": "Campagne simulée n° {n}",
+    "cmd_campaign": "Campagnes d'une commune : enregistrer, lister, supprimer.",
+    "cmd_campaign_add": "Enregistre une campagne (ou un événement organisé) pour une ou plusieurs communes.",
+    "cmd_campaign_list": "Liste les campagnes enregistrées.",
+    "cmd_campaign_remove": "Supprime une campagne.",
+    "cmd_impact": (
+        "Mesure l'effet d'une campagne : vues en plus pendant et après, intervalle à 95 %, contrôle placebo, "
+        "mobile à part, et une phrase en français."
+    ),
+    "opt_campaign_communes": "Commune(s) concernée(s) : codes INSEE ou noms, séparés par des virgules.",
+    "opt_campaign_name": "Nom de la campagne.",
+    "opt_campaign_start": "Premier jour (AAAA-MM-JJ).",
+    "opt_campaign_end": "Dernier jour (AAAA-MM-JJ).",
+    "opt_campaign_channel": "Canal : réseaux sociaux, presse, TV, événement, affichage…",
+    "opt_campaign_cost": "Coût en euros (facultatif).",
+    "opt_campaign_notes": "Notes libres.",
+    "opt_campaign_filter": "Seulement les campagnes de cette commune.",
+    "arg_campaign_id": "Numéro de la campagne (belvedere campaign list).",
+    "campaign_list_title": "Campagnes",
+    "impact_title": "Effet de la campagne n° {id}",
+    "impact_section": "Campagnes et leur effet",
+    "impact_dates": "du {start} au {end}",
+    "impact_mobile": (
+        "Sur mobile seul (les visites sur place passent surtout par le mobile) : {pct}, intervalle {lo} à {hi}."
+    ),
+    "impact_part_during": "pendant",
+    "impact_part_after": "4 semaines après",
+    "impact_part_mobile_during": "pendant (mobile seul)",
+    "impact_lbl_part": "Période",
+    "impact_lbl_observed": "Vues",
+    "impact_lbl_expected": "Attendues",
+    "impact_lbl_extra": "En plus",
+    "impact_lbl_uplift": "Effet",
+    "impact_lbl_interval": "Intervalle 95 %",
+    "impact_lbl_significant": "Significatif",
+    "impact_fit": "Avant la campagne, le contrefactuel s'écartait en moyenne de {fit} par semaine ; {n} placebos.",
+    "impact_simulated_truth": "Effet planté par le simulateur : {uplift}.",
+    "campaign_no_name": "Donnez un nom à la campagne (--name).",
+    "campaign_no_commune": "Indiquez au moins une commune (--communes).",
+    "campaign_future": "La campagne commence le {start}, dans le futur : enregistrez-la une fois commencée.",
+    "campaign_bad_cost": "Coût invalide : {cost} (un montant positif, en euros).",
+    "campaign_overlap": (
+        "La commune {code} a déjà une campagne sur ces dates : n° {id} « {name} » du {start} au {end}. "
+        "Deux campagnes en même temps ne peuvent pas être mesurées séparément : modifiez les dates ou "
+        "supprimez l'autre (belvedere campaign remove {id})."
+    ),
+    "campaign_unknown": "Campagne inconnue : n° {id} (belvedere campaign list).",
+    "campaign_removed": "Campagne n° {id} supprimée.",
+    "campaign_added": "Campagne n° {id} enregistrée.",
+    "impact_not_over": (
+        "La campagne (et ses 4 semaines suivantes) n'est pas couverte : elle finit le {end}, les données "
+        "s'arrêtent au {last}. Récupérez les jours manquants (belvedere fetch) puis recommencez."
+    ),
+    "impact_short_pre": (
+        "Trop peu d'historique avant la campagne : {days} jours depuis le {first}, il en faut {need} au moins "
+        "pour savoir ce qui était normal. Récupérez une période plus ancienne (belvedere fetch --start …)."
+    ),
+    "impact_impossible": (
+        "Impossible d'estimer l'effet pour {code} : ni communes comparables sans campagne ni un an "
+        "d'historique pour calibrer l'intervalle."
+    ),
+    "impact_method_peers": "{n} communes comparables ({how}), sans campagne ni pic autour des dates",
+    "impact_peers_same": "même taille et même type",
+    "impact_peers_size": "même taille ; trop peu du même type",
+    "impact_method_own": "sa propre saisonnalité (les mêmes jours de la semaine, un an plus tôt)",
+    "impact_why_both": (
+        "Contrefactuel : {method}, ramené au niveau de la commune sur les semaines précédentes. Les communes "
+        "comparables passent en premier : elles vivent la même année (actualité, météo, tendance). Écart type "
+        "des placebos (fausses campagnes à d'autres dates) : {mine}, contre {other} avec sa propre saisonnalité."
+    ),
+    "impact_why_one": (
+        "Contrefactuel : {method}, ramené au niveau de la commune sur les semaines précédentes ; {reason}."
+    ),
+    "impact_only_peers": "moins d'un an d'historique avant la campagne : sa propre saisonnalité n'est pas connue",
+    "impact_only_own": "moins de 5 communes comparables sans campagne ni pic autour des dates",
+    "impact_during_up": (
+        "Pendant la campagne, la page a reçu environ {extra} vues de plus que prévu ({pct}, intervalle {lo} à {hi})."
+    ),
+    "impact_during_down": (
+        "Pendant la campagne, la page a reçu environ {extra} vues de moins que prévu ({pct}, intervalle {lo} à {hi})."
+    ),
+    "impact_during_none": (
+        "Pendant la campagne, aucun effet mesurable : {pct} par rapport à l'attendu, intervalle {lo} à {hi}, "
+        "qui comprend zéro."
+    ),
+    "impact_after_up": (
+        "Dans les semaines suivantes, environ {extra} vues de plus que prévu ({pct}, intervalle {lo} à {hi})."
+    ),
+    "impact_after_none": "Dans les semaines suivantes, pas d'effet mesurable ({pct}, intervalle {lo} à {hi}).",
+    "impact_after_down": (
+        "Dans les semaines suivantes, environ {extra} vues de moins que prévu ({pct}, intervalle {lo} à {hi})."
+    ),
     "serve_port_busy": "Impossible d'écouter sur {host}:{port} ({err}) : un autre serveur l'utilise ? Essayez --port.",
     "serve_ready": "Belvédère écoute sur {url} ({mode}). Ctrl-C pour arrêter.",
     "serve_rw": "annotations autorisées avec le jeton",
@@ -648,3 +740,45 @@ METRIC_LABEL_KEYS = {
     "winter_share": "lbl_winter_share",
     "yoy_change": "lbl_yoy",
 }
+
+
+def _about(n: float) -> str:
+    """A count said "environ": two significant digits (2 300, 480, 35)."""
+    n = abs(n)
+    step = 10 ** max(0, len(str(int(n))) - 2)
+    return fr_number(round(n / step) * step, 0)
+
+
+def _signed_percent(x: float) -> str:
+    return ("+" if x > 0 else "") + fr_percent(x, 0)
+
+
+def impact_sentence(result: dict) -> str:
+    """The campaign's effect in one or two plain French sentences (during, then after)."""
+    parts = []
+    for part in ("during", "after"):
+        r = result.get(part)
+        if not r:
+            continue
+        args = {"extra": _about(r["extra_views"]), "pct": _signed_percent(r["uplift"]),
+                "lo": _signed_percent(r["uplift_low"]), "hi": _signed_percent(r["uplift_high"])}  # fmt: skip
+        kind = "none" if not r["significant"] else ("up" if r["uplift"] > 0 else "down")
+        parts.append(t(f"impact_{part}_{kind}", **args))
+    return " ".join(parts)
+
+
+def impact_why(result: dict) -> str:
+    """Which counterfactual was used, and why."""
+    how = t("impact_peers_size" if result["donors_relaxed"] else "impact_peers_same")
+    names = {"peers": t("impact_method_peers", n=result["donors"], how=how), "own": t("impact_method_own")}
+    spread = result["method_spread"]
+    method = result["method"]
+    if len(spread) > 1:
+        other = next(k for k in spread if k != method)
+        return t("impact_why_both", method=names[method], mine=fr_percent(spread[method], 0),
+                 other=fr_percent(spread[other], 0))  # fmt: skip
+    return t(
+        "impact_why_one",
+        method=names[method],
+        reason=t("impact_only_peers" if method == "peers" else "impact_only_own"),
+    )

@@ -54,6 +54,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         "version": __version__,
         "generated": date.today(),
         "sources": _sources(obs),
+        "impacts": obs.commune_impacts(code),
     }
     try:
         card = obs.profile(code, d_start, d_end)

@@ -56,6 +56,7 @@ class SimulationParams:
     spikes_per_year: float = 0.35
     shared_events_per_year: float = 8.0
     bots_per_year: float = 0.03
+    campaigns: int | None = None  # campaigns planted (default: one commune in eight, at most 300)
 
     @property
     def days(self) -> int:
@@ -71,6 +72,7 @@ class SimulationResult:
     spikes: int
     shared_events: int
     bots: int
+    campaigns: int = 0
 
 
 def _circular_gauss(doy: np.ndarray, center: float, width: float) -> np.ndarray:
@@ -152,6 +154,35 @@ def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Ge
     return spikes
 
 
+CHANNELS = ("réseaux sociaux", "presse", "TV", "événement", "affichage")
+
+
+def _plan_campaigns(plan: pl.DataFrame, spikes: list[dict], params: SimulationParams,
+                    rng: np.random.Generator) -> list[dict]:  # fmt: skip
+    """Campaigns with a known effect: a uniform uplift of the expected views during 1-6 weeks,
+    none for a third of them; clear of the commune's spikes from 13 weeks before to 4 weeks
+    after, so that the truth is the campaign alone."""
+    n, days = plan.height, params.days
+    wanted = params.campaigns if params.campaigns is not None else min(300, max(10, n // 8))
+    busy: dict[int, list[tuple[int, int]]] = {}
+    for sp in spikes:
+        busy.setdefault(sp["i"], []).append((sp["day"], sp["day"] + len(sp["shape"]) - 1))
+    out: list[dict] = []
+    lo = 91 + 14  # a pre-period, and room for the placebos of the estimator
+    for i in rng.permutation(n)[: min(wanted, n)]:
+        for _ in range(10):
+            length = int(rng.integers(7, 43))
+            if days - length - 28 - 14 <= lo:
+                break
+            day = int(rng.integers(lo, days - length - 28 - 14))
+            if all(day + length + 28 < a or day - 91 > b for a, b in busy.get(int(i), [])):
+                uplift = 0.0 if rng.random() < 1 / 3 else float(rng.uniform(0.1, 0.6))
+                channel = CHANNELS[int(rng.integers(len(CHANNELS)))]
+                out.append({"i": int(i), "day": day, "length": length, "uplift": uplift, "channel": channel})
+                break
+    return out
+
+
 def _plan_bots(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict]:
     n, days = plan.height, params.days
     counts = rng.poisson(params.bots_per_year * days / 365.25, n)
@@ -231,6 +262,10 @@ def simulate(
     plan = _plan_communes(communes, rng)
     spikes = _plan_spikes(plan, params, rng)
     bots = _plan_bots(plan, params, rng)
+    campaigns = _plan_campaigns(plan, spikes, params, np.random.default_rng([params.seed, 4242]))
+    campaigns_by_i: dict[int, list[dict]] = {}
+    for c in campaigns:
+        campaigns_by_i.setdefault(c["i"], []).append(c)
     days = params.days
     spikes_by_i: dict[int, list[dict]] = {}
     for s in spikes:
@@ -251,7 +286,9 @@ def simulate(
             "DELETE FROM pageviews WHERE article_id IN (SELECT article_id FROM articles WHERE source = 'simulated')"
         )
         con.execute("DELETE FROM articles WHERE source = 'simulated'")
-        for table in ("sim_profiles", "sim_spikes", "sim_bots"):
+        for table in ("campaign_communes", "campaigns"):  # the campaigns planted last time
+            con.execute(f"DELETE FROM {table} WHERE campaign_id IN (SELECT campaign_id FROM sim_campaigns)")
+        for table in ("sim_profiles", "sim_spikes", "sim_bots", "sim_campaigns"):
             con.execute(f"DELETE FROM {table}")
         con.execute("DELETE FROM ingest_log WHERE source = 'simulated'")
         titles = guess_titles(communes, dep_names)
@@ -290,6 +327,8 @@ def simulate(
                             s["shared"],
                         )
                     )
+                for c in campaigns_by_i.get(int(i), []):
+                    mult[k, c["day"] : c["day"] + c["length"]] += c["uplift"]
             noise = brng.gamma(25.0, 1.0 / 25.0, size=lam.shape)
             total = lam * mult * noise
             mobile = plan["mobile_share"].to_numpy()[rows][:, None]
@@ -361,6 +400,19 @@ def simulate(
             ],
         )
         _insert_rows(con, "sim_bots", truth_bots, ["commune_code", "date", "automated_views", "leaked_user_views"])
+        codes = communes["code"].to_list()
+        for n_c, c in enumerate(campaigns, start=1):
+            first = params.start + timedelta(days=c["day"])
+            last = first + timedelta(days=c["length"] - 1)
+            cid = con.execute(
+                "INSERT INTO campaigns (name, channel, start_date, end_date, notes, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING campaign_id",
+                [M.t("sim_campaign_name", n=n_c), c["channel"], first, last, M.t("simulated_short"), now()],
+            ).fetchall()[0][0]
+            con.execute("INSERT INTO campaign_communes VALUES (?, ?)", [cid, codes[c["i"]]])
+            con.execute(
+                "INSERT INTO sim_campaigns VALUES (?, ?, ?, ?, ?)", [cid, codes[c["i"]], first, last, c["uplift"]]
+            )
         origin = json.dumps(
             {"generator": "belvedere.sources.simulate", "seed": params.seed, "communes": communes.height},
         )
@@ -391,4 +443,5 @@ def simulate(
         spikes=len(truth_spikes),
         shared_events=n_shared,
         bots=len(truth_bots),
+        campaigns=len(campaigns),
     )

@@ -188,6 +188,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sim_profiles ADD COLUMN media_heavy BOOLEAN DEFAULT FALSE;
     """,
+    # 4 — campaigns planted by the simulator, with their true effect (truth for the impact score).
+    """
+    CREATE TABLE sim_campaigns (
+        campaign_id BIGINT NOT NULL,
+        commune_code VARCHAR NOT NULL,
+        start_date DATE NOT NULL,
+        end_date DATE NOT NULL,
+        uplift DOUBLE NOT NULL,          -- multiplier - 1 on expected user views during the campaign
+        PRIMARY KEY (campaign_id, commune_code)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

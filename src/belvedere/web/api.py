@@ -19,12 +19,13 @@ from typing import Annotated, Any, TypeVar
 
 import polars as pl
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from belvedere import messages as M
 from belvedere.api import GROUPINGS, RANK_METRICS, Observatory
-from belvedere.errors import AmbiguousCommuneError, BelvedereError, UnknownCommuneError
+from belvedere.errors import AmbiguousCommuneError, BelvedereError, UnknownCampaignError, UnknownCommuneError
 from belvedere.store import Store
 
 MAX_LIMIT = 1000
@@ -192,7 +193,7 @@ def _run(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     st.maybe_refresh()
     try:
         return fn(*args, **kwargs)
-    except (UnknownCommuneError, AmbiguousCommuneError) as exc:
+    except (UnknownCommuneError, AmbiguousCommuneError, UnknownCampaignError) as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except BelvedereError as exc:
         if not st.obs.store.read_only or "lock" not in str(exc).lower():
@@ -315,3 +316,44 @@ def annotate(body: AnnotationIn, st: Annotated[State, Depends(state)]) -> dict:
 
     new_id = _call(st, st.write, run)
     return {"annotation_id": new_id}
+
+
+CampaignId = Annotated[int, PathParam(ge=1, le=10**12)]
+
+
+class CampaignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    communes: list[str] = Field(min_length=1, max_length=50)
+    start: date
+    end: date
+    channel: str | None = Field(default=None, max_length=60)
+    cost: float | None = Field(default=None, ge=0)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/campaigns", summary="Campagnes enregistrées (d'une commune, ou toutes)")
+def campaigns(st: Annotated[State, Depends(state)],
+              commune: Annotated[str | None, Query(max_length=200)] = None) -> list[dict]:  # fmt: skip
+    return _records(_call(st, st.obs.campaigns, commune))
+
+
+@router.post("/campaigns", status_code=201, summary="Enregistrer une campagne (jeton requis)",
+             dependencies=[Depends(require_token)])  # fmt: skip
+def add_campaign(body: CampaignIn, st: Annotated[State, Depends(state)]) -> dict:
+    def run() -> int:
+        return st.obs.add_campaign(body.name, body.communes, body.start, body.end, channel=body.channel,
+                                   cost=body.cost, notes=body.notes)  # fmt: skip
+
+    return {"campaign_id": _call(st, st.write, run)}
+
+
+@router.delete("/campaigns/{campaign_id}", summary="Supprimer une campagne (jeton requis)",
+               dependencies=[Depends(require_token)])  # fmt: skip
+def remove_campaign(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> dict:
+    _call(st, st.write, lambda: st.obs.remove_campaign(campaign_id))
+    return {"removed": campaign_id}
+
+
+@router.get("/campaigns/{campaign_id}/impact", summary="Effet d'une campagne : vues en plus, intervalle, placebo")
+def campaign_impact(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> list[dict]:
+    return _call(st, st.obs.impact, campaign_id)

@@ -91,7 +91,7 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
             ],
         }
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
-                "recommendations": recommend(card)}  # fmt: skip
+                "recommendations": recommend(card), "impacts": st.obs.commune_impacts(card["code"])}  # fmt: skip
 
     def build() -> str:
         return render_html(st, "commune.html.j2", **run())
