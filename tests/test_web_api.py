@@ -103,6 +103,9 @@ def test_ranking_is_paginated_and_consistent(client: httpx.Client) -> None:
         ("/classement.xls", {}, 404),
         ("/classement", {"page": 0}, 422),
         ("/commune/99999", {}, 404),
+        ("/api/campaigns/99999999999999/impact", {}, 422),
+        ("/api/campaigns/123456/impact", {}, 404),
+        ("/api/campaigns/0/impact", {}, 422),
     ],
 )
 def test_bad_input_is_4xx_with_a_message(client: httpx.Client, path: str, params: dict, status: int) -> None:
@@ -201,3 +204,29 @@ def test_every_text_key_of_the_templates_exists() -> None:
         for node in re.findall(r">([^<>{}]+)<", markup):
             words = node.replace("Parquet", "").replace("Belvédère", "")  # names, not sentences
             assert not re.search(r"[a-zà-ÿ]{4,}", words), f"{template.name}: text outside messages: {node!r}"
+
+
+def test_campaigns_through_the_api(client: httpx.Client, demo_db: Path) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with Store(demo_db, read_only=True) as s:
+        code = s.con.execute("SELECT min(commune_code) FROM articles WHERE commune_code NOT IN "
+                             "(SELECT commune_code FROM campaign_communes)").fetchall()[0][0]  # fmt: skip
+    body = {"name": "Concours photo", "communes": [code], "start": "2024-06-03", "end": "2024-06-23",
+            "channel": "réseaux sociaux"}  # fmt: skip
+    assert client.post("/api/campaigns", json=body).status_code == 401
+    bad = client.post("/api/campaigns", json={**body, "end": "2024-05-01"}, headers=auth)
+    assert bad.status_code == 422 and "2024-05-01" in bad.json()["detail"]
+    made = client.post("/api/campaigns", json=body, headers=auth)
+    assert made.status_code == 201, made.text
+    cid = made.json()["campaign_id"]
+    listed = client.get("/api/campaigns", params={"commune": code}).json()
+    assert [c["campaign_id"] for c in listed] == [cid]
+    result = client.get(f"/api/campaigns/{cid}/impact").json()[0]
+    assert result["code"] == code and result["method"] in ("peers", "own") and result["sentence"]
+    assert result["during"]["uplift_low"] <= result["during"]["uplift"] <= result["during"]["uplift_high"]
+    page = client.get(f"/commune/{code}").text
+    assert 'id="campagnes"' in page and "Concours photo" in page
+    assert client.delete(f"/api/campaigns/{cid}").status_code == 401
+    assert client.delete(f"/api/campaigns/{cid}", headers=auth).status_code == 200
+    assert client.get(f"/api/campaigns/{cid}/impact").status_code == 404
+    assert "Concours photo" not in client.get(f"/commune/{code}").text  # the kept page was renewed

@@ -343,7 +343,7 @@ FR: dict[str, str] = {
     "campaign_removed": "Campagne n° {id} supprimée.",
     "campaign_added": "Campagne n° {id} enregistrée.",
     "impact_not_over": (
-        "La campagne (et ses 4 semaines suivantes) n'est pas couverte : elle finit le {end}, les données "
+        "La campagne n'est pas couverte par les données : elle finit le {end}, les données "
         "s'arrêtent au {last}. Récupérez les jours manquants (belvedere fetch) puis recommencez."
     ),
     "impact_short_pre": (

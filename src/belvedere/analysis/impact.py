@@ -140,8 +140,9 @@ def conformal_bounds(errors: np.ndarray, level: float = LEVEL) -> tuple[float, f
     interpolated sample quantiles, which are too narrow with tens of placebos."""
     ordered = np.sort(errors)
     n, alpha = len(ordered), 1 - level
-    hi = min(n - 1, int(np.ceil((n + 1) * (1 - alpha / 2))) - 1)
-    lo = max(0, int(np.floor((n + 1) * alpha / 2)) - 1)
+    # rounded first: (n + 1) * 0.05 must be 20, not 19.999999999999996
+    hi = min(n - 1, int(np.ceil(round((n + 1) * (1 - alpha / 2), 9))) - 1)
+    lo = max(0, int(np.floor(round((n + 1) * alpha / 2, 9))) - 1)
     return float(ordered[lo]), float(ordered[hi])
 
 
