@@ -13,7 +13,7 @@ import time
 
 import polars as pl
 
-from belvedere.analysis.scoring import score_events, score_spikes, score_typology
+from belvedere.analysis.scoring import score_campaigns, score_events, score_spikes, score_typology
 from belvedere.api import Observatory
 
 
@@ -41,6 +41,17 @@ def main(db: str) -> None:
     agreement, _ = score_typology(typed, profiles)
     out["typology_agreement"] = round(agreement, 3)
     out["visible_communes"] = len(visible)
+    with Observatory.open(db) as obs:  # campaign impact, on the campaigns the simulator planted
+        truth = obs.frame("SELECT campaign_id, uplift FROM sim_campaigns ORDER BY campaign_id")
+        obs.typology_frame()
+        t1 = time.perf_counter()
+        rows = [{"campaign_id": cid, **{k: obs.impact(cid)[0]["during"][k] for k in ("uplift_low", "uplift_high",
+                 "significant")}} for cid in truth["campaign_id"].to_list()]  # fmt: skip
+        per = (time.perf_counter() - t1) / max(1, len(rows))
+    c = score_campaigns(pl.DataFrame(rows), truth)
+    out["impact"] = {"planted": c.planted, "zero": c.zero_effect, "coverage": round(c.coverage, 3),
+                     "zero_not_significant": round(c.zero_not_significant, 3), "power_30": round(c.power, 3),
+                     "median_width": round(c.median_width, 3), "seconds_each": round(per, 3)}  # fmt: skip
     print(json.dumps(out))
 
 

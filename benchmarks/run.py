@@ -65,6 +65,13 @@ def bench_analytics(db: Path) -> None:
         f"  shared events: {ev['found']} of {ev['planted']} planted found, {ev['pure']} of {ev['detected']} "
         f"detected match one; typology agreement {r['typology_agreement']:.3f}"
     )
+    i = r["impact"]
+    print(
+        f"  campaign impact ({i['planted']} planted, {i['zero']} with no effect; {i['seconds_each']:.2f} s each): "
+        f"interval covers the truth {i['coverage']:.3f} (target >= 0.9), zero effects not significant "
+        f"{i['zero_not_significant']:.3f} (target >= 0.9), uplifts >= 30 % found {i['power_30']:.3f}, "
+        f"median interval width {i['median_width'] * 100:.0f} points"
+    )
 
 
 def bench_fetch(workdir: Path, n_articles: int = 2000) -> None:

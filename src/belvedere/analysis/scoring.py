@@ -153,3 +153,32 @@ def score_typology(typology: pl.DataFrame, profiles: pl.DataFrame) -> tuple[floa
     agreement = float((t["truth"] == t["predicted"]).mean()) if t.height else float("nan")
     confusion = t.group_by("truth", "predicted").len().sort("truth", "predicted")
     return agreement, confusion
+
+
+@dataclass
+class CampaignScore:
+    """How the impact estimates fare against the simulator's campaigns."""
+
+    planted: int
+    zero_effect: int
+    coverage: float  # share of campaigns whose interval holds the planted uplift
+    zero_not_significant: float  # share of zero-effect campaigns reported as not significant
+    power: float  # share of campaigns with an uplift >= 0.3 reported as significant
+    median_width: float  # median width of the interval, in uplift points
+
+
+def score_campaigns(estimates: pl.DataFrame, truth: pl.DataFrame) -> CampaignScore:
+    """``estimates``: campaign_id, uplift_low, uplift_high, significant (during the campaign);
+    ``truth``: sim_campaigns (campaign_id, uplift)."""
+    df = truth.select("campaign_id", "uplift").join(estimates, on="campaign_id", how="inner")
+    covered = (df["uplift_low"] <= df["uplift"]) & (df["uplift"] <= df["uplift_high"])
+    zero = df.filter(pl.col("uplift") == 0)
+    big = df.filter(pl.col("uplift") >= 0.3)
+    return CampaignScore(
+        planted=df.height,
+        zero_effect=zero.height,
+        coverage=float(covered.mean()) if df.height else float("nan"),
+        zero_not_significant=float((~zero["significant"]).mean()) if zero.height else float("nan"),
+        power=float(big["significant"].mean()) if big.height else float("nan"),
+        median_width=float((df["uplift_high"] - df["uplift_low"]).median()) if df.height else float("nan"),
+    )
