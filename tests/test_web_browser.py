@@ -118,3 +118,17 @@ def test_compare_permalink_and_annotation_with_token(page, demo_db: Path) -> Non
     page.screenshot(path=str(SHOTS / "etude.png"), full_page=False)
     page.click("text=Version imprimable")
     assert page.locator("header.top").count() == 0 and "Petits territoires" in page.inner_text("h1")
+
+
+def test_a_campaign_and_its_effect_on_the_commune_page(page, demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as s:
+        code, name = s.con.execute(
+            "SELECT s.commune_code, c.name FROM sim_campaigns s JOIN campaigns c USING (campaign_id) "
+            "ORDER BY s.uplift DESC LIMIT 1"
+        ).fetchall()[0]
+    page.goto(page.base + f"/commune/{code}")
+    block = page.locator(f"#campagnes .reco:has-text('{name}')")
+    assert block.count() == 1
+    assert "Pendant la campagne" in block.inner_text() and "Contrefactuel" in block.inner_text()
+    block.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "campagne.png"), full_page=False)

@@ -506,16 +506,18 @@ class Observatory:
         w = impact.Window(
             max(0, start_i - impact.PRE_DAYS), start_i, end_i, min(panel.days - 1, end_i + impact.POST_DAYS)
         )
-        row = panel.positions[code]
-        user = panel.user
-        mobile = panel.mobile_web.astype(np.float64) + panel.mobile_app
-        mobile[~panel.covered] = np.nan
+        # the commune first, then its donors: only those rows of the panel (it is communes x days)
+        donors, relaxed = self._impact_donors(nat, code, w)
+        rows = np.array([panel.positions[c] for c in [code, *donors]])
+        missing = ~panel.covered[rows]
+        user = panel.desktop[rows].astype(np.float64) + panel.mobile_web[rows] + panel.mobile_app[rows]
+        mobile = panel.mobile_web[rows].astype(np.float64) + panel.mobile_app[rows]
+        user[missing], mobile[missing] = np.nan, np.nan
+        row, rows = 0, slice(1, None) if donors else []
         excluded = np.zeros(panel.days, dtype=bool)
         for s in self._spikes_of(nat, code).filter(~pl.col("suspected_bot")).iter_rows(named=True):
             excluded[max(0, (s["start"] - panel.start).days) : (s["end"] - panel.start).days + 1] = True
-        donors, relaxed = self._impact_donors(nat, code, w)
-        rows = [panel.positions[c] for c in donors]
-        found = impact.best_estimate(user[row], user[rows] if rows else None, w, excluded)
+        found = impact.best_estimate(user[row], user[rows] if donors else None, w, excluded)
         if found is None:
             raise BelvedereError(M.t("impact_impossible", code=code))
         reference = (impact.peer_composite(mobile[rows], w) if found["method"] == "peers"
@@ -535,6 +537,7 @@ class Observatory:
         }  # fmt: skip
         out["why"] = M.impact_why(out)
         out["sentence"] = M.impact_sentence(out)
+        out["mobile_sentence"] = M.impact_mobile(out)
         return out
 
     def _impact_donors(self, nat: _National, code: str, w: impact.Window) -> tuple[list[str], bool]:

@@ -782,3 +782,12 @@ def impact_why(result: dict) -> str:
         method=names[method],
         reason=t("impact_only_peers" if method == "peers" else "impact_only_own"),
     )
+
+
+def impact_mobile(result: dict) -> str | None:
+    """The effect on mobile views alone (mobile tracks visits on site), or None."""
+    r = result.get("mobile_during")
+    if not r:
+        return None
+    return t("impact_mobile", pct=_signed_percent(r["uplift"]), lo=_signed_percent(r["uplift_low"]),
+             hi=_signed_percent(r["uplift_high"]))  # fmt: skip
