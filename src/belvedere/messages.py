@@ -294,6 +294,12 @@ FR: dict[str, str] = {
     ),
     "serve_warming": "Calcul des indicateurs nationaux…",
     "sim_campaign_name": "Campagne simulée n° {n}",
+    "cmd_maps": "Fonds de carte des rapports et du tableau de bord.",
+    "cmd_maps_fetch": (
+        "Télécharge la carte des départements de l'ANCT (Licence Ouverte 2.0) dans le cache de l'utilisateur ; "
+        "sans elle, les cartes sont dessinées en carrés placés au centre des communes de chaque département."
+    ),
+    "maps_fetched": "{n} départements enregistrés dans {path}.",
     "cmd_campaign": "Campagnes d'une commune : enregistrer, lister, supprimer.",
     "cmd_campaign_add": "Enregistre une campagne (ou un événement organisé) pour une ou plusieurs communes.",
     "cmd_campaign_list": "Liste les campagnes enregistrées.",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import sys
 import time
 from datetime import date, timedelta
@@ -492,3 +494,35 @@ def fetch(
                 err_console.print(f"  {q.title} {q.access} {q.agent} {q.start}→{q.end} : {r.detail}")
     if report.failed:
         raise BelvedereError(M.t("fetch_failed_exit", failed=len(report.failed)))
+
+
+maps_app = typer.Typer(help=M.t("cmd_maps"), no_args_is_help=True)
+app.add_typer(maps_app, name="maps")
+
+
+@maps_app.command("fetch", help=M.t("cmd_maps_fetch"))
+def maps_fetch(contact: ContactOpt = None) -> None:
+    """Download ANCT's départements GeoJSON into the user's cache (the package does not ship it)."""
+    from belvedere.report.maps import GEOJSON_URL, cache_path
+
+    url = os.environ.get("BELVEDERE_MAP_URL", "").strip() or GEOJSON_URL
+
+    def check(status: int, data: object) -> dict:
+        if not isinstance(data, dict) or not data.get("features"):
+            raise ValueError("no features")
+        return data
+
+    async def run() -> dict:
+        async with make_client(Settings(), contact) as client:
+            return (await client.get_json(url, parse=check))[1]
+
+    try:
+        data = asyncio.run(run())
+    except FetchFailed as exc:
+        raise BelvedereError(M.t("no_network", url=url, err=exc)) from None
+    out = cache_path()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(out)  # whole or nothing
+    console.print(M.t("maps_fetched", n=len(data["features"]), path=out))

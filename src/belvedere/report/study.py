@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from importlib import resources
 
 import polars as pl
 
@@ -13,15 +11,10 @@ from belvedere import messages as M
 from belvedere.api import Observatory
 from belvedere.report import charts
 from belvedere.report.commune import _sources
+from belvedere.report.maps import departement_features
 from belvedere.report.render import render_html
 
 TOURIST = ("seasonal-coast", "seasonal-mountain")
-
-
-def departement_features() -> list[dict]:
-    """The départements map shipped with the package (ANCT, Licence Ouverte 2.0)."""
-    text = resources.files("belvedere.report").joinpath("data/departements.geojson").read_text(encoding="utf-8")
-    return json.loads(text)["features"]
 
 
 def study_context(obs: Observatory, start: str | date | None = None, end: str | date | None = None,
@@ -82,7 +75,7 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
                 label=M.t("study_chart_groups"),
             ),
             "map": charts.choropleth(
-                departement_features(),
+                departement_features(obs.communes()),
                 dict(zip(by_dep["departement"], by_dep["per_inhabitant"], strict=True)),
                 label=M.t("study_chart_map"),
             ),

@@ -18,9 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 from belvedere import messages as M
 from belvedere.api import RANK_METRICS
 from belvedere.report import charts
+from belvedere.report.maps import departement_features
 from belvedere.report.recommendations import recommend
 from belvedere.report.render import environment
-from belvedere.report.study import departement_features
 from belvedere.web.api import MAX_LIMIT, State, _call, _call_quick, state
 
 pages = APIRouter()
@@ -58,7 +58,7 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
             "start": d_start,
             "end": d_end,
             "map": charts.choropleth(
-                departement_features(),
+                departement_features(st.obs.communes()),
                 dict(zip(by_dep["departement"], by_dep["v"], strict=True)),
                 label=M.t("study_chart_map"),
             ),
