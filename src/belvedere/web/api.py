@@ -83,6 +83,7 @@ class State:
         obs.typology_frame()
         obs.events()
         obs.search("a", 1)
+        obs.campaigns()
         obs.store.release()
 
     def page_key(self, *parts: object) -> tuple:
