@@ -73,6 +73,8 @@ class _National:
     spikes_by_code: tuple[pl.DataFrame, dict[str, tuple[int, int]]] | None = None
     peer_index: dict[str, PeerIndex] = field(default_factory=dict)
     typology_rows: dict[str, int] | None = None
+    typology_panel_rows: np.ndarray | None = None  # panel row of each typology row (-1: none)
+    impacts: dict[tuple[int, str], dict] = field(default_factory=dict)  # kept until campaigns change
     shifts: dict[str, pl.DataFrame] = field(default_factory=dict)  # level shifts, per commune asked
     events: dict[tuple[str, float], pl.DataFrame] = field(default_factory=dict)
 
@@ -439,8 +441,7 @@ class Observatory:
                 ).fetchall()[0][0]  # fmt: skip
                 for code in codes:
                     con.execute("INSERT INTO campaign_communes VALUES (?, ?)", [new_id, code])
-        self._campaigns = None
-        self.notes_version += 1
+        self._campaign_changed()
         return int(new_id)
 
     def campaigns(self, commune: str | None = None) -> pl.DataFrame:
@@ -470,15 +471,28 @@ class Observatory:
         with self.lock, self.store.transaction() as con:
             con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [int(campaign_id)])
             con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [int(campaign_id)])
+        self._campaign_changed()
+
+    def _campaign_changed(self) -> None:
+        """Campaigns decide the donors of every estimate: forget the estimates and the pages."""
         self._campaigns = None
         self.notes_version += 1
+        for nat in self._national.values():
+            nat.impacts.clear()
 
     def impact(self, campaign_id: int) -> list[dict]:
         """The estimated effect of a campaign on each of its communes: extra views during and after
         it (absolute and %), with a placebo-calibrated 95 % interval, the method used and why, the
         pre-period fit, mobile views apart, and a sentence in French."""
         camp = self.campaign(campaign_id)
-        return [self._impact_one(camp, code) for code in camp["communes"]]
+        nat = self._nat(None, None)
+        out = []
+        for code in camp["communes"]:
+            key = (camp["campaign_id"], code)
+            if key not in nat.impacts:
+                nat.impacts[key] = self._impact_one(camp, code)
+            out.append(nat.impacts[key])
+        return out
 
     def commune_impacts(self, commune: str) -> list[dict]:
         """Every campaign of a commune with its measured effect, or why it cannot be measured yet
@@ -487,7 +501,8 @@ class Observatory:
         out = []
         for camp in self.campaigns(code).iter_rows(named=True):
             try:
-                out.append({"campaign": camp, "impact": self._impact_one(camp, code), "error": None})
+                found = next(r for r in self.impact(camp["campaign_id"]) if r["code"] == code)
+                out.append({"campaign": camp, "impact": found, "error": None})
             except BelvedereError as exc:
                 out.append({"campaign": camp, "impact": None, "error": str(exc)})
         return out
@@ -551,11 +566,15 @@ class Observatory:
         spikes = self._spikes_all(nat)
         around = ~pl.col("suspected_bot") & (pl.col("start") <= last) & (pl.col("end") >= first)
         spiky = set(spikes.filter(around)["code"].to_list())
+        # data every day of the window, read on the panel rows of the typology's communes
+        if nat.typology_panel_rows is None:
+            nat.typology_panel_rows = np.array([nat.panel.positions.get(c, -1) for c in typ["code"].to_list()])
+        at = nat.typology_panel_rows
         covered = nat.panel.covered[:, w.pre : w.post + 1].all(axis=1)
-        full = {c for c, ok in zip(nat.panel.codes, covered, strict=True) if ok}
+        full = pl.Series((at >= 0) & covered[np.maximum(at, 0)])
         base = typ.filter(
-            (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code) & pl.col("code").is_in(list(full))
-            & ~pl.col("code").is_in(list(treated | spiky))
+            full & (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code)
+            & ~pl.col("code").is_in(pl.Series(list(treated | spiky), dtype=pl.String).implode())
         )  # fmt: skip
         pool = base.filter(pl.col("typology") == me["typology"])
         relaxed = pool.height < 5
