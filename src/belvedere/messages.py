@@ -294,6 +294,28 @@ FR: dict[str, str] = {
     ),
     "serve_warming": "Calcul des indicateurs nationaux…",
     "sim_campaign_name": "Campagne simulée n° {n}",
+    "dump_bad_name": (
+        "Nom de fichier inattendu « {name} » : un dump horaire s'appelle pageviews-AAAAMMJJ-HH0000.gz "
+        "(l'heure est lue dans le nom)."
+    ),
+    "dump_bad_project": "Projet non pris en charge : {project} (possibles : {choices}).",
+    "dump_missing": "Fichier introuvable : {path}",
+    "dump_changed": (
+        "Le fichier {name} a déjà été ingéré avec un autre contenu (somme SHA-256 différente) : "
+        "vérifiez le téléchargement ; rien n'a été écrit."
+    ),
+    "dump_corrupt": "Fichier illisible ou tronqué : {name} ({err}). Rien de ce fichier n'a été écrit.",
+    "cmd_ingest": (
+        "Ingère des dumps horaires Wikimedia (pageviews-AAAAMMJJ-HH0000.gz) : filtre et agrégation dans "
+        "DuckDB, un fichier par transaction, reprise possible ; les jours complets (24 heures) sont ajoutés."
+    ),
+    "ingest_done": (
+        "{files} fichier(s) ingéré(s), {skipped} déjà présent(s), {lines} lignes d'articles gardées, "
+        "{days} jour(s) complet(s) ajouté(s)."
+    ),
+    "stage_dumps": "Lecture des dumps",
+    "arg_ingest_files": "Fichiers de dumps horaires (pageviews-AAAAMMJJ-HH0000.gz).",
+    "opt_ingest_project": "Projet Wikimedia (fr.wikipedia).",
     "cmd_maps": "Fonds de carte des rapports et du tableau de bord.",
     "cmd_maps_fetch": (
         "Télécharge la carte des départements de l'ANCT (Licence Ouverte 2.0) dans le cache de l'utilisateur ; "

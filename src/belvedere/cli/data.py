@@ -526,3 +526,18 @@ def maps_fetch(contact: ContactOpt = None) -> None:
     tmp.write_text(json.dumps(data), encoding="utf-8")
     tmp.replace(out)  # whole or nothing
     console.print(M.t("maps_fetched", n=len(data["features"]), path=out))
+
+
+@app.command(help=M.t("cmd_ingest"))
+def ingest(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help=M.t("arg_ingest_files"))],
+    project: Annotated[str, typer.Option("--project", help=M.t("opt_ingest_project"))] = "fr.wikipedia",
+) -> None:
+    from belvedere.sources.dumps import ingest_hourly
+
+    with open_store(ctx) as store, progress_bar() as bar:
+        task = bar.add_task(M.t("stage_dumps"), total=len(files))
+        report = ingest_hourly(store, files, project, progress=lambda done, total: bar.update(task, completed=done))
+    console.print(M.t("ingest_done", files=report.files, skipped=len(report.skipped), lines=report.lines,
+                      days=report.days_settled))  # fmt: skip

@@ -199,6 +199,26 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (campaign_id, commune_code)
     );
     """,
+    # 5 — hours read from Wikimedia dump files, kept until their day is complete (24 hours) and
+    # settled into pageviews: a day with some hours missing is not shown as covered.
+    """
+    CREATE TABLE dump_hours (
+        article_id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        hour TINYINT NOT NULL,
+        access access_t NOT NULL,
+        views INTEGER NOT NULL
+    );
+    CREATE TABLE dump_files (
+        name VARCHAR PRIMARY KEY,        -- file name (the hour comes from it)
+        sha256 VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        date DATE NOT NULL,
+        hour TINYINT NOT NULL,
+        lines BIGINT NOT NULL,           -- lines of the project kept
+        ingested_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,123 @@
+"""Hourly Wikimedia dumps into the store: exact counts on the real excerpt, hour from the file
+name, idempotence, a corrupt file, an interrupted batch, complete days settled."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from belvedere.errors import BelvedereError
+from belvedere.sources.dumpgen import write_hourly
+from belvedere.sources.dumps import hour_of, ingest_hourly
+from belvedere.store import Store
+from tests.conftest import run_cli
+
+EXCERPT = Path(__file__).resolve().parents[2] / "shared" / "data" / "pageviews-20240803-060000_sample1000.gz"
+
+
+def _expected(path: Path, titles: set[str]) -> Counter:
+    """(title, access) -> views, read plainly with Python (the reference for DuckDB's result)."""
+    out: Counter = Counter()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            domain, title, views, _ = line.rstrip("\n").split(" ")
+            title = unquote(title).replace(" ", "_")
+            if domain in ("fr", "fr.m") and title in titles:
+                out[(title, "desktop" if domain == "fr" else "mobile-web")] += int(views)
+    return out
+
+
+def _store_with_articles(path: Path, reference_db: Path, titles: list[str]) -> Store:
+    shutil.copy(reference_db, path)
+    store = Store(path)
+    codes = [
+        r[0] for r in store.con.execute("SELECT code FROM communes ORDER BY code LIMIT ?", [len(titles)]).fetchall()
+    ]
+    for code, title in zip(codes, titles, strict=True):
+        store.con.execute("INSERT INTO articles (project, title, commune_code, verified, source) "
+                          "VALUES ('fr.wikipedia', ?, ?, TRUE, 'wikidata')", [title, code])  # fmt: skip
+    return store
+
+
+def _hours(store: Store) -> Counter:
+    rows = store.con.execute(
+        "SELECT a.title, h.access::VARCHAR, sum(h.views) FROM dump_hours h JOIN articles a USING (article_id) "
+        "GROUP BY ALL"
+    ).fetchall()
+    return Counter({(t, a): int(v) for t, a, v in rows})
+
+
+def test_exact_counts_on_the_real_excerpt(tmp_path: Path, reference_db: Path) -> None:
+    titles = ["Jules_Koundé", "Église_orthodoxe_russe", "TCL_Corporation", "Marion_Bataille", "Pas_dans_le_dump"]
+    dump = tmp_path / "pageviews-20240803-060000.gz"  # the excerpt under the name of its hour
+    shutil.copy(EXCERPT, dump)
+    with _store_with_articles(tmp_path / "s.duckdb", reference_db, titles) as store:
+        report = ingest_hourly(store, [dump])
+        got = _hours(store)
+        hour = store.con.execute("SELECT DISTINCT date, hour FROM dump_hours").fetchall()
+    expected = _expected(dump, set(titles))
+    assert got == expected and sum(expected.values()) >= 6 and report.lines == len(expected)
+    assert hour == [(date(2024, 8, 3), 6)]
+
+
+def test_the_hour_comes_from_the_file_name(tmp_path: Path) -> None:
+    assert hour_of("x/pageviews-20240803-230000.gz").hour == 23
+    for bad in ("pageviews-20240803.gz", "pageviews-20241303-060000.gz", "views-20240803-060000.gz"):
+        with pytest.raises(BelvedereError, match="pageviews-AAAAMMJJ-HH0000"):
+            hour_of(bad)
+
+
+def test_idempotent_corrupt_and_resumed(tmp_path: Path, reference_db: Path) -> None:
+    titles = ["Saint-Étienne", "Carrouges", "Bourg-en-Bresse"]
+    files = [write_hourly(tmp_path, date(2024, 5, 1), h, titles, seed=1, filler=300) for h in range(6)]
+    good = files[3].read_bytes()
+    files[3].write_bytes(good[: len(good) // 2])  # truncated in transfer
+    with _store_with_articles(tmp_path / "s.duckdb", reference_db, titles) as store:
+        with pytest.raises(BelvedereError, match=files[3].name):
+            ingest_hourly(store, files)
+        # the batch stopped at the corrupt file: the three before are in, nothing of it
+        assert store.con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0] == 3
+        assert store.con.execute("SELECT count(*) FROM dump_hours WHERE hour = 3").fetchall()[0][0] == 0
+        files[3].write_bytes(good)  # downloaded again
+        report = ingest_hourly(store, files)
+        assert report.files == 3 and len(report.skipped) == 3  # resumed where it stopped
+        again = ingest_hourly(store, files)
+        assert again.files == 0 and len(again.skipped) == 6  # a no-op
+        expected = Counter()
+        for f in files:
+            expected += _expected(f, set(titles))
+        assert _hours(store) == expected  # percent-encoded lines summed with the plain ones
+        files[0].write_bytes(gzip.compress(b"fr Carrouges 999 0\n"))
+        with pytest.raises(BelvedereError, match="autre contenu"):
+            ingest_hourly(store, [files[0]])
+
+
+def test_complete_days_are_settled_into_pageviews(tmp_path: Path, reference_db: Path) -> None:
+    titles = ["Carrouges", "Saint-Étienne"]
+    day = date(2024, 5, 2)
+    files = [write_hourly(tmp_path, day, h, titles, seed=2, filler=50) for h in range(24)]
+    path = tmp_path / "s.duckdb"
+    _store_with_articles(path, reference_db, titles).close()
+    out = run_cli("ingest", *map(str, files[:23]), db=path)
+    assert out.returncode == 0, out.stderr
+    with Store(path, read_only=True) as store:  # 23 hours: the day is not shown as covered
+        assert store.con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0] == 0
+    out = run_cli("ingest", *map(str, files), db=path)
+    assert out.returncode == 0 and "1 jour" in out.stdout, out.stdout
+    expected = Counter()
+    for f in files:
+        expected += _expected(f, set(titles))
+    with Store(path, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT a.title, p.access::VARCHAR, p.views FROM pageviews p JOIN articles a USING (article_id) "
+            "WHERE p.date = ? AND p.agent = 'user'", [day]
+        ).fetchall()  # fmt: skip
+        assert store.con.execute("SELECT count(*) FROM dump_hours").fetchall()[0][0] == 0
+    assert {(t, a): v for t, a, v in rows} == {k: expected.get(k, 0) for k in
+                                               [(t, a) for t in titles for a in ("desktop", "mobile-web")]}  # fmt: skip
