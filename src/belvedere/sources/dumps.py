@@ -19,11 +19,17 @@ Hours wait in ``dump_hours`` until their day has all 24, then the day is settled
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import duckdb
+import pyarrow as pa
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
@@ -81,55 +87,87 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     report = IngestReport()
     con = store.con
     done = {r[0]: r[1] for r in con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
-    for k, f in enumerate(files, start=1):
+    todo = []
+    for f in files:
         digest = sha256(f)
         if done.get(f.name) == digest:
             report.skipped.append(f.name)
+        elif f.name in done:
+            raise BelvedereError(M.t("dump_changed", name=f.name))
         else:
-            if f.name in done:
-                raise BelvedereError(M.t("dump_changed", name=f.name))
-            report.lines += _ingest_one(store, f, digest, project, desktop, mobile)
+            todo.append((f, digest))
+    # Files are read in parallel (gzip is one core per file), each by its own DuckDB cursor, at
+    # most `workers` ahead of the writer; they are written in order, one transaction each.
+    workers = max(1, min(os.cpu_count() or 1, len(todo)))
+    cursors = [con.cursor() for _ in range(workers)]
+    free = list(range(workers))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque = deque()
+        queue = deque(todo)
+
+        def submit() -> None:
+            while queue and free:
+                f, digest = queue.popleft()
+                slot = free.pop()
+                pending.append((f, digest, slot, pool.submit(_read, cursors[slot], f, project, desktop, mobile)))
+
+        submit()
+        while pending:
+            f, digest, slot, future = pending.popleft()
+            try:
+                table = future.result()
+            finally:
+                free.append(slot)
+            if isinstance(table, BelvedereError):
+                for *_, other in pending:
+                    other.cancel()
+                raise table
+            report.lines += _write(store, f, digest, project, table)
             report.files += 1
-            done[f.name] = digest
-        if progress:
-            progress(k, len(files))
+            if progress:
+                progress(report.files + len(report.skipped), len(files))
+            submit()
+    for cursor in cursors:
+        cursor.close()
     report.days_settled = settle(store)
     return report
 
 
-def _ingest_one(store: Store, f: Path, digest: str, project: str, desktop: str, mobile: str) -> int:
+def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str,
+          mobile: str) -> pa.Table | BelvedereError:  # fmt: skip
+    """The file's views per known article and access (a small table), or the error naming it."""
+    try:
+        return cursor.sql(
+            f"""SELECT a.article_id, CASE r.domain WHEN ? THEN 'desktop' ELSE 'mobile-web' END AS access,
+                       sum(r.views)::BIGINT AS views
+                FROM ({READ}) r JOIN articles a ON a.project = ? AND a.title = replace(url_decode(r.title), ' ', '_')
+                WHERE r.domain IN (?, ?) GROUP BY ALL""",
+            params=[desktop, str(f), project, desktop, mobile],
+        ).to_arrow_table()
+    except duckdb.Error as exc:  # IOException (truncated gzip), InvalidInputException (a bad line)
+        return BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0]))
+
+
+def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table) -> int:
     when = hour_of(f)
     con = store.con
     with store.transaction():
-        try:
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE _hour AS
-                    SELECT replace(url_decode(title), ' ', '_') AS title,
-                           CASE domain WHEN ? THEN 'desktop' ELSE 'mobile-web' END AS access,
-                           sum(views)::BIGINT AS views
-                    FROM ({READ}) WHERE domain IN (?, ?) GROUP BY ALL""",
-                [desktop, str(f), desktop, mobile],
-            )
-        except Exception as exc:  # duckdb.IOException (truncated gzip), InvalidInputException (bad line)
-            first = str(exc).splitlines()[0]
-            raise BelvedereError(M.t("dump_corrupt", name=f.name, err=first)) from None
-        kept = con.execute(
-            """INSERT INTO dump_hours
-               SELECT a.article_id, ?::DATE, ?, h.access::access_t, h.views FROM _hour h
-               JOIN articles a ON a.project = ? AND a.title = h.title""",
-            [when.date(), when.hour, project],
-        ).fetchall()[0][0]
+        con.register("_hour", table)
+        con.execute(
+            "INSERT INTO dump_hours SELECT article_id, ?::DATE, ?, access::access_t, views FROM _hour",
+            [when.date(), when.hour],
+        )
+        con.unregister("_hour")
         con.execute(
             "INSERT INTO dump_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [f.name, digest, f.stat().st_size, when.date(), when.hour, kept, now()],
+            [f.name, digest, f.stat().st_size, when.date(), when.hour, table.num_rows, now()],
         )
         con.execute(
             "INSERT INTO ingest_log (source, origin, project, start_date, end_date, status, rows, detail, fetched_at) "
             "VALUES ('dump', ?, ?, ?, ?, 'ok', ?, ?, ?)",
-            [f.name, project, when.date(), when.date(), kept, f"sha256 {digest}", now()],
+            [f.name, project, when.date(), when.date(), table.num_rows, f"sha256 {digest}", now()],
         )
-        con.execute("DROP TABLE _hour")
-    return int(kept)
+    return table.num_rows
 
 
 def settle(store: Store) -> int:
