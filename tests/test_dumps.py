@@ -121,3 +121,60 @@ def test_complete_days_are_settled_into_pageviews(tmp_path: Path, reference_db: 
         assert store.con.execute("SELECT count(*) FROM dump_hours").fetchall()[0][0] == 0
     assert {(t, a): v for t, a, v in rows} == {k: expected.get(k, 0) for k in
                                                [(t, a) for t in titles for a in ("desktop", "mobile-web")]}  # fmt: skip
+
+
+def _expected_daily(text: str, titles: set[str]) -> Counter:
+    out: Counter = Counter()
+    for line in text.splitlines():
+        p = line.split(" ")
+        access, total = (p[3], p[4]) if len(p) == 6 else (p[2], p[3])
+        if p[0] == "fr.wikipedia" and unquote(p[1]) in titles:
+            out[(unquote(p[1]), access)] += int(total)
+    return out
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_daily_complete_files_exact_counts_with_five_field_rows(tmp_path: Path, reference_db: Path,
+                                                                compress: bool) -> None:  # fmt: skip
+    import bz2
+
+    from belvedere.sources.dumpgen import write_daily_complete
+
+    titles = ["Carrouges", "Saint-Étienne", "Bourg-en-Bresse", "Absent_du_fichier"]
+    day = date(2024, 6, 1)
+    path = write_daily_complete(tmp_path, day, titles[:3], seed=4, filler=200, compress=compress)
+    text = bz2.decompress(path.read_bytes()).decode() if compress else path.read_text()
+    assert any(len(line.split(" ")) == 5 and line.startswith("fr.wikipedia") for line in text.splitlines())
+    expected = _expected_daily(text, set(titles))
+    store_path = tmp_path / "s.duckdb"
+    _store_with_articles(store_path, reference_db, titles).close()
+    out = run_cli("ingest", str(path), db=store_path)
+    assert out.returncode == 0, out.stderr
+    with Store(store_path, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT a.title, p.access::VARCHAR, p.views FROM pageviews p JOIN articles a USING (article_id) "
+            "WHERE p.date = ? AND p.agent = 'user'", [day]
+        ).fetchall()  # fmt: skip
+    assert {(t, a): v for t, a, v in rows} == {(t, a): expected.get((t, a), 0) for t in titles
+                                               for a in ("desktop", "mobile-web", "mobile-app")}  # fmt: skip
+    assert run_cli("ingest", str(path), db=store_path).stdout.count("1 déjà présent") == 1  # idempotent
+
+
+def test_daily_corrupt_and_malformed_files_are_named(tmp_path: Path, reference_db: Path) -> None:
+    import bz2
+
+    store_path = tmp_path / "s.duckdb"
+    _store_with_articles(store_path, reference_db, ["Carrouges"]).close()
+    broken = tmp_path / "pageviews-20240601-user.bz2"
+    payload = "".join(f"fr.wikipedia Titre_{i * 7919 % 10007} {i} desktop {i % 97} A{i % 97}\n" for i in range(5000))
+    whole = bz2.compress(payload.encode())
+    broken.write_bytes(whole[: len(whole) // 2])  # cut in transfer
+    out = run_cli("ingest", str(broken), db=store_path)
+    assert out.returncode == 1 and broken.name in out.stderr
+    odd = tmp_path / "pageviews-20240602-user"
+    odd.write_text("fr.wikipedia Carrouges 1 desktop 5 A5\nfr.wikipedia Carrouges desktop cinq A5\n")
+    out = run_cli("ingest", str(odd), db=store_path)
+    assert out.returncode == 1 and odd.name in out.stderr and "1 ligne" in out.stderr
+    with Store(store_path, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0] == 0
+        assert store.con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0] == 0

@@ -314,6 +314,13 @@ FR: dict[str, str] = {
         "{days} jour(s) complet(s) ajouté(s)."
     ),
     "stage_dumps": "Lecture des dumps",
+    "dump_bad_daily_name": (
+        "Nom de fichier inattendu « {name} » : un fichier pageview_complete quotidien s'appelle "
+        "pageviews-AAAAMMJJ-user.bz2 (ou -automated, -spider ; .bz2 ou déjà décompressé)."
+    ),
+    "dump_bad_rows": (
+        "{name} : {n} ligne(s) illisible(s) (ni 5 ni 6 champs, ou total non entier). Rien n'a été écrit."
+    ),
     "arg_ingest_files": "Fichiers de dumps horaires (pageviews-AAAAMMJJ-HH0000.gz).",
     "opt_ingest_project": "Projet Wikimedia (fr.wikipedia).",
     "cmd_maps": "Fonds de carte des rapports et du tableau de bord.",

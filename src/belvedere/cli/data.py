@@ -534,10 +534,14 @@ def ingest(
     files: Annotated[list[Path], typer.Argument(help=M.t("arg_ingest_files"))],
     project: Annotated[str, typer.Option("--project", help=M.t("opt_ingest_project"))] = "fr.wikipedia",
 ) -> None:
-    from belvedere.sources.dumps import ingest_hourly
+    from belvedere.sources.dumps import DAILY_NAME, ingest_daily, ingest_hourly
 
+    daily = [f for f in files if DAILY_NAME.search(f.name)]
+    hourly = [f for f in files if f not in daily]
     with open_store(ctx) as store, progress_bar() as bar:
         task = bar.add_task(M.t("stage_dumps"), total=len(files))
-        report = ingest_hourly(store, files, project, progress=lambda done, total: bar.update(task, completed=done))
-    console.print(M.t("ingest_done", files=report.files, skipped=len(report.skipped), lines=report.lines,
-                      days=report.days_settled))  # fmt: skip
+        day = ingest_daily(store, daily, project, progress=lambda done, total: bar.update(task, completed=done))
+        hour = ingest_hourly(store, hourly, project,
+                             progress=lambda done, total: bar.update(task, completed=len(daily) + done))  # fmt: skip
+    console.print(M.t("ingest_done", files=day.files + hour.files, skipped=len(day.skipped) + len(hour.skipped),
+                      lines=day.lines + hour.lines, days=hour.days_settled + day.files))  # fmt: skip

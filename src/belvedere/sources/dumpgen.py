@@ -45,3 +45,39 @@ def write_hourly(directory: Path, day: date, hour: int, titles: list[str], *, se
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as f:
         f.write("\n".join(lines[i] for i in order) + "\n")
     return path
+
+
+def daily_complete_name(day: date, agent: str = "user") -> str:
+    return f"pageviews-{day:%Y%m%d}-{agent}"
+
+
+def write_daily_complete(directory: Path, day: date, titles: list[str], *, agent: str = "user", seed: int = 0,
+                         filler: int = 2000, compress: bool = True) -> Path:  # fmt: skip
+    """One day's ``pageview_complete`` file: ``wiki_code title page_id access daily_total hourly``
+    where hourly is letters A..X (hour 0..23) each followed by its count, zero hours left out; a
+    fifth of the rows have no page id (5 fields), as in the real files. bz2 unless ``compress``
+    is false."""
+    import bz2
+
+    rng = np.random.default_rng([seed, day.toordinal(), 7])
+    lines = []
+    accesses = ("desktop", "mobile-web", "mobile-app")
+    for n, title in enumerate(titles):
+        for access in accesses:
+            hours = rng.poisson(np.exp(rng.normal(0.5, 1.0)), 24)
+            if not hours.sum():
+                continue
+            letters = "".join(f"{chr(65 + h)}{v}" for h, v in enumerate(hours) if v)
+            page_id = "" if rng.random() < 0.2 else f" {100000 + n}"
+            lines.append(f"fr.wikipedia {title}{page_id} {access} {int(hours.sum())} {letters}")
+    for k in range(filler):
+        wiki = ("en.wikipedia", "de.wikipedia", "fr.wiktionary", "fr.wikipedia")[k % 4]
+        lines.append(f"{wiki} Filler_{seed}_{k} {k} {accesses[k % 3]} {1 + k % 9} A{1 + k % 9}")
+    order = rng.permutation(len(lines))
+    text = "\n".join(lines[i] for i in order) + "\n"
+    path = Path(directory) / (daily_complete_name(day, agent) + (".bz2" if compress else ""))
+    if compress:
+        path.write_bytes(bz2.compress(text.encode("utf-8"), 6))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path

@@ -196,3 +196,113 @@ def settle(store: Store) -> int:
             )
             con.execute("DELETE FROM dump_hours WHERE date = ?", [day])
     return len(days)
+
+
+DAILY_NAME = re.compile(r"pageviews-(\d{8})-(user|automated|spider)(?:\.bz2)?$")
+ACCESSES = ("desktop", "mobile-web", "mobile-app")
+
+
+def day_of(path: str | Path) -> tuple[datetime, str]:
+    """(day, agent) of a ``pageview_complete`` daily file, from its name."""
+    m = DAILY_NAME.search(Path(path).name)
+    if not m:
+        raise BelvedereError(M.t("dump_bad_daily_name", name=Path(path).name))
+    try:
+        return datetime.strptime(m.group(1), "%Y%m%d"), m.group(2)
+    except ValueError:
+        raise BelvedereError(M.t("dump_bad_daily_name", name=Path(path).name)) from None
+
+
+def ingest_daily(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
+                 progress: Callable[[int, int], None] | None = None) -> IngestReport:  # fmt: skip
+    """Ingest ``pageview_complete`` daily files (``pageviews-YYYYMMDD-user.bz2``, or already
+    decompressed): ``wiki_code title [page_id] access daily_total hourly_letters``, 6 fields or 5
+    when the page id is missing. The daily totals of the store's articles replace that day's rows
+    for the file's agent, zeros included (the file covers the whole day); one transaction per file."""
+    import bz2
+    import tempfile
+
+    files = [Path(p) for p in paths]
+    for f in files:
+        if not f.is_file():
+            raise BelvedereError(M.t("dump_missing", path=f))
+        day_of(f)
+    report = IngestReport()
+    con = store.con
+    done = {r[0]: r[1] for r in con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
+    for k, f in enumerate(files, start=1):
+        digest = sha256(f)
+        if done.get(f.name) == digest:
+            report.skipped.append(f.name)
+            continue
+        if f.name in done:
+            raise BelvedereError(M.t("dump_changed", name=f.name))
+        day, agent = day_of(f)
+        with tempfile.TemporaryDirectory() as tmp:
+            source = f
+            if f.suffix == ".bz2":  # DuckDB reads gzip and zstd, not bzip2: decompressed in blocks
+                source = Path(tmp) / f.stem
+                try:
+                    with bz2.open(f, "rb") as src, source.open("wb") as out:
+                        for block in iter(lambda: src.read(1 << 22), b""):
+                            out.write(block)
+                except (OSError, EOFError, ValueError) as exc:
+                    raise BelvedereError(M.t("dump_corrupt", name=f.name, err=exc)) from None
+            report.lines += _write_daily(store, f, source, digest, project, day, agent)
+        report.files += 1
+        done[f.name] = digest
+        if progress:
+            progress(k, len(files))
+    return report
+
+
+def _write_daily(store: Store, f: Path, source: Path, digest: str, project: str, day: datetime,
+                 agent: str) -> int:  # fmt: skip
+    con = store.con
+    with store.transaction():
+        try:
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE _day AS
+                   WITH parts AS (
+                       SELECT string_split(line, ' ') AS p FROM read_csv(?, delim = '\\x01', header = false,
+                           quote = '', escape = '', columns = {'line': 'VARCHAR'}, auto_detect = false)
+                   )
+                   SELECT p[1] AS wiki, replace(url_decode(p[2]), ' ', '_') AS title,
+                          CASE len(p) WHEN 6 THEN p[4] WHEN 5 THEN p[3] END AS access,
+                          TRY_CAST(CASE len(p) WHEN 6 THEN p[5] WHEN 5 THEN p[4] END AS BIGINT) AS total
+                   FROM parts WHERE p[1] = ?""",
+                [str(source), project],
+            )
+        except duckdb.Error as exc:
+            raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
+        bad = con.execute(
+            "SELECT count(*) FROM _day WHERE total IS NULL OR total < 0 OR access NOT IN ('desktop', 'mobile-web', "
+            "'mobile-app') OR access IS NULL"
+        ).fetchall()[0][0]
+        if bad:
+            raise BelvedereError(M.t("dump_bad_rows", name=f.name, n=bad))
+        con.execute(
+            "DELETE FROM pageviews WHERE date = ? AND agent = ? "
+            "AND article_id IN (SELECT article_id FROM articles WHERE project = ? AND source <> 'simulated')",
+            [day.date(), agent, project],
+        )
+        kept = con.execute(
+            """INSERT INTO pageviews
+               SELECT a.article_id, ?::DATE, x.access::access_t, ?::agent_t, coalesce(d.views, 0)::INTEGER
+               FROM articles a CROSS JOIN (VALUES ('desktop'), ('mobile-web'), ('mobile-app')) x(access)
+               LEFT JOIN (SELECT title, access, sum(total) AS views FROM _day GROUP BY ALL) d
+                      ON d.title = a.title AND d.access = x.access
+               WHERE a.project = ? AND a.source <> 'simulated'""",
+            [day.date(), agent, project],
+        ).fetchall()[0][0]
+        con.execute(
+            "INSERT INTO dump_files VALUES (?, ?, ?, ?, 24, ?, ?)",
+            [f.name, digest, f.stat().st_size, day.date(), kept, now()],
+        )
+        con.execute(
+            "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, detail, "
+            "fetched_at) VALUES ('dump', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
+            [f.name, project, agent, day.date(), day.date(), kept, f"sha256 {digest}", now()],
+        )
+        con.execute("DROP TABLE _day")
+    return int(kept)
