@@ -7,12 +7,12 @@ SHARED ?= ../shared/data
 DEMO_DB ?= out/demo.duckdb
 PVD_FILE := $(wildcard $(SHARED)/pvd_communes_anct_carto_2021-01-22.csv)
 
-.PHONY: demo test lint bench reference clean browser
+.PHONY: demo test lint bench reference clean browser java
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 # Builds the simulated store and the reports, then serves the dashboard on http://127.0.0.1:8000/
@@ -34,7 +34,11 @@ lint: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
 
-test: $(STAMP) lint browser
+# A Java runtime for Spark (`ingest --engine spark` and its test), from Debian where missing.
+java:
+	@command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y default-jre-headless)
+
+test: $(STAMP) lint browser java
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

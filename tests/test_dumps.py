@@ -178,3 +178,21 @@ def test_daily_corrupt_and_malformed_files_are_named(tmp_path: Path, reference_d
     with Store(store_path, read_only=True) as store:
         assert store.con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0] == 0
         assert store.con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0] == 0
+
+
+def test_spark_gives_the_same_rows_as_duckdb(tmp_path: Path, reference_db: Path) -> None:
+    """The same files through both engines (Spark in local mode, Debian's Java): identical rows."""
+    titles = ["Saint-Étienne", "Carrouges", "Bourg-en-Bresse", "Évian-les-Bains"]
+    files = [write_hourly(tmp_path, date(2024, 5, 3), h, titles, seed=5, filler=400) for h in range(3)]
+    results = {}
+    for engine in ("duckdb", "spark"):
+        path = tmp_path / f"{engine}.duckdb"
+        _store_with_articles(path, reference_db, titles).close()
+        out = run_cli("ingest", "--engine", engine, "--spark-master", "local[2]", *map(str, files), db=path)
+        assert out.returncode == 0, out.stderr[-2000:]
+        with Store(path, read_only=True) as store:
+            results[engine] = sorted(store.con.execute(
+                "SELECT a.title, h.date, h.hour, h.access::VARCHAR, h.views FROM dump_hours h "
+                "JOIN articles a USING (article_id)"
+            ).fetchall())  # fmt: skip
+    assert results["duckdb"] == results["spark"] and len(results["duckdb"]) >= 12

@@ -314,6 +314,11 @@ FR: dict[str, str] = {
         "{days} jour(s) complet(s) ajouté(s)."
     ),
     "stage_dumps": "Lecture des dumps",
+    "dump_bad_engine": "Moteur inconnu : {engine} (duckdb ou spark).",
+    "spark_missing": "PySpark n'est pas installé : pip install 'belvedere[spark]' (et une JVM, Java 17 ou plus).",
+    "spark_failed": "Le travail Spark a échoué : {err}",
+    "opt_engine": "Moteur de lecture des dumps : duckdb (par défaut) ou spark.",
+    "opt_spark_master": "Maître Spark (local[*] par défaut, ou spark://hôte:7077 pour une grappe).",
     "dump_bad_daily_name": (
         "Nom de fichier inattendu « {name} » : un fichier pageview_complete quotidien s'appelle "
         "pageviews-AAAAMMJJ-user.bz2 (ou -automated, -spider ; .bz2 ou déjà décompressé)."

@@ -533,6 +533,8 @@ def ingest(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help=M.t("arg_ingest_files"))],
     project: Annotated[str, typer.Option("--project", help=M.t("opt_ingest_project"))] = "fr.wikipedia",
+    engine: Annotated[str, typer.Option("--engine", help=M.t("opt_engine"))] = "duckdb",
+    spark_master: Annotated[str, typer.Option("--spark-master", help=M.t("opt_spark_master"))] = "local[*]",
 ) -> None:
     from belvedere.sources.dumps import DAILY_NAME, ingest_daily, ingest_hourly
 
@@ -541,7 +543,7 @@ def ingest(
     with open_store(ctx) as store, progress_bar() as bar:
         task = bar.add_task(M.t("stage_dumps"), total=len(files))
         day = ingest_daily(store, daily, project, progress=lambda done, total: bar.update(task, completed=done))
-        hour = ingest_hourly(store, hourly, project,
+        hour = ingest_hourly(store, hourly, project, engine=engine, spark_master=spark_master,
                              progress=lambda done, total: bar.update(task, completed=len(daily) + done))  # fmt: skip
     console.print(M.t("ingest_done", files=day.files + hour.files, skipped=len(day.skipped) + len(hour.skipped),
                       lines=day.lines + hour.lines, days=hour.days_settled + day.files))  # fmt: skip

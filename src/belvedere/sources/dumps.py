@@ -74,8 +74,12 @@ def sha256(path: Path) -> str:
 
 
 def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
-                  progress: Callable[[int, int], None] | None = None) -> IngestReport:  # fmt: skip
-    """Ingest hourly dump files into the store (see the module's docstring)."""
+                  progress: Callable[[int, int], None] | None = None, engine: str = "duckdb",
+                  spark_master: str = "local[*]") -> IngestReport:  # fmt: skip
+    """Ingest hourly dump files into the store (see the module's docstring). ``engine="spark"``
+    reads and aggregates them with Spark (``spark_master``), then writes the same way."""
+    if engine not in ("duckdb", "spark"):
+        raise BelvedereError(M.t("dump_bad_engine", engine=engine))
     if project not in DOMAINS:
         raise BelvedereError(M.t("dump_bad_project", project=project, choices=", ".join(DOMAINS)))
     desktop, mobile = DOMAINS[project]
@@ -96,6 +100,17 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
             raise BelvedereError(M.t("dump_changed", name=f.name))
         else:
             todo.append((f, digest))
+    if engine == "spark" and todo:
+        from belvedere.sources import spark_dumps
+
+        titles = con.sql("SELECT article_id, title FROM articles WHERE project = ?", params=[project]).to_arrow_table()
+        tables = spark_dumps.run([f for f, _ in todo], titles, desktop, mobile, spark_master)
+        for f, digest in todo:
+            report.lines += _write(store, f, digest, project, tables[f.name])
+            report.files += 1
+            if progress:
+                progress(report.files + len(report.skipped), len(files))
+        todo = []
     # Files are read in parallel (gzip is one core per file), each by its own DuckDB cursor, at
     # most `workers` ahead of the writer; they are written in order, one transaction each.
     workers = max(1, min(os.cpu_count() or 1, len(todo)))
