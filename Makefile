@@ -42,6 +42,7 @@ test: $(STAMP) lint browser java
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet "mwviews==0.2.1"  # the pure-Python peer the dumps bench compares with
 	$(BIN)/python benchmarks/run.py
 
 # Rebuild the committed territory reference from its pinned sources (needs npm and PyPI).

@@ -134,7 +134,7 @@ def bench_fetch(workdir: Path, n_articles: int = 2000) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["demo", "analytics", "web", "fetch"], default=None)
+    parser.add_argument("--only", choices=["demo", "analytics", "web", "fetch", "dumps"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BELVEDERE_BENCH_DIR")) as tmp:
         if args.only in (None, "demo", "analytics", "web"):
@@ -146,6 +146,8 @@ def main() -> None:
                 subprocess.run([sys.executable, str(ROOT / "benchmarks" / "web_load.py"), str(db)], check=True)
         if args.only in (None, "fetch"):
             bench_fetch(Path(tmp))
+        if args.only in (None, "dumps"):  # >= 2 GB of generated hourly dumps, against zcat and mwviews
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dumps_bench.py"), tmp], check=True)
 
 
 if __name__ == "__main__":

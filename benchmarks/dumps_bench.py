@@ -1,0 +1,96 @@
+"""The dumps benchmark: generated hourly files (>= 2 GB uncompressed) ingested by DuckDB, against
+`zcat FILE > /dev/null` (the practical limit) and the pure-Python `mwviews aggregate` (PyPI
+mwviews==0.2.1) on the same files; throughput in MB/s of compressed input and lines/s, and peak
+memory. Usage: python benchmarks/dumps_bench.py WORKDIR [--gb 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def child_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("workdir", type=Path)
+    parser.add_argument("--gb", type=float, default=2.0)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from belvedere.reference.load import load_reference
+    from belvedere.sources.dumpgen import write_hourly
+    from belvedere.store import Store
+
+    work = args.workdir
+    dumps = work / "dumps"
+    dumps.mkdir(parents=True, exist_ok=True)
+    db = work / "dumps.duckdb"
+    with Store(db) as store:
+        load_reference(store)
+        store.con.execute(
+            "INSERT INTO articles (project, title, commune_code, verified, source) "
+            "SELECT 'fr.wikipedia', replace(name, ' ', '_') || '_' || code, code, TRUE, 'wikidata' FROM communes"
+        )
+        titles = [r[0] for r in store.con.execute("SELECT title FROM articles ORDER BY title").fetchall()]
+    t0 = time.perf_counter()
+    files, raw = [], 0
+    hour = 0
+    while raw < args.gb * 1e9:  # 6 M lines of other pages per hour (~170 MB uncompressed)
+        f = write_hourly(dumps, date(2025, 1, 1 + hour // 24), hour % 24, titles, seed=11, filler=6_000_000)
+        with gzip.open(f, "rb") as g:
+            raw += sum(len(block) for block in iter(lambda g=g: g.read(1 << 24), b""))
+        files.append(f)
+        hour += 1
+    gz = sum(f.stat().st_size for f in files)
+    lines = sum(int(subprocess.run(f"zcat {f} | wc -l", shell=True, capture_output=True, text=True).stdout)
+                for f in files)  # fmt: skip
+    print(f"dumps: {len(files)} generated hourly files, {gz / 1e6:.0f} MB gzip, {raw / 1e9:.2f} GB uncompressed, "
+          f"{lines / 1e6:.1f} M lines (generated in {time.perf_counter() - t0:.0f} s)")  # fmt: skip
+
+    def report(name: str, seconds: float, cores: int, extra: str = "") -> float:
+        per_core = gz / 1e6 / seconds / cores
+        print(f"  {name}: {seconds:.1f} s, {gz / 1e6 / seconds:.1f} MB/s gzip, {lines / seconds / 1e6:.2f} M lines/s, "
+              f"{per_core:.1f} MB/s per core ({cores} core{'s' if cores > 1 else ''}){extra}")  # fmt: skip
+        return per_core
+
+    t = time.perf_counter()
+    for f in files:
+        subprocess.run(f"zcat {f} > /dev/null", shell=True, check=True)
+    zcat = report("zcat > /dev/null (one file at a time)", time.perf_counter() - t, 1)
+
+    cores = os.cpu_count() or 1
+    before = child_peak_mib()
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "belvedere.cli", "--db", str(db), "ingest", *map(str, files)],
+                         capture_output=True, text=True)  # fmt: skip
+    seconds = time.perf_counter() - t
+    if out.returncode != 0:
+        sys.exit(out.stderr[-2000:])
+    peak = max(child_peak_mib(), before)
+    ours = report("belvedere ingest (DuckDB)", seconds, cores, f", peak RSS {peak:.0f} MiB")
+    print(f"    per core: {ours / zcat:.0%} of zcat (target >= 50 %)")
+
+    mwviews = shutil.which("mwviews") or str(Path(sys.executable).parent / "mwviews")
+    t = time.perf_counter()
+    subprocess.run([mwviews, "aggregate", *map(str, files), "--projects=fr|fr.m", "--output=/dev/null"],
+                   check=True, capture_output=True)  # fmt: skip
+    mw = time.perf_counter() - t
+    report("mwviews aggregate (pure Python, PyPI 0.2.1)", mw, 1)
+    print(f"    belvedere ingest is {mw / seconds:.1f}x faster than mwviews (target >= 10x)")
+
+
+if __name__ == "__main__":
+    main()
