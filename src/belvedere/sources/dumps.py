@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -83,21 +83,15 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     if project not in DOMAINS:
         raise BelvedereError(M.t("dump_bad_project", project=project, choices=", ".join(DOMAINS)))
     desktop, mobile = DOMAINS[project]
-    files = [Path(p) for p in paths]
-    for f in files:
-        if not f.is_file():
-            raise BelvedereError(M.t("dump_missing", path=f))
-        hour_of(f)
+    files = _existing(paths, hour_of)
     report = IngestReport()
     con = store.con
-    done = {r[0]: r[1] for r in con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
+    done = _ingested(store)
     todo = []
     for f in files:
-        digest = sha256(f)
-        if done.get(f.name) == digest:
+        digest = _new_digest(f, done)
+        if digest is None:
             report.skipped.append(f.name)
-        elif f.name in done:
-            raise BelvedereError(M.t("dump_changed", name=f.name))
         else:
             todo.append((f, digest))
     if engine == "spark" and todo:
@@ -173,16 +167,45 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table) ->
             [when.date(), when.hour],
         )
         con.unregister("_hour")
-        con.execute(
-            "INSERT INTO dump_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [f.name, digest, f.stat().st_size, when.date(), when.hour, table.num_rows, now()],
-        )
-        con.execute(
-            "INSERT INTO ingest_log (source, origin, project, start_date, end_date, status, rows, detail, fetched_at) "
-            "VALUES ('dump', ?, ?, ?, ?, 'ok', ?, ?, ?)",
-            [f.name, project, when.date(), when.date(), table.num_rows, f"sha256 {digest}", now()],
-        )
+        _record(con, f, digest, project, when.date(), when.hour, table.num_rows)
     return table.num_rows
+
+
+def _existing(paths: Iterable[str | Path], name_check: Callable[[Path], object]) -> list[Path]:
+    """The files, each checked to exist and to carry a dump's name, before anything is read."""
+    files = [Path(p) for p in paths]
+    for f in files:
+        if not f.is_file():
+            raise BelvedereError(M.t("dump_missing", path=f))
+        name_check(f)
+    return files
+
+
+def _ingested(store: Store) -> dict[str, str]:
+    return {r[0]: r[1] for r in store.con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
+
+
+def _new_digest(f: Path, done: dict[str, str]) -> str | None:
+    """The file's SHA-256 when it is still to ingest, None when it already was; a file of that
+    name ingested with another content is refused."""
+    digest = sha256(f)
+    if done.get(f.name) == digest:
+        return None
+    if f.name in done:
+        raise BelvedereError(M.t("dump_changed", name=f.name))
+    return digest
+
+
+def _record(con: duckdb.DuckDBPyConnection, f: Path, digest: str, project: str, day: date, hour: int, rows: int,
+            agent: str | None = None) -> None:  # fmt: skip
+    """The file in ``dump_files`` (hour 24: a whole day) and in the ingest log, inside the caller's transaction."""
+    con.execute("INSERT INTO dump_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [f.name, digest, f.stat().st_size, day, hour, rows, now()])  # fmt: skip
+    con.execute(
+        "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, detail, "
+        "fetched_at) VALUES ('dump', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
+        [f.name, project, agent, day, day, rows, f"sha256 {digest}", now()],
+    )
 
 
 def settle(store: Store) -> int:
@@ -237,21 +260,14 @@ def ingest_daily(store: Store, paths: Iterable[str | Path], project: str = "fr.w
     import bz2
     import tempfile
 
-    files = [Path(p) for p in paths]
-    for f in files:
-        if not f.is_file():
-            raise BelvedereError(M.t("dump_missing", path=f))
-        day_of(f)
+    files = _existing(paths, day_of)
     report = IngestReport()
-    con = store.con
-    done = {r[0]: r[1] for r in con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
+    done = _ingested(store)
     for k, f in enumerate(files, start=1):
-        digest = sha256(f)
-        if done.get(f.name) == digest:
+        digest = _new_digest(f, done)
+        if digest is None:
             report.skipped.append(f.name)
             continue
-        if f.name in done:
-            raise BelvedereError(M.t("dump_changed", name=f.name))
         day, agent = day_of(f)
         with tempfile.TemporaryDirectory() as tmp:
             source = f
@@ -310,14 +326,6 @@ def _write_daily(store: Store, f: Path, source: Path, digest: str, project: str,
                WHERE a.project = ? AND a.source <> 'simulated'""",
             [day.date(), agent, project],
         ).fetchall()[0][0]
-        con.execute(
-            "INSERT INTO dump_files VALUES (?, ?, ?, ?, 24, ?, ?)",
-            [f.name, digest, f.stat().st_size, day.date(), kept, now()],
-        )
-        con.execute(
-            "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, detail, "
-            "fetched_at) VALUES ('dump', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
-            [f.name, project, agent, day.date(), day.date(), kept, f"sha256 {digest}", now()],
-        )
+        _record(con, f, digest, project, day.date(), 24, kept, agent)
         con.execute("DROP TABLE _day")
     return int(kept)
