@@ -297,7 +297,7 @@ class Observatory:
         if not include_bots:
             spikes = spikes.filter(~pl.col("suspected_bot"))
         if commune is not None:  # one commune: its name, no join over all communes, already in order
-            name = self.communes()["name"][self._commune_rows()[code]]
+            name = self._name(code)
             named = spikes.hstack([pl.Series("name", [name] * spikes.height, dtype=pl.String)])
             return self._with_annotations(named, "spike")
         named = spikes.join(self.communes().select("code", "name"), on="code", how="left")
@@ -395,8 +395,7 @@ class Observatory:
         return int(new_id)
 
     def annotations(self) -> pl.DataFrame:
-        with self.lock:
-            return self.store.frame("SELECT * FROM annotations ORDER BY annotation_id")
+        return self.frame("SELECT * FROM annotations ORDER BY annotation_id")
 
     # --- campaigns and their impact -----------------------------------------------------------
     def add_campaign(self, name: str, communes: list[str] | str, start: str | date, end: str | date, *,
@@ -539,7 +538,7 @@ class Observatory:
                      else impact.year_earlier(mobile[row]))  # fmt: skip
         history = 364 if found["method"] == "own" else 0
         mobile_found = impact.estimate(mobile[row], reference, w, excluded, history_before=history)
-        name = self.communes()["name"][self._commune_rows()[code]]
+        name = self._name(code)
         out = {
             "campaign_id": camp["campaign_id"], "campaign": camp["name"], "code": code, "name": name,
             "start": camp["start_date"], "end": camp["end_date"],
@@ -733,6 +732,9 @@ class Observatory:
         if nat.typology is None:
             return self.typology_frame(start, end, [code]).row(0, named=True)
         return nat.typology.row(self._typology_rows(nat)[code], named=True)
+
+    def _name(self, code: str) -> str:
+        return self.communes()["name"][self._commune_rows()[code]]
 
     def _commune_rows(self) -> dict[str, int]:
         """Row of each current commune code in :meth:`communes`."""
