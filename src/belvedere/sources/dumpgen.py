@@ -25,7 +25,8 @@ def hourly_name(day: date, hour: int) -> str:
 def write_hourly(directory: Path, day: date, hour: int, titles: list[str], *, seed: int = 0,
                  filler: int = 2000) -> Path:  # fmt: skip
     """One hour's file: every title of ``titles`` on fr and fr.m (zero-view lines left out, as in
-    the real dumps), a quarter of the accented ones again percent-encoded, and ``filler`` lines of
+    the real dumps), a quarter of the accented ones (and of those with a '+') again percent-encoded,
+    two lines whose escapes are not UTF-8, and ``filler`` lines of
     other titles and projects. Returns its path."""
     rng = np.random.default_rng([seed, day.toordinal(), hour])
     lines = []
@@ -35,13 +36,14 @@ def write_hourly(directory: Path, day: date, hour: int, titles: list[str], *, se
             views = int(rng.poisson(lam * share))
             if views:
                 lines.append(f"{domain} {title} {views} 0")
-            if not title.isascii() and rng.random() < 0.25:
+            if (not title.isascii() or "+" in title) and rng.random() < 0.25:
                 lines.append(f"{domain} {quote(title, safe='_()')} {int(rng.integers(1, 4))} 0")
     counts = rng.integers(1, 50, filler)  # drawn at once: benchmarks ask for millions of lines
     domains = [OTHER_DOMAINS[k % len(OTHER_DOMAINS)] if k % 3 else ("fr" if k % 2 else "fr.m") for k in range(filler)]
     lines += [
         f"{d} Filler_{seed}_{hour}_{k} {c} 0" for k, (d, c) in enumerate(zip(domains, counts.tolist(), strict=True))
     ]
+    lines += [f"fr Caf%E9_{hour} 1 0", "fr.m 100%_{seed} 2 0"]  # escapes that are not UTF-8, as in the real files
     lines.sort(key=lambda line: line.encode())  # sorted by project then title, as the real files are
     path = Path(directory) / hourly_name(day, hour)
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as f:

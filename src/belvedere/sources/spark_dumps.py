@@ -19,6 +19,12 @@ import pyarrow.parquet as pq
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
 
+# The DuckDB path's title rule (dumps.TITLE) in Spark SQL: decoded once when valid, '+' kept
+SPARK_TITLE = (
+    "CASE WHEN contains({t}, '%') THEN coalesce(replace(try_url_decode(replace({t}, '+', '%2B')), ' ', '_'), {t}) "
+    "ELSE {t} END"
+)
+
 
 def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str,
         master: str = "local[*]") -> dict[str, pa.Table]:  # fmt: skip
@@ -42,7 +48,7 @@ def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str,
             lines = spark.read.text([str(f) for f in files]).select(
                 F.element_at(F.split(F.input_file_name(), "/"), -1).alias("file"),
                 parts[0].alias("domain"),
-                F.regexp_replace(F.expr("url_decode(split(value, ' ')[1])"), " ", "_").alias("title"),
+                F.expr(SPARK_TITLE.format(t="split(value, ' ')[1]")).alias("title"),
                 parts[2].cast("long").alias("views"),
             )
             result = (
