@@ -221,3 +221,42 @@ def test_spark_gives_the_same_rows_as_duckdb(tmp_path: Path, reference_db: Path)
                 "JOIN articles a USING (article_id)"
             ).fetchall())  # fmt: skip
     assert results["duckdb"] == results["spark"] and len(results["duckdb"]) >= 12
+
+
+def test_monthly_complete_files_give_every_day_of_the_month(tmp_path: Path, reference_db: Path) -> None:
+    """A monthly pageview_complete file: its letters are days (A = 1st); every day of February 2024
+    (29) gets its count, zeros included; a day past the month's end, or days not adding up to the
+    total, are refused naming the file."""
+    import bz2
+    import re
+
+    from belvedere.sources.dumpgen import write_monthly_complete
+
+    titles = ["Carrouges", "Saint-Étienne", "Bourg-en-Bresse", "Absent_du_fichier"]
+    month = date(2024, 2, 1)
+    path = write_monthly_complete(tmp_path, month, titles[:3], seed=6, filler=300)
+    expected: Counter = Counter()
+    for line in bz2.decompress(path.read_bytes()).decode().splitlines():
+        p = line.split(" ")
+        if p[0] == "fr.wikipedia" and p[1] in titles:
+            for letter, count in re.findall(r"([A-_])(\d+)", p[-1]):
+                expected[(p[1], p[-3], date(2024, 2, ord(letter) - 64))] += int(count)
+    assert max(d for _, _, d in expected) > date(2024, 2, 26)  # the letters past Z are read too
+    store_path = tmp_path / "s.duckdb"
+    _store_with_articles(store_path, reference_db, titles).close()
+    out = run_cli("ingest", str(path), db=store_path)
+    assert out.returncode == 0 and "29 jour(s)" in out.stdout, out.stdout + out.stderr
+    with Store(store_path, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p JOIN articles a USING (article_id) "
+            "WHERE p.agent = 'user'"
+        ).fetchall()
+    got = {(t, a, d): v for t, a, d, v in rows}
+    assert len(got) == 4 * 3 * 29 and min(d for *_, d in got) == month and max(d for *_, d in got) == date(2024, 2, 29)
+    assert got == {k: expected.get(k, 0) for k in got}
+    for bad in ("fr.wikipedia Carrouges 1 desktop 5 A2^3", "fr.wikipedia Carrouges 1 desktop 6 A2B3"):
+        odd = tmp_path / "odd" / "pageviews-202402-automated"
+        odd.parent.mkdir(exist_ok=True)
+        odd.write_text(f"fr.wikipedia Carrouges 1 desktop 5 A5\n{bad}\n")
+        out = run_cli("ingest", str(odd), db=store_path)
+        assert out.returncode == 1 and odd.name in out.stderr and "1 ligne" in out.stderr, out.stderr

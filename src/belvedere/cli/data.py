@@ -536,14 +536,14 @@ def ingest(
     engine: Annotated[str, typer.Option("--engine", help=M.t("opt_engine"))] = "duckdb",
     spark_master: Annotated[str, typer.Option("--spark-master", help=M.t("opt_spark_master"))] = "local[*]",
 ) -> None:
-    from belvedere.sources.dumps import DAILY_NAME, ingest_daily, ingest_hourly
+    from belvedere.sources.dumps import COMPLETE_NAME, ingest_complete, ingest_hourly
 
-    daily = [f for f in files if DAILY_NAME.search(f.name)]
+    daily = [f for f in files if COMPLETE_NAME.search(f.name)]
     hourly = [f for f in files if f not in daily]
     with open_store(ctx) as store, progress_bar() as bar:
         task = bar.add_task(M.t("stage_dumps"), total=len(files))
-        day = ingest_daily(store, daily, project, progress=lambda done, total: bar.update(task, completed=done))
+        day = ingest_complete(store, daily, project, progress=lambda done, total: bar.update(task, completed=done))
         hour = ingest_hourly(store, hourly, project, engine=engine, spark_master=spark_master,
                              progress=lambda done, total: bar.update(task, completed=len(daily) + done))  # fmt: skip
     console.print(M.t("ingest_done", files=day.files + hour.files, skipped=len(day.skipped) + len(hour.skipped),
-                      lines=day.lines + hour.lines, days=hour.days_settled + day.files))  # fmt: skip
+                      lines=day.lines + hour.lines, days=hour.days_settled + day.days_settled))  # fmt: skip

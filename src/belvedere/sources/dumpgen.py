@@ -55,31 +55,51 @@ def daily_complete_name(day: date, agent: str = "user") -> str:
     return f"pageviews-{day:%Y%m%d}-{agent}"
 
 
+def monthly_complete_name(month: date, agent: str = "user") -> str:
+    return f"pageviews-{month:%Y%m}-{agent}"
+
+
 def write_daily_complete(directory: Path, day: date, titles: list[str], *, agent: str = "user", seed: int = 0,
                          filler: int = 2000, compress: bool = True) -> Path:  # fmt: skip
     """One day's ``pageview_complete`` file: ``wiki_code title page_id access daily_total hourly``
     where hourly is letters A..X (hour 0..23) each followed by its count, zero hours left out; a
     fifth of the rows have no page id (5 fields), as in the real files. bz2 unless ``compress``
     is false."""
+    name = daily_complete_name(day, agent)
+    return _write_complete(Path(directory) / name, [seed, day.toordinal(), 7], 24, titles, filler, compress)
+
+
+def write_monthly_complete(directory: Path, month: date, titles: list[str], *, agent: str = "user", seed: int = 0,
+                           filler: int = 2000, compress: bool = True) -> Path:  # fmt: skip
+    """One month's ``pageview_complete`` file (``pageviews-YYYYMM-user.bz2``): the same rows as a
+    daily file, with the monthly total and the days as letters (A = 1st ... Z = 26th, then
+    ``[ \\ ] ^ _`` for the 27th to the 31st) each followed by that day's count."""
+    days = (date(month.year + month.month // 12, month.month % 12 + 1, 1) - date(month.year, month.month, 1)).days
+    name = monthly_complete_name(month, agent)
+    return _write_complete(Path(directory) / name, [seed, month.toordinal(), 31], days, titles, filler, compress)
+
+
+def _write_complete(path: Path, seed: list[int], slots: int, titles: list[str], filler: int, compress: bool) -> Path:
+    """Rows with ``slots`` lettered counts (24 hours from A, or the month's days from A)."""
     import bz2
 
-    rng = np.random.default_rng([seed, day.toordinal(), 7])
+    rng = np.random.default_rng(seed)
     lines = []
     accesses = ("desktop", "mobile-web", "mobile-app")
     for n, title in enumerate(titles):
         for access in accesses:
-            hours = rng.poisson(np.exp(rng.normal(0.5, 1.0)), 24)
-            if not hours.sum():
+            counts = rng.poisson(np.exp(rng.normal(0.5, 1.0)), slots)
+            if not counts.sum():
                 continue
-            letters = "".join(f"{chr(65 + h)}{v}" for h, v in enumerate(hours) if v)
+            letters = "".join(f"{chr(65 + k)}{v}" for k, v in enumerate(counts) if v)
             page_id = "" if rng.random() < 0.2 else f" {100000 + n}"
-            lines.append(f"fr.wikipedia {title}{page_id} {access} {int(hours.sum())} {letters}")
+            lines.append(f"fr.wikipedia {title}{page_id} {access} {int(counts.sum())} {letters}")
     for k in range(filler):
         wiki = ("en.wikipedia", "de.wikipedia", "fr.wiktionary", "fr.wikipedia")[k % 4]
-        lines.append(f"{wiki} Filler_{seed}_{k} {k} {accesses[k % 3]} {1 + k % 9} A{1 + k % 9}")
+        lines.append(f"{wiki} Filler_{seed[0]}_{k} {k} {accesses[k % 3]} {1 + k % 9} A{1 + k % 9}")
     order = rng.permutation(len(lines))
     text = "\n".join(lines[i] for i in order) + "\n"
-    path = Path(directory) / (daily_complete_name(day, agent) + (".bz2" if compress else ""))
+    path = path.with_name(path.name + (".bz2" if compress else ""))
     if compress:
         path.write_bytes(bz2.compress(text.encode("utf-8"), 6))
     else:

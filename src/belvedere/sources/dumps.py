@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -316,7 +316,7 @@ def settle(store: Store) -> int:
     dense: an article of the store gets a zero on an access it had no line for). Returns the days."""
     con = store.con
     days = [r[0] for r in con.execute(
-        "SELECT date FROM dump_files GROUP BY date HAVING count(DISTINCT hour) = 24 "
+        "SELECT date FROM dump_files WHERE hour < 24 GROUP BY date HAVING count(DISTINCT hour) = 24 "
         "AND date IN (SELECT DISTINCT date FROM dump_hours) ORDER BY date"
     ).fetchall()]  # fmt: skip
     for day in days:
@@ -339,31 +339,49 @@ def settle(store: Store) -> int:
     return len(days)
 
 
-DAILY_NAME = re.compile(r"pageviews-(\d{8})-(user|automated|spider)(?:\.bz2)?$")
+COMPLETE_NAME = re.compile(r"pageviews-(\d{8}|\d{6})-(user|automated|spider)(?:\.bz2)?$")
+WHOLE_DAY, WHOLE_MONTH = 24, 25  # dump_files.hour of a daily / a monthly pageview_complete file
 ACCESSES = ("desktop", "mobile-web", "mobile-app")
 
 
-def day_of(path: str | Path) -> tuple[datetime, str]:
-    """(day, agent) of a ``pageview_complete`` daily file, from its name."""
-    m = DAILY_NAME.search(Path(path).name)
-    if not m:
-        raise BelvedereError(M.t("dump_bad_daily_name", name=Path(path).name))
+@dataclass(frozen=True)
+class Period:
+    """What a ``pageview_complete`` file covers: a day, or a month (its days lettered A = 1st ...)."""
+
+    first: date
+    days: int
+    agent: str
+    monthly: bool
+
+
+def period_of(path: str | Path) -> Period:
+    """The period and agent of a ``pageview_complete`` file, from its name (daily
+    ``pageviews-20240601-user.bz2`` or monthly ``pageviews-202406-user.bz2``)."""
+    name = Path(path).name
+    m = COMPLETE_NAME.search(name)
     try:
-        return datetime.strptime(m.group(1), "%Y%m%d"), m.group(2)
+        if not m:
+            raise ValueError
+        if len(m.group(1)) == 8:
+            return Period(datetime.strptime(m.group(1), "%Y%m%d").date(), 1, m.group(2), False)
+        first = datetime.strptime(m.group(1) + "01", "%Y%m%d").date()
     except ValueError:
-        raise BelvedereError(M.t("dump_bad_daily_name", name=Path(path).name)) from None
+        raise BelvedereError(M.t("dump_bad_daily_name", name=name)) from None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return Period(first, (following - first).days, m.group(2), True)
 
 
-def ingest_daily(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
-                 progress: Callable[[int, int], None] | None = None) -> IngestReport:  # fmt: skip
-    """Ingest ``pageview_complete`` daily files (``pageviews-YYYYMMDD-user.bz2``, or already
-    decompressed): ``wiki_code title [page_id] access daily_total hourly_letters``, 6 fields or 5
-    when the page id is missing. The daily totals of the store's articles replace that day's rows
-    for the file's agent, zeros included (the file covers the whole day); one transaction per file."""
+def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
+                    progress: Callable[[int, int], None] | None = None) -> IngestReport:  # fmt: skip
+    """Ingest ``pageview_complete`` files, daily (``pageviews-YYYYMMDD-user.bz2``) or monthly
+    (``pageviews-YYYYMM-user.bz2``), bz2 or already decompressed: ``wiki_code title [page_id] access
+    total letters``, 6 fields or 5 when the page id is missing; the letters are the hours of a daily
+    file, the days of a monthly one. The counts of the store's articles replace those days' rows for
+    the file's agent, zeros included (the file covers its whole period); one transaction per file."""
     import bz2
     import tempfile
 
-    files = _existing(paths, day_of)
+    files = _existing(paths, period_of)
     report = IngestReport()
     done = _ingested(store)
     for k, f in enumerate(files, start=1):
@@ -371,7 +389,6 @@ def ingest_daily(store: Store, paths: Iterable[str | Path], project: str = "fr.w
         if digest is None:
             report.skipped.append(f.name)
             continue
-        day, agent = day_of(f)
         with tempfile.TemporaryDirectory() as tmp:
             source = f
             if f.suffix == ".bz2":  # DuckDB reads gzip and zstd, not bzip2: decompressed in blocks
@@ -382,53 +399,77 @@ def ingest_daily(store: Store, paths: Iterable[str | Path], project: str = "fr.w
                             out.write(block)
                 except (OSError, EOFError, ValueError) as exc:
                     raise BelvedereError(M.t("dump_corrupt", name=f.name, err=exc)) from None
-            report.lines += _write_daily(store, f, source, digest, project, day, agent)
+            report.lines += _write_complete(store, f, source, digest, project, period_of(f))
         report.files += 1
+        report.days_settled += period_of(f).days
         done[f.name] = digest
         if progress:
             progress(k, len(files))
     return report
 
 
-def _write_daily(store: Store, f: Path, source: Path, digest: str, project: str, day: datetime,
-                 agent: str) -> int:  # fmt: skip
+def _write_complete(store: Store, f: Path, source: Path, digest: str, project: str, period: Period) -> int:
     con = store.con
+    last = period.first + timedelta(days=period.days - 1)
     with store.transaction():
         try:
             con.execute(
-                """CREATE OR REPLACE TEMP TABLE _day AS
+                f"""CREATE OR REPLACE TEMP TABLE _rows AS
                    WITH parts AS (
                        SELECT string_split(line, ' ') AS p FROM read_csv(?, delim = '\\x01', header = false,
-                           quote = '', escape = '', columns = {'line': 'VARCHAR'}, auto_detect = false)
+                           quote = '', escape = '', columns = {{'line': 'VARCHAR'}}, auto_detect = false)
                    )
-                   SELECT p[1] AS wiki, replace(url_decode(p[2]), ' ', '_') AS title,
+                   SELECT {TITLE.format(t="p[2]")} AS title,
                           CASE len(p) WHEN 6 THEN p[4] WHEN 5 THEN p[3] END AS access,
-                          TRY_CAST(CASE len(p) WHEN 6 THEN p[5] WHEN 5 THEN p[4] END AS BIGINT) AS total
+                          TRY_CAST(CASE len(p) WHEN 6 THEN p[5] WHEN 5 THEN p[4] END AS BIGINT) AS total,
+                          CASE len(p) WHEN 6 THEN p[6] WHEN 5 THEN p[5] END AS letters
                    FROM parts WHERE p[1] = ?""",
                 [str(source), project],
             )
         except duckdb.Error as exc:
             raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
+        # a monthly file's letters are its days: each must be in the month, and they must add up
+        days_ok = (
+            f"regexp_full_match(letters, '([A-_][0-9]+)*') AND list_sum(list_transform(regexp_extract_all(letters, "
+            f"'[A-_]([0-9]+)', 1), lambda x: x::BIGINT)) = total AND coalesce(list_max(list_transform("
+            f"regexp_extract_all(letters, '([A-_])[0-9]+', 1), lambda x: ascii(x))), 0) <= {64 + period.days}"
+            if period.monthly
+            else "TRUE"
+        )
         bad = con.execute(
-            "SELECT count(*) FROM _day WHERE total IS NULL OR total < 0 OR access NOT IN ('desktop', 'mobile-web', "
-            "'mobile-app') OR access IS NULL"
+            f"SELECT count(*) FROM _rows WHERE total IS NULL OR total < 0 OR access IS NULL "
+            f"OR access NOT IN {ACCESSES} OR NOT coalesce({days_ok}, FALSE)"
         ).fetchall()[0][0]
         if bad:
             raise BelvedereError(M.t("dump_bad_rows", name=f.name, n=bad))
+        if period.monthly:  # (title, access, date, views) of the store's titles, one row per lettered day
+            counts, params = (
+                """SELECT r.title, r.access,
+                          (?::DATE + ascii(unnest(regexp_extract_all(r.letters, '([A-_])[0-9]+', 1))) - 65)::DATE
+                              AS date,
+                          unnest(regexp_extract_all(r.letters, '[A-_]([0-9]+)', 1))::BIGINT AS views
+                   FROM _rows r SEMI JOIN articles a ON a.project = ? AND a.title = r.title""",
+                [period.first, project],
+            )  # fmt: skip
+        else:
+            counts, params = "SELECT title, access, ?::DATE AS date, total AS views FROM _rows", [period.first]
         con.execute(
-            "DELETE FROM pageviews WHERE date = ? AND agent = ? "
+            "DELETE FROM pageviews WHERE date BETWEEN ? AND ? AND agent = ? "
             "AND article_id IN (SELECT article_id FROM articles WHERE project = ? AND source <> 'simulated')",
-            [day.date(), agent, project],
+            [period.first, last, period.agent, project],
         )
         kept = con.execute(
-            """INSERT INTO pageviews
-               SELECT a.article_id, ?::DATE, x.access::access_t, ?::agent_t, coalesce(d.views, 0)::INTEGER
-               FROM articles a CROSS JOIN (VALUES ('desktop'), ('mobile-web'), ('mobile-app')) x(access)
-               LEFT JOIN (SELECT title, access, sum(total) AS views FROM _day GROUP BY ALL) d
-                      ON d.title = a.title AND d.access = x.access
+            f"""INSERT INTO pageviews
+               SELECT a.article_id, d.date, x.access::access_t, ?::agent_t, coalesce(c.views, 0)::INTEGER
+               FROM articles a
+               CROSS JOIN (VALUES ('desktop'), ('mobile-web'), ('mobile-app')) x(access)
+               CROSS JOIN (SELECT (?::DATE + k::INTEGER)::DATE AS date FROM range(?) t(k)) d
+               LEFT JOIN (SELECT title, access, date, sum(views) AS views FROM ({counts}) GROUP BY ALL) c
+                      ON c.title = a.title AND c.access = x.access AND c.date = d.date
                WHERE a.project = ? AND a.source <> 'simulated'""",
-            [day.date(), agent, project],
+            [period.agent, period.first, period.days, *params, project],
         ).fetchall()[0][0]
-        _record(con, f, digest, project, day.date(), 24, kept, agent)
-        con.execute("DROP TABLE _day")
+        hour = WHOLE_MONTH if period.monthly else WHOLE_DAY
+        _record(con, f, digest, project, period.first, hour, kept, period.agent)
+        con.execute("DROP TABLE _rows")
     return int(kept)
