@@ -97,6 +97,7 @@ FR: dict[str, str] = {
     "http_bad_json": "réponse JSON illisible (HTTP {status})",
     "http_client_error": "HTTP {status} : {detail}",
     "http_gave_up": "abandon après {tries} essais ({error})",
+    "http_short_file": "fichier incomplet ({got} octets sur {total})",
     "no_network": "Service injoignable ({url}) : {err}. Vérifiez la connexion ou l'adresse configurée.",
     "start_too_early": "Les données de Wikimedia commencent le {first} : la date de début {start} est trop tôt.",
     "end_clamped": "La date de fin {end} est dans le futur : ramenée à {clamped}.",
@@ -306,8 +307,9 @@ FR: dict[str, str] = {
     ),
     "dump_corrupt": "Fichier illisible ou tronqué : {name} ({err}). Rien de ce fichier n'a été écrit.",
     "cmd_ingest": (
-        "Ingère des dumps horaires Wikimedia (pageviews-AAAAMMJJ-HH0000.gz) : filtre et agrégation dans "
-        "DuckDB, un fichier par transaction, reprise possible ; les jours complets (24 heures) sont ajoutés."
+        "Ingère des dumps Wikimedia, fichiers locaux ou adresses https : horaires (pageviews-AAAAMMJJ-HH0000.gz) "
+        "et pageview_complete quotidiens ou mensuels (pageviews-AAAAMMJJ-user.bz2, pageviews-AAAAMM-user.bz2). "
+        "Un fichier par transaction, reprise possible ; les jours complets (24 heures) sont ajoutés."
     ),
     "ingest_done": (
         "{files} fichier(s) ingéré(s), {skipped} déjà présent(s), {lines} lignes d'articles gardées, "
@@ -326,7 +328,15 @@ FR: dict[str, str] = {
     "dump_bad_rows": (
         "{name} : {n} ligne(s) illisible(s) (ni 5 ni 6 champs, ou total non entier). Rien n'a été écrit."
     ),
-    "arg_ingest_files": "Fichiers de dumps horaires (pageviews-AAAAMMJJ-HH0000.gz).",
+    "arg_ingest_files": "Fichiers de dumps ou leurs adresses (https://dumps.wikimedia.org/other/...).",
+    "opt_all_articles": (
+        "Garder aussi toutes les pages du projet (tables project_pages et project_views), pas seulement les "
+        "articles des communes ; l'analyse ne lit que ces derniers."
+    ),
+    "opt_download_dir": "Dossier où télécharger les adresses données (par défaut : dumps/ à côté de la base).",
+    "stage_download": "Téléchargement de {n} dump(s) vers {dir}",
+    "dump_bad_url": "Adresse inattendue « {url} » : elle doit finir par le nom d'un dump (pageviews-…).",
+    "dump_download_failed": "Téléchargement de {url} impossible : {err}. Relancez : il reprendra où il s'est arrêté.",
     "opt_ingest_project": "Projet Wikimedia (fr.wikipedia).",
     "cmd_maps": "Fonds de carte des rapports et du tableau de bord.",
     "cmd_maps_fetch": (

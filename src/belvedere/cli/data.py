@@ -531,19 +531,41 @@ def maps_fetch(contact: ContactOpt = None) -> None:
 @app.command(help=M.t("cmd_ingest"))
 def ingest(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help=M.t("arg_ingest_files"))],
+    files: Annotated[list[str], typer.Argument(help=M.t("arg_ingest_files"), show_default=False)],
     project: Annotated[str, typer.Option("--project", help=M.t("opt_ingest_project"))] = "fr.wikipedia",
+    all_articles: Annotated[bool, typer.Option("--all-articles", help=M.t("opt_all_articles"))] = False,
     engine: Annotated[str, typer.Option("--engine", help=M.t("opt_engine"))] = "duckdb",
     spark_master: Annotated[str, typer.Option("--spark-master", help=M.t("opt_spark_master"))] = "local[*]",
+    download_dir: Annotated[Path | None, typer.Option("--download-dir", help=M.t("opt_download_dir"))] = None,
+    contact: ContactOpt = None,
 ) -> None:
-    from belvedere.sources.dumps import COMPLETE_NAME, ingest_complete, ingest_hourly
+    from belvedere.sources import dumps
 
-    daily = [f for f in files if COMPLETE_NAME.search(f.name)]
-    hourly = [f for f in files if f not in daily]
     with open_store(ctx) as store, progress_bar() as bar:
-        task = bar.add_task(M.t("stage_dumps"), total=len(files))
-        day = ingest_complete(store, daily, project, progress=lambda done, total: bar.update(task, completed=done))
-        hour = ingest_hourly(store, hourly, project, engine=engine, spark_master=spark_master,
-                             progress=lambda done, total: bar.update(task, completed=len(daily) + done))  # fmt: skip
-    console.print(M.t("ingest_done", files=day.files + hour.files, skipped=len(day.skipped) + len(hour.skipped),
+        urls = [f for f in files if dumps.is_url(f)]
+        paths = [Path(f) for f in files if not dumps.is_url(f)]
+        skipped: list[str] = []
+        if urls:
+            directory = download_dir or store.path.parent / "dumps"
+            task = bar.add_task(M.t("stage_download", n=len(urls), dir=directory), total=None)
+
+            async def fetch() -> tuple[list[Path], list[str]]:
+                async with make_client(ctx.obj["settings"], contact, 1) as client:
+                    done = set(dumps.ingested(store))
+                    return await dumps.download(client, urls, directory, done, lambda n: bar.advance(task, n))
+
+            got, skipped = asyncio.run(fetch())
+            paths += got
+            bar.update(task, total=bar.tasks[task].completed)
+        complete = [f for f in paths if dumps.COMPLETE_NAME.search(f.name)]
+        hourly = [f for f in paths if f not in complete]
+        task = bar.add_task(M.t("stage_dumps"), total=len(paths))
+        first = len(complete)
+        day = dumps.ingest_complete(store, complete, project, all_articles=all_articles,
+                                    progress=lambda done, _: bar.update(task, completed=done))  # fmt: skip
+        hour = dumps.ingest_hourly(store, hourly, project, engine=engine, spark_master=spark_master,
+                                   all_articles=all_articles,
+                                   progress=lambda done, _: bar.update(task, completed=first + done))  # fmt: skip
+    console.print(M.t("ingest_done", files=day.files + hour.files,
+                      skipped=len(day.skipped) + len(hour.skipped) + len(skipped),
                       lines=day.lines + hour.lines, days=hour.days_settled + day.days_settled))  # fmt: skip

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote, urlparse
 
 import duckdb
 import numpy as np
@@ -40,6 +41,7 @@ import pyarrow as pa
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
+from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store import Store
 from belvedere.store.db import now
 
@@ -85,9 +87,10 @@ def sha256(path: Path) -> str:
 
 def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
                   progress: Callable[[int, int], None] | None = None, engine: str = "duckdb",
-                  spark_master: str = "local[*]") -> IngestReport:  # fmt: skip
+                  spark_master: str = "local[*]", all_articles: bool = False) -> IngestReport:  # fmt: skip
     """Ingest hourly dump files into the store (see the module's docstring). ``engine="spark"``
-    reads and aggregates them with Spark (``spark_master``), then writes the same way."""
+    reads and aggregates them with Spark (``spark_master``), then writes the same way.
+    ``all_articles`` also keeps every page of the project in ``project_pages``/``project_views``."""
     if engine not in ("duckdb", "spark"):
         raise BelvedereError(M.t("dump_bad_engine", engine=engine))
     if project not in DOMAINS:
@@ -96,7 +99,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     files = _existing(paths, hour_of)
     report = IngestReport()
     con = store.con
-    done = _ingested(store)
+    done = ingested(store)
     todo: list[Path] = []  # their checksum is computed while they are read
     for f in files:
         if f.name in done:
@@ -110,9 +113,9 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
         from belvedere.sources import spark_dumps
 
         titles = con.sql("SELECT article_id, title FROM articles WHERE project = ?", params=[project]).to_arrow_table()
-        tables = spark_dumps.run(todo, titles, desktop, mobile, spark_master)
+        tables = spark_dumps.run(todo, titles, desktop, mobile, spark_master, all_articles)
         for f in todo:
-            report.lines += _write(store, f, sha256(f), project, tables[f.name])
+            report.lines += _write(store, f, sha256(f), project, *tables[f.name])
             report.files += 1
             if progress:
                 progress(report.files + len(report.skipped), len(files))
@@ -130,7 +133,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
             while queue and free:
                 f = queue.popleft()
                 slot = free.pop()
-                pending.append((f, slot, pool.submit(_read, cursors[slot], f, project, desktop, mobile)))
+                pending.append((f, slot, pool.submit(_read, cursors[slot], f, project, desktop, mobile, all_articles)))
 
         submit()
         while pending:
@@ -143,8 +146,8 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
                 for *_, other in pending:
                     other.cancel()
                 raise result
-            table, digest = result
-            report.lines += _write(store, f, digest, project, table)
+            table, every, digest = result
+            report.lines += _write(store, f, digest, project, table, every)
             report.files += 1
             if progress:
                 progress(report.files + len(report.skipped), len(files))
@@ -155,22 +158,37 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     return report
 
 
-def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str,
-          mobile: str) -> tuple[pa.Table, str] | BelvedereError:  # fmt: skip
-    """The file's views per known article and access (a small table) and its SHA-256, or the error
-    naming it."""
+def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str, mobile: str,
+          all_articles: bool = False) -> tuple[pa.Table, pa.Table | None, str] | BelvedereError:  # fmt: skip
+    """The file's views per known article and access (a small table), per title and access when
+    ``all_articles``, and its SHA-256; or the error naming it."""
     try:
         raw, digest = project_lines(f, (desktop, mobile))
         lines = _parse(raw, ["domain", "title", "views", "size"], "domain title views")
         cursor.register("_lines", lines)
+        access = "CASE r.domain WHEN ? THEN 'desktop' ELSE 'mobile-web' END AS access"
         try:
-            return cursor.sql(
-                f"""SELECT a.article_id, CASE r.domain WHEN ? THEN 'desktop' ELSE 'mobile-web' END AS access,
-                           sum(r.views)::BIGINT AS views
-                    FROM _lines r JOIN articles a ON a.project = ? AND a.title = {TITLE.format(t="r.title")}
-                    GROUP BY ALL""",
-                params=[desktop, project],
-            ).to_arrow_table(), digest
+            if not all_articles:
+                known = cursor.sql(
+                    f"""SELECT a.article_id, {access}, sum(r.views)::BIGINT AS views
+                        FROM _lines r JOIN articles a ON a.project = ? AND a.title = {TITLE.format(t="r.title")}
+                        GROUP BY ALL""",
+                    params=[desktop, project],
+                ).to_arrow_table()
+                return known, None, digest
+            every = cursor.sql(
+                f"SELECT {TITLE.format(t='r.title')} AS title, {access}, sum(r.views)::BIGINT AS views "
+                "FROM _lines r GROUP BY ALL",
+                params=[desktop],
+            ).to_arrow_table()
+            cursor.register("_every", every)
+            known = cursor.sql(
+                "SELECT a.article_id, e.access, e.views FROM _every e "
+                "JOIN articles a ON a.project = ? AND a.title = e.title",
+                params=[project],
+            ).to_arrow_table()
+            cursor.unregister("_every")
+            return known, every, digest
         finally:
             cursor.unregister("_lines")
     except (OSError, EOFError, ValueError, duckdb.Error) as exc:  # truncated/corrupt gzip, a malformed line
@@ -260,7 +278,7 @@ def _parse(data: bytes, names: list[str], keep: str) -> pa.Table:
     )  # fmt: skip
 
 
-def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table) -> int:
+def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, every: pa.Table | None = None) -> int:
     when = hour_of(f)
     con = store.con
     with store.transaction():
@@ -270,8 +288,60 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table) ->
             [when.date(), when.hour],
         )
         con.unregister("_hour")
+        if every is not None:
+            con.register("_every", every)
+            _write_pages(con, project, "SELECT title, access, ?::DATE AS date, ? AS hour, views FROM _every",
+                         [when.date(), when.hour], "user")  # fmt: skip
+            con.unregister("_every")
         _record(con, f, digest, project, when.date(), when.hour, table.num_rows)
     return table.num_rows
+
+
+def _write_pages(con: duckdb.DuckDBPyConnection, project: str, counts: str, params: list, agent: str) -> None:
+    """Every page of ``counts`` (title, access, date, hour, views) into ``project_pages`` and
+    ``project_views`` (``--all-articles``), inside the caller's transaction; zero counts left out."""
+    con.execute(
+        f"""INSERT INTO project_pages (project, title)
+            SELECT DISTINCT ?, c.title FROM ({counts}) c
+            WHERE NOT EXISTS (SELECT 1 FROM project_pages p WHERE p.project = ? AND p.title = c.title)""",
+        [project, *params, project],
+    )
+    con.execute(
+        f"""INSERT INTO project_views
+            SELECT p.page_key, c.date, c.hour, c.access::access_t, ?::agent_t, sum(c.views)
+            FROM ({counts}) c JOIN project_pages p ON p.project = ? AND p.title = c.title
+            WHERE c.views > 0 GROUP BY ALL""",
+        [agent, *params, project],
+    )
+
+
+def is_url(arg: str) -> bool:
+    return arg.startswith(("http://", "https://"))
+
+
+async def download(client: PoliteClient, urls: list[str], directory: Path, done: set[str],
+                   on_bytes: Callable[[int], None] | None = None) -> tuple[list[Path], list[str]]:  # fmt: skip
+    """(local paths in ``directory``, names skipped) for the dump files at ``urls``, downloaded one at
+    a time (the dumps server allows few connections). A file already there is not downloaded again,
+    nor one whose name the store has ingested (``done``: Wikimedia does not rewrite a published
+    dump); an interrupted download resumes where it stopped (see ``PoliteClient.download``)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths, skipped = [], []
+    for url in urls:
+        name = unquote(urlparse(url).path.rsplit("/", 1)[-1])
+        if not (HOURLY_NAME.search(name) or COMPLETE_NAME.search(name)):
+            raise BelvedereError(M.t("dump_bad_url", url=url))
+        dest = directory / name
+        if name in done and not dest.exists():
+            skipped.append(name)
+            continue
+        if not dest.exists():
+            try:
+                await client.download(url, dest, on_bytes)
+            except FetchFailed as exc:
+                raise BelvedereError(M.t("dump_download_failed", url=url, err=exc)) from None
+        paths.append(dest)
+    return paths, skipped
 
 
 def _existing(paths: Iterable[str | Path], name_check: Callable[[Path], object]) -> list[Path]:
@@ -284,7 +354,8 @@ def _existing(paths: Iterable[str | Path], name_check: Callable[[Path], object])
     return files
 
 
-def _ingested(store: Store) -> dict[str, str]:
+def ingested(store: Store) -> dict[str, str]:
+    """{file name: SHA-256} of the dump files already in the store."""
     return {r[0]: r[1] for r in store.con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
 
 
@@ -317,7 +388,7 @@ def settle(store: Store) -> int:
     con = store.con
     days = [r[0] for r in con.execute(
         "SELECT date FROM dump_files WHERE hour < 24 GROUP BY date HAVING count(DISTINCT hour) = 24 "
-        "AND date IN (SELECT DISTINCT date FROM dump_hours) ORDER BY date"
+        "AND date IN (SELECT date FROM dump_hours UNION SELECT date FROM project_views WHERE hour < 24) ORDER BY date"
     ).fetchall()]  # fmt: skip
     for day in days:
         with store.transaction():
@@ -336,6 +407,15 @@ def settle(store: Store) -> int:
                 [day, day],
             )
             con.execute("DELETE FROM dump_hours WHERE date = ?", [day])
+            # --all-articles: the day's 24 hourly rows of each page become one (hour 24)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _day AS SELECT page_key, date, 24 AS hour, access, agent, sum(views) "
+                "AS views FROM project_views WHERE date = ? AND hour < 24 GROUP BY ALL",
+                [day],
+            )
+            con.execute("DELETE FROM project_views WHERE date = ? AND (hour < 24 OR agent = 'user')", [day])
+            con.execute("INSERT INTO project_views SELECT * FROM _day")
+            con.execute("DROP TABLE _day")
     return len(days)
 
 
@@ -372,18 +452,20 @@ def period_of(path: str | Path) -> Period:
 
 
 def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
-                    progress: Callable[[int, int], None] | None = None) -> IngestReport:  # fmt: skip
+                    progress: Callable[[int, int], None] | None = None,
+                    all_articles: bool = False) -> IngestReport:  # fmt: skip
     """Ingest ``pageview_complete`` files, daily (``pageviews-YYYYMMDD-user.bz2``) or monthly
     (``pageviews-YYYYMM-user.bz2``), bz2 or already decompressed: ``wiki_code title [page_id] access
     total letters``, 6 fields or 5 when the page id is missing; the letters are the hours of a daily
     file, the days of a monthly one. The counts of the store's articles replace those days' rows for
-    the file's agent, zeros included (the file covers its whole period); one transaction per file."""
+    the file's agent, zeros included (the file covers its whole period); one transaction per file.
+    ``all_articles`` also keeps every page of the project in ``project_pages``/``project_views``."""
     import bz2
     import tempfile
 
     files = _existing(paths, period_of)
     report = IngestReport()
-    done = _ingested(store)
+    done = ingested(store)
     for k, f in enumerate(files, start=1):
         digest = _new_digest(f, done)
         if digest is None:
@@ -399,7 +481,7 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
                             out.write(block)
                 except (OSError, EOFError, ValueError) as exc:
                     raise BelvedereError(M.t("dump_corrupt", name=f.name, err=exc)) from None
-            report.lines += _write_complete(store, f, source, digest, project, period_of(f))
+            report.lines += _write_complete(store, f, source, digest, project, period_of(f), all_articles)
         report.files += 1
         report.days_settled += period_of(f).days
         done[f.name] = digest
@@ -408,7 +490,8 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
     return report
 
 
-def _write_complete(store: Store, f: Path, source: Path, digest: str, project: str, period: Period) -> int:
+def _write_complete(store: Store, f: Path, source: Path, digest: str, project: str, period: Period,
+                    all_articles: bool = False) -> int:  # fmt: skip
     con = store.con
     last = period.first + timedelta(days=period.days - 1)
     with store.transaction():
@@ -442,17 +525,27 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
         ).fetchall()[0][0]
         if bad:
             raise BelvedereError(M.t("dump_bad_rows", name=f.name, n=bad))
-        if period.monthly:  # (title, access, date, views) of the store's titles, one row per lettered day
-            counts, params = (
-                """SELECT r.title, r.access,
+        # (title, access, date, views): one row per lettered day of a monthly file; ``titles`` keeps
+        # the store's articles only, unless every page is kept too
+        titles = "" if all_articles else "SEMI JOIN articles a ON a.project = ? AND a.title = r.title"
+        if period.monthly:
+            counts = f"""SELECT r.title, r.access,
                           (?::DATE + ascii(unnest(regexp_extract_all(r.letters, '([A-_])[0-9]+', 1))) - 65)::DATE
                               AS date,
                           unnest(regexp_extract_all(r.letters, '[A-_]([0-9]+)', 1))::BIGINT AS views
-                   FROM _rows r SEMI JOIN articles a ON a.project = ? AND a.title = r.title""",
-                [period.first, project],
-            )  # fmt: skip
+                   FROM _rows r {titles}"""  # fmt: skip
+            params = [period.first] + ([] if all_articles else [project])
         else:
             counts, params = "SELECT title, access, ?::DATE AS date, total AS views FROM _rows", [period.first]
+        if all_articles:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _counts AS {counts}", params)
+            counts, params = "SELECT * FROM _counts", []
+            con.execute(
+                "DELETE FROM project_views WHERE date BETWEEN ? AND ? AND agent = ? "
+                "AND page_key IN (SELECT page_key FROM project_pages WHERE project = ?)",
+                [period.first, last, period.agent, project],
+            )
+            _write_pages(con, project, "SELECT title, access, date, 24 AS hour, views FROM _counts", [], period.agent)
         con.execute(
             "DELETE FROM pageviews WHERE date BETWEEN ? AND ? AND agent = ? "
             "AND article_id IN (SELECT article_id FROM articles WHERE project = ? AND source <> 'simulated')",
@@ -471,5 +564,6 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
         ).fetchall()[0][0]
         hour = WHOLE_MONTH if period.monthly else WHOLE_DAY
         _record(con, f, digest, project, period.first, hour, kept, period.agent)
+        con.execute("DROP TABLE IF EXISTS _counts")
         con.execute("DROP TABLE _rows")
     return int(kept)

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import orjson
@@ -112,6 +113,13 @@ class PoliteClient:
         except httpx.HTTPError:
             return  # the host answered something: fine
 
+    def _throttled(self, response: httpx.Response) -> float:
+        """Seconds to wait after a 429: its ``Retry-After``, capped."""
+        self.stats.throttled += 1
+        wait = min(self.retry_after_max, parse_retry_after(response.headers.get("Retry-After"), 5.0))
+        self.stats.waited_retry_after += wait
+        return wait
+
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
@@ -154,10 +162,7 @@ class PoliteClient:
                     except (ValueError, KeyError, TypeError) as exc:
                         last_error = M.t("http_bad_json", status=status) + f" : {exc}"
                 elif status == 429:
-                    self.stats.throttled += 1
-                    wait = min(self.retry_after_max, parse_retry_after(response.headers.get("Retry-After"), 5.0))
-                    self.stats.waited_retry_after += wait
-                    last_error = "HTTP 429"
+                    wait, last_error = self._throttled(response), "HTTP 429"
                 elif status >= 500 or status == 408:
                     last_error = f"HTTP {status}"
                 else:
@@ -169,6 +174,65 @@ class PoliteClient:
                 await asyncio.sleep(wait if wait else self._backoff(attempt))
         self.stats.failures += 1
         raise FetchFailed(M.t("http_gave_up", tries=self.max_tries, error=last_error))
+
+    async def download(self, url: str, dest: Path, on_bytes: Callable[[int], None] | None = None) -> Path:
+        """Stream ``url`` into ``dest``, whole or nothing: bytes go to ``dest.part``; after a dropped
+        connection the next try asks only for the rest (``Range``, answered 206), a 429 waits for
+        ``Retry-After`` and 5xx back off as in ``get_json``; the file is renamed once its size is
+        the announced one. ``on_bytes(n)`` is told of each chunk written."""
+        assert self._client is not None, "use 'async with PoliteClient(...)'"
+        part = dest.with_name(dest.name + ".part")
+        last_error = ""
+        for attempt in range(self.max_tries):
+            wait = 0.0
+            have = part.stat().st_size if part.exists() else 0
+            headers = {"Accept": "*/*", **({"Range": f"bytes={have}-"} if have else {})}
+            async with self.semaphore:
+                self.stats.requests += 1
+                try:
+                    async with self._client.stream("GET", url, headers=headers) as response:
+                        status = response.status_code
+                        if status in (200, 206):
+                            total = _announced_size(response)
+                            with part.open("ab" if status == 206 else "wb") as out:  # 200: the whole file again
+                                async for chunk in response.aiter_bytes(1 << 20):
+                                    out.write(chunk)
+                                    if on_bytes:
+                                        on_bytes(len(chunk))
+                            if total is None or part.stat().st_size == total:
+                                part.replace(dest)
+                                return dest
+                            last_error = M.t("http_short_file", got=part.stat().st_size, total=total)
+                        elif status == 416 and have:  # nothing left to send: the part may be the whole file
+                            if _announced_size(response) == have:
+                                part.replace(dest)
+                                return dest
+                            part.unlink()
+                            last_error = "HTTP 416"
+                        elif status == 429:
+                            wait, last_error = self._throttled(response), "HTTP 429"
+                        elif status >= 500 or status == 408:
+                            last_error = f"HTTP {status}"
+                        else:
+                            self.stats.failures += 1
+                            raise FetchFailed(M.t("http_client_error", status=status, detail=url))
+                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    last_error = type(exc).__name__  # what arrived stays in the part file
+            if attempt + 1 < self.max_tries:
+                self.stats.retries += 1
+                await asyncio.sleep(wait if wait else self._backoff(attempt))
+        self.stats.failures += 1
+        raise FetchFailed(M.t("http_gave_up", tries=self.max_tries, error=last_error))
+
+
+def _announced_size(response: httpx.Response) -> int | None:
+    """The whole file's size: from ``Content-Range: bytes a-b/N`` (206, 416) or ``Content-Length`` (200)."""
+    content_range = response.headers.get("Content-Range", "")
+    if "/" in content_range:
+        total = content_range.rsplit("/", 1)[1].strip()
+        return int(total) if total.isdigit() else None
+    length = response.headers.get("Content-Length")
+    return int(length) if length and length.isdigit() else None
 
 
 def _problem_detail(body: bytes) -> str:

@@ -2,8 +2,8 @@
 cluster (``--spark-master``) or local mode, writing Parquet that the store then loads.
 
 Lines are split on spaces, the project's domains kept (``fr`` desktop, ``fr.m`` mobile web),
-titles URL-decoded once with spaces as underscores, joined to the store's titles (broadcast),
-and views summed per file, article and access. The store writes each file's result in its own
+titles URL-decoded once with spaces as underscores (dumps.TITLE), views summed per file, title
+and access, then joined to the store's titles (broadcast). The store writes each file's result in its own
 transaction, exactly as for DuckDB, so the two engines give the same rows (tested).
 """
 
@@ -26,10 +26,11 @@ SPARK_TITLE = (
 )
 
 
-def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str,
-        master: str = "local[*]") -> dict[str, pa.Table]:  # fmt: skip
-    """{file name: table(article_id, access, views)} for the files, computed by Spark. ``titles``
-    has article_id and title (the store's articles of the project)."""
+def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: str = "local[*]",
+        all_articles: bool = False) -> dict[str, tuple[pa.Table, pa.Table | None]]:  # fmt: skip
+    """{file name: (table(article_id, access, views), table(title, access, views) or None)} for the
+    files, computed by Spark; the second table, every page of the project, when ``all_articles``.
+    ``titles`` has article_id and title (the store's articles of the project)."""
     try:
         from pyspark.sql import SparkSession
         from pyspark.sql import functions as F
@@ -51,24 +52,35 @@ def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str,
                 F.expr(SPARK_TITLE.format(t="split(value, ' ')[1]")).alias("title"),
                 parts[2].cast("long").alias("views"),
             )
-            result = (
+            every = (
                 lines.where(F.col("domain").isin(desktop, mobile))
-                .join(F.broadcast(known), "title")
-                .select("file", "article_id",
-                        F.when(F.col("domain") == desktop, "desktop").otherwise("mobile-web").alias("access"),
-                        "views")
-                .groupBy("file", "article_id", "access").agg(F.sum("views").alias("views"))
+                .select("file", "title", F.when(F.col("domain") == desktop, "desktop").otherwise("mobile-web")
+                        .alias("access"), "views")
+                .groupBy("file", "title", "access").agg(F.sum("views").alias("views"))
             )  # fmt: skip
+            if all_articles:
+                every = every.persist()
+            result = every.join(F.broadcast(known), "title").select("file", "article_id", "access", "views")
             out = Path(tmp) / "out.parquet"
             try:
                 result.write.parquet(str(out))
+                if all_articles:
+                    every.write.parquet(str(Path(tmp) / "every.parquet"))
             except Exception as exc:  # a truncated gzip fails the job: say which file
                 raise BelvedereError(_culprit(spark, files, exc)) from None
             table = pq.read_table(out)
+            pages = pq.read_table(Path(tmp) / "every.parquet") if all_articles else None
     finally:
         spark.stop()
-    return {f.name: table.filter(pc.equal(table["file"], f.name)).select(["article_id", "access", "views"])
-            for f in files}  # fmt: skip
+
+    def of(t: pa.Table, f: Path, columns: list[str]) -> pa.Table:
+        return t.filter(pc.equal(t["file"], f.name)).select(columns)
+
+    return {
+        f.name: (of(table, f, ["article_id", "access", "views"]),
+                 of(pages, f, ["title", "access", "views"]) if pages is not None else None)
+        for f in files
+    }  # fmt: skip
 
 
 def _culprit(spark: object, files: list[Path], exc: Exception) -> str:

@@ -219,6 +219,25 @@ MIGRATIONS: list[str] = [
         ingested_at TIMESTAMP NOT NULL
     );
     """,
+    # 6 — `ingest --all-articles`: every page of the project seen in the dumps, communes or not.
+    # Kept apart from articles/pageviews so that the analysis, which reads only those, ignores them.
+    """
+    CREATE SEQUENCE project_page_seq START 1;
+    CREATE TABLE project_pages (
+        page_key INTEGER PRIMARY KEY DEFAULT nextval('project_page_seq'),
+        project VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,          -- as matched: percent-escapes decoded, spaces as underscores
+        UNIQUE (project, title)
+    );
+    CREATE TABLE project_views (
+        page_key INTEGER NOT NULL,
+        date DATE NOT NULL,
+        hour TINYINT NOT NULL,           -- 0..23 from an hourly file; 24 the whole day
+        access access_t NOT NULL,
+        agent agent_t NOT NULL,
+        views BIGINT NOT NULL            -- only pages with views: no zero rows
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
