@@ -206,21 +206,75 @@ def test_daily_corrupt_and_malformed_files_are_named(tmp_path: Path, reference_d
 
 
 def test_spark_gives_the_same_rows_as_duckdb(tmp_path: Path, reference_db: Path) -> None:
-    """The same files through both engines (Spark in local mode, Debian's Java): identical rows."""
+    """The same files through both engines (Spark in local mode, Debian's Java): identical rows, for
+    the store's articles and, with --all-articles, for every page of the project."""
     titles = ["Saint-Étienne", "Carrouges", "Bourg-en-Bresse", "Évian-les-Bains", "A+B_(commune)"]
     files = [write_hourly(tmp_path, date(2024, 5, 3), h, titles, seed=5, filler=400) for h in range(3)]
-    results = {}
-    for engine in ("duckdb", "spark"):
-        path = tmp_path / f"{engine}.duckdb"
+    results, pages = {}, {}
+    for engine, every in (("duckdb", False), ("duckdb", True), ("spark", True)):
+        path = tmp_path / f"{engine}{every}.duckdb"
         _store_with_articles(path, reference_db, titles).close()
-        out = run_cli("ingest", "--engine", engine, "--spark-master", "local[2]", *map(str, files), db=path)
+        extra = ["--all-articles"] if every else []
+        out = run_cli("ingest", "--engine", engine, "--spark-master", "local[2]", *extra, *map(str, files), db=path)
         assert out.returncode == 0, out.stderr[-2000:]
         with Store(path, read_only=True) as store:
-            results[engine] = sorted(store.con.execute(
+            results[engine, every] = sorted(store.con.execute(
                 "SELECT a.title, h.date, h.hour, h.access::VARCHAR, h.views FROM dump_hours h "
                 "JOIN articles a USING (article_id)"
             ).fetchall())  # fmt: skip
-    assert results["duckdb"] == results["spark"] and len(results["duckdb"]) >= 12
+            pages[engine, every] = _pages(store)
+    assert results["duckdb", False] == results["duckdb", True] == results["spark", True]
+    assert len(results["duckdb", False]) >= 12
+    assert pages["duckdb", True] == pages["spark", True] and pages["duckdb", False] == Counter()
+    assert len(pages["spark", True]) > 400
+
+
+def _pages(store: Store) -> Counter:
+    """(title, access, date, hour) -> views of project_views (--all-articles)."""
+    rows = store.con.execute(
+        "SELECT p.title, v.access::VARCHAR, v.date, v.hour, sum(v.views) FROM project_views v "
+        "JOIN project_pages p USING (page_key) GROUP BY ALL"
+    ).fetchall()
+    return Counter({(t, a, d, h): int(v) for t, a, d, h, v in rows})
+
+
+def test_all_articles_keeps_every_page_apart_from_the_analysis(tmp_path: Path, reference_db: Path) -> None:
+    """--all-articles: every fr/fr.m page of a day's 24 files, summed per day once the day is complete
+    (hour 24), exactly as Python counts them; the store's articles and pageviews are the same as
+    without the option, so the analysis (which reads only those) does not see the other pages."""
+    titles = ["Carrouges", "Saint-Étienne"]
+    day = date(2024, 5, 4)
+    files = [write_hourly(tmp_path, day, h, titles, seed=8, filler=60) for h in range(24)]
+    expected: Counter = Counter()
+    for f in files:
+        with gzip.open(f, "rt", encoding="utf-8") as g:
+            for line in g:
+                domain, title, views, _ = line.split(" ")
+                if domain in ("fr", "fr.m"):
+                    decoded = unquote(title, errors="strict") if "%" in title and _utf8(title) else title
+                    expected[(decoded, "desktop" if domain == "fr" else "mobile-web", day, 24)] += int(views)
+    seen = {}
+    for every in (False, True):
+        path = tmp_path / f"s{every}.duckdb"
+        _store_with_articles(path, reference_db, titles).close()
+        out = run_cli("ingest", *(["--all-articles"] if every else []), *map(str, files), db=path)
+        assert out.returncode == 0, out.stderr
+        with Store(path, read_only=True) as store:
+            seen[every] = (
+                store.con.execute("SELECT count(*) FROM articles").fetchall()[0][0],
+                sorted(store.con.execute("SELECT article_id, date, access::VARCHAR, views FROM pageviews").fetchall()),
+                _pages(store),
+            )
+    assert seen[False][:2] == seen[True][:2] and seen[True][0] == 2 and len(seen[True][1]) == 4
+    assert seen[True][2] == expected and len(expected) > 60 * 24 // 3
+
+
+def _utf8(title: str) -> bool:
+    try:
+        unquote(title, errors="strict")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def test_monthly_complete_files_give_every_day_of_the_month(tmp_path: Path, reference_db: Path) -> None:
@@ -260,3 +314,65 @@ def test_monthly_complete_files_give_every_day_of_the_month(tmp_path: Path, refe
         odd.write_text(f"fr.wikipedia Carrouges 1 desktop 5 A5\n{bad}\n")
         out = run_cli("ingest", str(odd), db=store_path)
         assert out.returncode == 1 and odd.name in out.stderr and "1 ligne" in out.stderr, out.stderr
+
+
+def test_all_articles_from_a_monthly_file(tmp_path: Path, reference_db: Path) -> None:
+    """--all-articles with a monthly pageview_complete file: every fr.wikipedia page per lettered day
+    (hour 24, the agent of the file)."""
+    import bz2
+    import re
+
+    from belvedere.sources.dumpgen import write_monthly_complete
+
+    path = write_monthly_complete(tmp_path, date(2024, 4, 1), ["Carrouges", "Saint-Étienne"], seed=9, filler=80,
+                                  agent="spider")  # fmt: skip
+    expected: Counter = Counter()
+    for line in bz2.decompress(path.read_bytes()).decode().splitlines():
+        p = line.split(" ")
+        if p[0] == "fr.wikipedia":
+            for letter, count in re.findall(r"([A-_])(\d+)", p[-1]):
+                expected[(p[1], p[-3], date(2024, 4, ord(letter) - 64), 24)] += int(count)
+    store_path = tmp_path / "s.duckdb"
+    _store_with_articles(store_path, reference_db, ["Carrouges"]).close()
+    assert run_cli("ingest", "--all-articles", str(path), db=store_path).returncode == 0
+    with Store(store_path, read_only=True) as store:
+        got = _pages(store)
+        agents = store.con.execute("SELECT DISTINCT agent::VARCHAR FROM project_views").fetchall()
+    assert got == expected and len({k[0] for k in expected}) == 2 + 20 and agents == [("spider",)]
+
+
+def test_dump_urls_are_downloaded_resumed_and_not_fetched_twice(tmp_path: Path, reference_db: Path) -> None:
+    """Dump URLs on a local server speaking like dumps.wikimedia.org: a 503 and a 429 are retried, a
+    connection cut mid-file is resumed with a Range request (206), the files arrive byte for byte,
+    a rerun downloads nothing, and a missing file is named in a one-line error."""
+    from tests.fakes.wikimedia import Dataset, FakeWikimedia, Faults
+
+    titles = ["Carrouges", "Saint-Étienne"]
+    files = [write_hourly(tmp_path / "src", date(2024, 5, 5), h, titles, seed=10, filler=3000)
+             for h in range(3)] if (tmp_path / "src").mkdir() is None else []  # fmt: skip
+    ds = Dataset(dumps={f"/other/pageviews/2024/2024-05/{f.name}": f.read_bytes() for f in files})
+    faults = Faults(retry_after="0", scripted={files[0].name: ["503", "429"], files[1].name: ["cut"]})
+    store_path = tmp_path / "s.duckdb"
+    _store_with_articles(store_path, reference_db, titles).close()
+    env = {"BELVEDERE_CONTACT": "tests@belvedere.example", "BELVEDERE_BACKOFF_BASE": "0.01"}
+    with FakeWikimedia(ds, faults) as fake:
+        urls = [f"{fake.base}/other/pageviews/2024/2024-05/{f.name}" for f in files]
+        out = run_cli("ingest", "--download-dir", str(tmp_path / "dl"), *urls, db=store_path, env=env)
+        assert out.returncode == 0, out.stderr
+        for f in files:
+            assert (tmp_path / "dl" / f.name).read_bytes() == f.read_bytes()
+        assert not list((tmp_path / "dl").glob("*.part"))
+        ranges = [r["range"] for r in fake.requests if r["kind"] == "dump" and files[1].name in r["path"]]
+        assert ranges[0] is None and ranges[1] == f"bytes={files[1].stat().st_size // 2}-"
+        assert fake.count("dump") == 3 + 2 + 1  # the three files, two refusals, one resumption
+        assert all("tests@belvedere.example" in r["ua"] for r in fake.requests)
+        again = run_cli("ingest", "--download-dir", str(tmp_path / "dl"), *urls, db=store_path, env=env)
+        assert again.returncode == 0 and "3 déjà présent" in again.stdout and fake.count("dump") == 6
+        missing = run_cli("ingest", "--download-dir", str(tmp_path / "dl"), urls[0].replace("20240505", "20240506"),
+                          db=store_path, env={**env, "BELVEDERE_MAX_TRIES": "2"})  # fmt: skip
+        assert missing.returncode == 1 and "pageviews-20240506" in missing.stderr
+    expected = Counter()
+    for f in files:
+        expected += _expected(f, set(titles))
+    with Store(store_path, read_only=True) as store:
+        assert _hours(store) == expected

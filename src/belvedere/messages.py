@@ -97,6 +97,7 @@ FR: dict[str, str] = {
     "http_bad_json": "réponse JSON illisible (HTTP {status})",
     "http_client_error": "HTTP {status} : {detail}",
     "http_gave_up": "abandon après {tries} essais ({error})",
+    "http_no_such_file": "ce fichier n'existe pas sur le serveur (vérifiez sa date, son heure et son dossier)",
     "http_short_file": "fichier incomplet ({got} octets sur {total})",
     "no_network": "Service injoignable ({url}) : {err}. Vérifiez la connexion ou l'adresse configurée.",
     "start_too_early": "Les données de Wikimedia commencent le {first} : la date de début {start} est trop tôt.",
@@ -336,7 +337,9 @@ FR: dict[str, str] = {
     "opt_download_dir": "Dossier où télécharger les adresses données (par défaut : dumps/ à côté de la base).",
     "stage_download": "Téléchargement de {n} dump(s) vers {dir}",
     "dump_bad_url": "Adresse inattendue « {url} » : elle doit finir par le nom d'un dump (pageviews-…).",
-    "dump_download_failed": "Téléchargement de {url} impossible : {err}. Relancez : il reprendra où il s'est arrêté.",
+    "dump_download_failed": (
+        "Téléchargement de {url} impossible : {err}. Ce qui est arrivé est gardé : une relance reprendra là."
+    ),
     "opt_ingest_project": "Projet Wikimedia (fr.wikipedia).",
     "cmd_maps": "Fonds de carte des rapports et du tableau de bord.",
     "cmd_maps_fetch": (

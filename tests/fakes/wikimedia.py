@@ -5,7 +5,10 @@ It serves:
   and ``.../aggregate/{project}/{access}/{agent}/daily/{start}/{end}``: ``{"items": [...]}`` with
   zero days absent, 404 with a JSON problem body when a range has no data;
 - ``/sparql?query=...&format=json``: SPARQL JSON results for ``VALUES ?insee {...}`` queries;
-- ``/w/api.php?action=query&titles=...&prop=redirects|info&redirects=1&formatversion=2``.
+- ``/w/api.php?action=query&titles=...&prop=redirects|info&redirects=1&formatversion=2``;
+- ``/other/...`` dump files as dumps.wikimedia.org's nginx serves them: ``application/octet-stream``,
+  ``Accept-Ranges: bytes``, ``Last-Modified``, ``ETag``; a ``Range: bytes=N-`` gets 206 with
+  ``Content-Range``, a range past the end 416 ``bytes */size``.
 
 Switchable faults (429 with Retry-After, 500/503, slow answers, dropped connections, truncated
 JSON) and checks of the client (User-Agent, concurrent requests) make it a test of behaviour.
@@ -59,6 +62,8 @@ class Dataset:
     wikidata: dict[str, list[tuple[str, str | None, bool]]] = field(default_factory=dict)
     # canonical title (spaces) -> (page id, [redirect titles with spaces])
     pages: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    # URL path ("/other/pageviews/2024/2024-08/pageviews-20240803-060000.gz") -> file bytes
+    dumps: dict[str, bytes] = field(default_factory=dict)
 
 
 class FakeWikimedia:
@@ -188,7 +193,7 @@ class FakeWikimedia:
         )
         agg = re.match(r"^/api/rest_v1/metrics/pageviews/aggregate/([^/]+)/([^/]+)/([^/]+)/daily/(\d{8})/(\d{8})$",
                        url.path)  # fmt: skip
-        kind = "per_article" if m else "aggregate" if agg else url.path
+        kind = "per_article" if m else "aggregate" if agg else "dump" if url.path.startswith("/other/") else url.path
         title = unquote(m.group(4)) if m else None
         record = {"kind": kind, "path": h.path, "title": title, "ua": ua, "at": time.monotonic(), "fault": None}
         with self.lock:
@@ -196,6 +201,9 @@ class FakeWikimedia:
             self.user_agents.add(ua)
         if not ua or "(" not in ua:
             self._send(h, 403, {"title": "Forbidden", "detail": "Please set a user-agent with contact information."})
+            return
+        if kind == "dump":
+            self._dump(h, url.path, record)
             return
         if m or agg:
             fault = self._fault_for(title, m.group(2) if m else None)
@@ -232,6 +240,51 @@ class FakeWikimedia:
             self._send(h, 200, {"ok": True})
         else:
             self._send(h, 404, {"title": "Not found."})
+
+    def _dump(self, h: BaseHTTPRequestHandler, path: str, record: dict) -> None:
+        """A dump file, whole or from a byte offset; scripted faults by file name: "429", "503",
+        "cut" (announces the whole length, sends half, closes the connection)."""
+        body = self.dataset.dumps.get(path)
+        if body is None:
+            self._send_raw(h, 404, b"<html><body>404 Not Found</body></html>", {"Content-Type": "text/html"})
+            return
+        name = path.rsplit("/", 1)[-1]
+        fault = self._fault_for(name, None)
+        record["fault"] = fault
+        record["range"] = h.headers.get("Range")
+        if fault == "429":
+            self._send_raw(h, 429, b"Too many requests", {"Retry-After": self.faults.retry_after})
+            return
+        if fault == "503":
+            self._send_raw(h, 503, b"Service unavailable")
+            return
+        start = 0
+        rng = re.match(r"bytes=(\d+)-$", h.headers.get("Range") or "")
+        if rng:
+            start = int(rng.group(1))
+            if start >= len(body):
+                h.send_response(416)
+                h.send_header("Content-Range", f"bytes */{len(body)}")
+                h.send_header("Content-Length", "0")
+                h.end_headers()
+                return
+        part = body[start:]
+        h.send_response(206 if rng else 200)
+        h.send_header("Content-Type", "application/octet-stream")
+        h.send_header("Content-Length", str(len(part)))
+        h.send_header("Accept-Ranges", "bytes")
+        h.send_header("Last-Modified", "Sat, 03 Aug 2024 07:12:31 GMT")
+        h.send_header("ETag", f'"66add80f-{len(body):x}"')
+        if rng:
+            h.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        h.end_headers()
+        if fault == "cut":
+            h.wfile.write(part[: len(part) // 2])
+            h.wfile.flush()
+            h.close_connection = True
+            h.connection.shutdown(2)
+            return
+        h.wfile.write(part)
 
     def _items(self, h, series, start, end, truncate, project, access, agent, title=None) -> None:
         d0 = datetime.strptime(start, "%Y%m%d").date()

@@ -325,12 +325,13 @@ async def download(client: PoliteClient, urls: list[str], directory: Path, done:
     a time (the dumps server allows few connections). A file already there is not downloaded again,
     nor one whose name the store has ingested (``done``: Wikimedia does not rewrite a published
     dump); an interrupted download resumes where it stopped (see ``PoliteClient.download``)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths, skipped = [], []
-    for url in urls:
-        name = unquote(urlparse(url).path.rsplit("/", 1)[-1])
+    names = [unquote(urlparse(url).path.rsplit("/", 1)[-1]) for url in urls]
+    for url, name in zip(urls, names, strict=True):  # all checked before anything is downloaded
         if not (HOURLY_NAME.search(name) or COMPLETE_NAME.search(name)):
             raise BelvedereError(M.t("dump_bad_url", url=url))
+    directory.mkdir(parents=True, exist_ok=True)
+    paths, skipped = [], []
+    for url, name in zip(urls, names, strict=True):
         dest = directory / name
         if name in done and not dest.exists():
             skipped.append(name)

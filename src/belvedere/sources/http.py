@@ -195,7 +195,7 @@ class PoliteClient:
                         if status in (200, 206):
                             total = _announced_size(response)
                             with part.open("ab" if status == 206 else "wb") as out:  # 200: the whole file again
-                                async for chunk in response.aiter_bytes(1 << 20):
+                                async for chunk in response.aiter_raw():  # as sent: ranges count these bytes
                                     out.write(chunk)
                                     if on_bytes:
                                         on_bytes(len(chunk))
@@ -215,7 +215,8 @@ class PoliteClient:
                             last_error = f"HTTP {status}"
                         else:
                             self.stats.failures += 1
-                            raise FetchFailed(M.t("http_client_error", status=status, detail=url))
+                            detail = M.t("http_no_such_file") if status in (404, 410) else response.reason_phrase
+                            raise FetchFailed(M.t("http_client_error", status=status, detail=detail))
                 except (httpx.TimeoutException, httpx.TransportError) as exc:
                     last_error = type(exc).__name__  # what arrived stays in the part file
             if attempt + 1 < self.max_tries:

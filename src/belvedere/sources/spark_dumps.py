@@ -19,10 +19,13 @@ import pyarrow.parquet as pq
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
 
-# The DuckDB path's title rule (dumps.TITLE) in Spark SQL: decoded once when valid, '+' kept
+# The DuckDB path's title rule (dumps.TITLE) in Spark SQL: decoded once when valid, '+' kept. Java's
+# decoder puts U+FFFD where the bytes are not UTF-8 instead of failing: such a title stays as written.
+_DECODED = "replace(try_url_decode(replace({t}, '+', '%2B')), ' ', '_')"
 SPARK_TITLE = (
-    "CASE WHEN contains({t}, '%') THEN coalesce(replace(try_url_decode(replace({t}, '+', '%2B')), ' ', '_'), {t}) "
-    "ELSE {t} END"
+    f"CASE WHEN NOT contains({{t}}, '%') THEN {{t}} "
+    f"WHEN {_DECODED} IS NULL OR contains({_DECODED}, '\ufffd') AND NOT contains({{t}}, '\ufffd') THEN {{t}} "
+    f"ELSE {_DECODED} END"
 )
 
 
