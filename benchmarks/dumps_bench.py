@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -20,8 +19,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child_peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# A small launcher runs the measured command and reports its peak RSS: measured from this process,
+# a child forked while the generator's gigabyte is mapped would report that gigabyte as its own.
+LAUNCHER = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"
+)
+
+
+def measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(seconds, peak RSS in MiB, result) of ``cmd``."""
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    peak = int(out.stderr.strip().splitlines()[-1]) / 1024
+    return seconds, peak, out
 
 
 def main() -> None:
@@ -31,13 +43,14 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from belvedere.reference.load import load_reference
-    from belvedere.sources.dumpgen import write_hourly
+    from belvedere.sources.dumpgen import hourly_name, write_hourly
     from belvedere.store import Store
 
     work = args.workdir
     dumps = work / "dumps"
     dumps.mkdir(parents=True, exist_ok=True)
     db = work / "dumps.duckdb"
+    db.unlink(missing_ok=True)
     with Store(db) as store:
         load_reference(store)
         store.con.execute(
@@ -49,7 +62,9 @@ def main() -> None:
     files, raw = [], 0
     hour = 0
     while raw < args.gb * 1e9:  # 6 M lines of other pages per hour (~170 MB uncompressed)
-        f = write_hourly(dumps, date(2025, 1, 1 + hour // 24), hour % 24, titles, seed=11, filler=6_000_000)
+        f = dumps / hourly_name(date(2025, 1, 1 + hour // 24), hour % 24)
+        if not f.exists():  # deterministic: a workdir kept from an earlier run is reused
+            write_hourly(dumps, date(2025, 1, 1 + hour // 24), hour % 24, titles, seed=11, filler=6_000_000)
         with gzip.open(f, "rb") as g:
             raw += sum(len(block) for block in iter(lambda g=g: g.read(1 << 24), b""))
         files.append(f)
@@ -72,23 +87,17 @@ def main() -> None:
     zcat = report("zcat > /dev/null (one file at a time)", time.perf_counter() - t, 1)
 
     cores = os.cpu_count() or 1
-    before = child_peak_mib()
-    t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "belvedere.cli", "--db", str(db), "ingest", *map(str, files)],
-                         capture_output=True, text=True)  # fmt: skip
-    seconds = time.perf_counter() - t
+    seconds, peak, out = measured([sys.executable, "-m", "belvedere.cli", "--db", str(db), "ingest", *map(str, files)])
     if out.returncode != 0:
         sys.exit(out.stderr[-2000:])
-    peak = max(child_peak_mib(), before)
     ours = report("belvedere ingest (DuckDB)", seconds, cores, f", peak RSS {peak:.0f} MiB")
     print(f"    per core: {ours / zcat:.0%} of zcat (target >= 50 %)")
 
     mwviews = shutil.which("mwviews") or str(Path(sys.executable).parent / "mwviews")
-    t = time.perf_counter()
-    subprocess.run([mwviews, "aggregate", *map(str, files), "--projects=fr|fr.m", "--output=/dev/null"],
-                   check=True, capture_output=True)  # fmt: skip
-    mw = time.perf_counter() - t
-    report("mwviews aggregate (pure Python, PyPI 0.2.1)", mw, 1)
+    mw, mw_peak, out = measured([mwviews, "aggregate", *map(str, files), "--projects=fr|fr.m", "--output=/dev/null"])
+    if out.returncode != 0:
+        sys.exit(out.stderr[-2000:])
+    report("mwviews aggregate (pure Python, PyPI 0.2.1)", mw, 1, f", peak RSS {mw_peak:.0f} MiB")
     print(f"    belvedere ingest is {mw / seconds:.1f}x faster than mwviews (target >= 10x)")
 
 

@@ -323,11 +323,13 @@ FR: dict[str, str] = {
     "opt_engine": "Moteur de lecture des dumps : duckdb (par défaut) ou spark.",
     "opt_spark_master": "Maître Spark (local[*] par défaut, ou spark://hôte:7077 pour une grappe).",
     "dump_bad_daily_name": (
-        "Nom de fichier inattendu « {name} » : un fichier pageview_complete quotidien s'appelle "
-        "pageviews-AAAAMMJJ-user.bz2 (ou -automated, -spider ; .bz2 ou déjà décompressé)."
+        "Nom de fichier inattendu « {name} » : un fichier pageview_complete s'appelle pageviews-AAAAMMJJ-user.bz2 "
+        "(quotidien) ou pageviews-AAAAMM-user.bz2 (mensuel) ; -automated ou -spider au lieu de -user ; .bz2 ou "
+        "déjà décompressé."
     ),
     "dump_bad_rows": (
-        "{name} : {n} ligne(s) illisible(s) (ni 5 ni 6 champs, ou total non entier). Rien n'a été écrit."
+        "{name} : {n} ligne(s) illisible(s) (ni 5 ni 6 champs, total non entier, ou jours du mois qui ne "
+        "tombent pas dans le mois ou ne font pas le total). Rien n'a été écrit."
     ),
     "arg_ingest_files": "Fichiers de dumps ou leurs adresses (https://dumps.wikimedia.org/other/...).",
     "opt_all_articles": (

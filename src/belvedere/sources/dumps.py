@@ -100,15 +100,17 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     report = IngestReport()
     con = store.con
     done = ingested(store)
+    queued: set[str] = set()
     todo: list[Path] = []  # their checksum is computed while they are read
     for f in files:
         if f.name in done:
             _new_digest(f, done)  # refuses a file of that name with another content
             report.skipped.append(f.name)
-        elif any(f.name == t.name for t in todo):
+        elif f.name in queued:
             report.skipped.append(f.name)
         else:
             todo.append(f)
+            queued.add(f.name)
     if engine == "spark" and todo:
         from belvedere.sources import spark_dumps
 
@@ -145,6 +147,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
             if isinstance(result, BelvedereError):
                 for *_, other in pending:
                     other.cancel()
+                settle(store)  # the days completed by the files before this one
                 raise result
             table, every, digest = result
             report.lines += _write(store, f, digest, project, table, every)
