@@ -4,6 +4,7 @@ name, idempotence, a corrupt file, an interrupted batch, complete days settled."
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from collections import Counter
 from datetime import date
@@ -267,6 +268,8 @@ def test_all_articles_keeps_every_page_apart_from_the_analysis(tmp_path: Path, r
             )
     assert seen[False][:2] == seen[True][:2] and seen[True][0] == 2 and len(seen[True][1]) == 4
     assert seen[True][2] == expected and len(expected) > 60 * 24 // 3
+    info = json.loads(run_cli("info", "--format", "json", db=tmp_path / "sTrue.duckdb", check=True).stdout)
+    assert info["dump_files"] == 24 and info["project_pages"] == len({k[0] for k in expected})
 
 
 def _utf8(title: str) -> bool:

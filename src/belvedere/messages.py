@@ -171,6 +171,8 @@ FR: dict[str, str] = {
     "info_pvd": "Communes PVD",
     "info_articles": "Articles",
     "info_rows": "Lignes d'audience",
+    "info_dump_files": "Fichiers de dumps ingérés",
+    "info_project_pages": "Pages du projet gardées (--all-articles)",
     "info_period": "Période",
     "info_total_views": "Vues (agent user)",
     "info_sources": "Sources",

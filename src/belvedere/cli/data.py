@@ -91,6 +91,8 @@ def info(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
             "pvd_source": store.get_meta("pvd_source"),
             "articles": con.execute("SELECT count(*) FROM articles").fetchall()[0][0],
             "pageview_rows": con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0],
+            "dump_files": con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0],
+            "project_pages": con.execute("SELECT count(*) FROM project_pages").fetchall()[0][0],
             "user_views": con.execute("SELECT coalesce(sum(views), 0) FROM pageviews WHERE agent = 'user'").fetchall()[
                 0
             ][0],
@@ -108,6 +110,8 @@ def info(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
                 "pvd": M.t("info_pvd"),
                 "articles": M.t("info_articles"),
                 "pageview_rows": M.t("info_rows"),
+                "dump_files": M.t("info_dump_files"),
+                "project_pages": M.t("info_project_pages"),
                 "user_views": M.t("info_total_views"),
                 "simulated": M.t("info_simulated"),
                 "sources": M.t("info_sources"),
