@@ -205,7 +205,7 @@ def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
     much reaches the CSV parser."""
     from isal import igzip
 
-    prefixes = [np.frombuffer(d.encode() + b" ", np.uint8) for d in domains]
+    prefixes = [d.encode() + b" " for d in domains]
     kept: list[bytes] = []
     tail = b""
     with f.open("rb") as raw, igzip.open(hashed := _Hashing(raw), "rb") as g:
@@ -243,24 +243,26 @@ class _Hashing(io.RawIOBase):
         return self.h.hexdigest()
 
 
-def _pick(block: bytes, prefixes: list[np.ndarray]) -> bytes:
+def _pick(block: bytes, prefixes: list[bytes]) -> bytes:
     """The lines of ``block`` (whole lines) that start with one of ``prefixes``, in file order."""
     a = np.frombuffer(block, np.uint8)
     ends = np.flatnonzero(a == 10)
     starts = np.empty_like(ends)
     starts[0], starts[1:] = 0, ends[:-1] + 1
+    first = a[starts]  # every line's first byte, gathered once
     keep = np.zeros(len(ends), bool)
     for prefix in prefixes:
         # narrow the candidates byte by byte; a candidate's earlier bytes matched (none is a newline),
         # so its next byte is still inside its own line
-        lines = np.arange(len(ends))
-        for i, byte in enumerate(prefix):
+        lines = np.flatnonzero(first == prefix[0])
+        for i, byte in enumerate(prefix[1:], start=1):  # bytes iterate as ints
             lines = lines[a[starts[lines] + i] == byte]
         keep[lines] = True
     edges = np.flatnonzero(np.diff(keep.view(np.int8), prepend=0, append=0))  # runs of kept lines
-    first, last = edges[0::2], edges[1::2] - 1
-    if len(first) <= 256:  # the real files are sorted by project: a couple of runs
-        return b"".join(block[starts[i] : ends[j] + 1] for i, j in zip(first.tolist(), last.tolist(), strict=True))
+    first_line, last_line = edges[0::2], edges[1::2] - 1
+    if len(first_line) <= 256:  # the real files are sorted by project: a couple of runs
+        runs = zip(first_line.tolist(), last_line.tolist(), strict=True)
+        return b"".join(block[starts[i] : ends[j] + 1] for i, j in runs)
     return a[np.repeat(keep, ends - starts + 1)].tobytes()
 
 
@@ -417,8 +419,9 @@ def settle(store: Store) -> int:
                 "AS views FROM project_views WHERE date = ? AND hour < 24 GROUP BY ALL",
                 [day],
             )
-            con.execute("DELETE FROM project_views WHERE date = ? AND (hour < 24 OR agent = 'user')", [day])
-            con.execute("INSERT INTO project_views SELECT * FROM _day")
+            if con.execute("SELECT count(*) FROM _day").fetchall()[0][0]:  # (else: no page kept by the hour)
+                con.execute("DELETE FROM project_views WHERE date = ? AND (hour < 24 OR agent = 'user')", [day])
+                con.execute("INSERT INTO project_views SELECT * FROM _day")
             con.execute("DROP TABLE _day")
     return len(days)
 
