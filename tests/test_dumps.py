@@ -86,8 +86,9 @@ def test_lines_picked_in_any_order_across_blocks(tmp_path: Path, reference_db: P
     dump.write_bytes(gzip.compress("\n".join(lines).encode()))
     monkeypatch.setattr(dumps, "BLOCK", 97)
     with _store_with_articles(tmp_path / "s.duckdb", reference_db, titles) as store:
-        ingest_hourly(store, [dump])
+        report = ingest_hourly(store, [dump, dump])  # named twice: read once
         got = _hours(store)
+    assert report.files == 1 and report.skipped == [dump.name]
     expected = _expected(dump, set(titles))
     assert got == expected and len(expected) == 6 and sum(expected.values()) > 1000
 
