@@ -47,7 +47,7 @@ def write_hourly(directory: Path, day: date, hour: int, titles: list[str], *, se
     lines += [
         f"{d} Filler_{seed}_{hour}_{k} {c} 0" for k, (d, c) in enumerate(zip(domains, counts.tolist(), strict=True))
     ]
-    lines += [f"fr Caf%E9_{hour} 1 0", "fr.m 100%_{seed} 2 0"]  # escapes that are not UTF-8, as in the real files
+    lines += [f"fr Caf%E9_{hour} 1 0", f"fr.m 100%_{seed} 2 0"]  # escapes that are not UTF-8, as in the real files
     lines.sort(key=lambda line: line.encode())  # sorted by project then title, as the real files are
     path = Path(directory) / hourly_name(day, hour)
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as f:
