@@ -488,9 +488,10 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
                             out.write(block)
                 except (OSError, EOFError, ValueError) as exc:
                     raise BelvedereError(M.t("dump_corrupt", name=f.name, err=exc)) from None
-            report.lines += _write_complete(store, f, source, digest, project, period_of(f), all_articles)
+            period = period_of(f)
+            report.lines += _write_complete(store, f, source, digest, project, period, all_articles)
         report.files += 1
-        report.days_settled += period_of(f).days
+        report.days_settled += period.days
         done[f.name] = digest
         if progress:
             progress(k, len(files))

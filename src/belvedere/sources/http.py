@@ -113,12 +113,27 @@ class PoliteClient:
         except httpx.HTTPError:
             return  # the host answered something: fine
 
-    def _throttled(self, response: httpx.Response) -> float:
-        """Seconds to wait after a 429: its ``Retry-After``, capped."""
-        self.stats.throttled += 1
-        wait = min(self.retry_after_max, parse_retry_after(response.headers.get("Retry-After"), 5.0))
-        self.stats.waited_retry_after += wait
-        return wait
+    def _retry_or_raise(self, response: httpx.Response, detail: str) -> tuple[float, str]:
+        """(seconds to wait, error) for an answer worth another try: 429 (its ``Retry-After``,
+        capped), 5xx and 408; any other 4xx will not get better by retrying: FetchFailed."""
+        status = response.status_code
+        if status == 429:
+            self.stats.throttled += 1
+            wait = min(self.retry_after_max, parse_retry_after(response.headers.get("Retry-After"), 5.0))
+            self.stats.waited_retry_after += wait
+            return wait, "HTTP 429"
+        if status >= 500 or status == 408:
+            return 0.0, f"HTTP {status}"
+        self.stats.failures += 1
+        raise FetchFailed(M.t("http_client_error", status=status, detail=detail))
+
+    async def _pause(self, attempt: int, wait: float, last_error: str) -> None:
+        """Between tries: ``wait`` when the server named it, else backoff; after the last, FetchFailed."""
+        if attempt + 1 >= self.max_tries:
+            self.stats.failures += 1
+            raise FetchFailed(M.t("http_gave_up", tries=self.max_tries, error=last_error))
+        self.stats.retries += 1
+        await asyncio.sleep(wait if wait else self._backoff(attempt))
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""
@@ -161,19 +176,10 @@ class PoliteClient:
                         return status, (parse(status, data) if parse else data)
                     except (ValueError, KeyError, TypeError) as exc:
                         last_error = M.t("http_bad_json", status=status) + f" : {exc}"
-                elif status == 429:
-                    wait, last_error = self._throttled(response), "HTTP 429"
-                elif status >= 500 or status == 408:
-                    last_error = f"HTTP {status}"
                 else:
-                    # 4xx other than 404-as-ok / 408 / 429 will not get better by retrying
-                    self.stats.failures += 1
-                    raise FetchFailed(M.t("http_client_error", status=status, detail=_problem_detail(body)))
-            if attempt + 1 < self.max_tries:
-                self.stats.retries += 1
-                await asyncio.sleep(wait if wait else self._backoff(attempt))
-        self.stats.failures += 1
-        raise FetchFailed(M.t("http_gave_up", tries=self.max_tries, error=last_error))
+                    wait, last_error = self._retry_or_raise(response, _problem_detail(body))
+            await self._pause(attempt, wait, last_error)
+        raise AssertionError("unreachable: _pause raises after the last try")
 
     async def download(self, url: str, dest: Path, on_bytes: Callable[[int], None] | None = None) -> Path:
         """Stream ``url`` into ``dest``, whole or nothing: bytes go to ``dest.part``; after a dropped
@@ -209,21 +215,14 @@ class PoliteClient:
                                 return dest
                             part.unlink()
                             last_error = "HTTP 416"
-                        elif status == 429:
-                            wait, last_error = self._throttled(response), "HTTP 429"
-                        elif status >= 500 or status == 408:
-                            last_error = f"HTTP {status}"
                         else:
-                            self.stats.failures += 1
-                            detail = M.t("http_no_such_file") if status in (404, 410) else response.reason_phrase
-                            raise FetchFailed(M.t("http_client_error", status=status, detail=detail))
+                            missing = status in (404, 410)
+                            detail = M.t("http_no_such_file") if missing else response.reason_phrase
+                            wait, last_error = self._retry_or_raise(response, detail)
                 except (httpx.TimeoutException, httpx.TransportError) as exc:
                     last_error = type(exc).__name__  # what arrived stays in the part file
-            if attempt + 1 < self.max_tries:
-                self.stats.retries += 1
-                await asyncio.sleep(wait if wait else self._backoff(attempt))
-        self.stats.failures += 1
-        raise FetchFailed(M.t("http_gave_up", tries=self.max_tries, error=last_error))
+            await self._pause(attempt, wait, last_error)
+        raise AssertionError("unreachable: _pause raises after the last try")
 
 
 def _announced_size(response: httpx.Response) -> int | None:
