@@ -3,9 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SHARED ?= ../shared/data
 DEMO_DB ?= out/demo.duckdb
-PVD_FILE := $(wildcard $(SHARED)/pvd_communes_anct_carto_2021-01-22.csv)
 
 .PHONY: demo test lint bench reference clean browser java
 
@@ -20,7 +18,7 @@ $(STAMP): pyproject.toml
 SERVE ?= 1
 demo: $(STAMP)
 	mkdir -p out
-	$(BIN)/belvedere --db $(DEMO_DB) demo --years 3 $(if $(PVD_FILE),--pvd-file $(PVD_FILE))
+	$(BIN)/belvedere --db $(DEMO_DB) demo --years 3
 	$(BIN)/belvedere --db $(DEMO_DB) report demo-set --out-dir out
 ifeq ($(SERVE),1)
 	$(BIN)/belvedere --db $(DEMO_DB) serve --host 127.0.0.1 --port 8000

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -33,9 +32,6 @@ def run_measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProc
 def bench_demo(workdir: Path) -> Path:
     db = workdir / "bench_demo.duckdb"
     cmd = [sys.executable, "-m", "belvedere.cli", "--db", str(db), "demo", "--years", "3", "--end", "2025-12-31"]
-    pvd = SHARED / "pvd_communes_anct_carto_2021-01-22.csv"
-    if pvd.exists():
-        cmd += ["--pvd-file", str(pvd)]
     wall, peak, _ = run_measured(cmd)
     size = db.stat().st_size / 2**20
     print(

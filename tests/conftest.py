@@ -11,26 +11,14 @@ from pathlib import Path
 import pytest
 
 from belvedere.reference.load import load_reference
-from belvedere.reference.pvd import load_pvd
+from belvedere.reference.pvd import load_pvd, shipped_pvd_path
 from belvedere.sources.simulate import SimulationParams, simulate
 from belvedere.store import Store
 
-
-def _find_shared() -> Path:
-    """../shared/data beside the checkout (CI), else the nearest one up the tree, else $BELVEDERE_SHARED."""
-    import os
-
-    if os.environ.get("BELVEDERE_SHARED"):
-        return Path(os.environ["BELVEDERE_SHARED"])
-    for parent in Path(__file__).resolve().parents[1:]:
-        candidate = parent / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-SHARED = _find_shared()
-PVD_2021 = SHARED / "pvd_communes_anct_carto_2021-01-22.csv"
+# Real data the tests read, committed with the repository (see tests/data/PROVENANCE.md and
+# src/belvedere/reference/data/PROVENANCE.md): nothing is read from outside the clone.
+DATA = Path(__file__).resolve().parent / "data"
+PVD_2021 = shipped_pvd_path()  # the ANCT list of 2021-01-22, as shipped (gzipped CSV)
 DEMO_START, DEMO_END = date(2023, 1, 1), date(2024, 12, 31)
 DEMO_SEED = 7
 

@@ -4,6 +4,7 @@ truth, and the CLI as a user runs it."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from datetime import date
@@ -18,7 +19,7 @@ from belvedere.api import Observatory
 from belvedere.reference.lookup import select_communes
 from belvedere.store import Store
 from belvedere.store.queries import commune_daily, load_panel
-from tests.conftest import DEMO_END, DEMO_START, SHARED, run_cli
+from tests.conftest import DATA, DEMO_END, DEMO_START, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +211,8 @@ def test_cli_annotate_round_trip(demo_copy: Path) -> None:
 
 def test_cli_spikes_on_a_real_csv_series(tmp_path: Path) -> None:
     """The R article on English Wikipedia, 2008-2015 (log views): a few spikes, none on weekly dips."""
-    path = SHARED / "prophet_example_wp_log_R.csv"
+    path = tmp_path / "prophet_example_wp_log_R.csv"
+    path.write_bytes(gzip.decompress((DATA / "prophet_example_wp_log_R.csv.gz").read_bytes()))
     out = run_cli("spikes", "--csv", str(path), "--date-column", "ds", "--value-column", "y", "--log-values",
                   "--format", "json", db=tmp_path / "unused.duckdb", check=True)  # fmt: skip
     spikes = json.loads(out.stdout)

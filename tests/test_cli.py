@@ -17,9 +17,16 @@ from tests.conftest import PVD_2021, run_cli
 def test_init_then_info_json(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     out = run_cli("init", db=db, check=True)
-    assert "34969" in out.stdout
+    assert "34969" in out.stdout and "1606" in out.stdout
     info = json.loads(run_cli("info", "--format", "json", db=db, check=True).stdout)
     assert info["communes"] == 34969
+    assert info["pvd"] == 1606  # the ANCT list shipped with the package, no file needed
+    assert info["articles"] == 34969  # a probable title for every commune, so that dumps match at once
+    with Store(db, read_only=True) as store:
+        guessed = store.con.execute(
+            "SELECT title, verified, source FROM articles WHERE commune_code IN ('61074', '42218') ORDER BY title"
+        ).fetchall()
+    assert guessed == [("Carrouges", False, "guess"), ("Saint-Étienne", False, "guess")]
     assert info["schema_version"] == SCHEMA_VERSION
     assert info["simulated"] is False
     assert info["pageview_rows"] == 0
@@ -163,9 +170,12 @@ def test_demo_on_a_subset_prints_labelled_summary(tmp_path: Path, reference_db: 
     assert info["first_date"] == "2024-01-01" and info["last_date"] == "2024-12-31"
 
 
-def test_pvd_selection_without_a_list_is_explained(tmp_path: Path) -> None:
-    out = run_cli("demo", "--communes", "pvd", "--years", "1", db=tmp_path / "x.duckdb")
-    assert out.returncode == 1 and "PVD" in out.stderr
+def test_pvd_selection_on_a_fresh_store_uses_the_shipped_list(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    run_cli("demo", "--communes", "pvd", "--years", "1", "--end", "2024-12-31", db=db, check=True)
+    info = json.loads(run_cli("info", "-f", "json", db=db, check=True).stdout)
+    assert info["pvd"] == 1606 and "2021" in info["pvd_source"] and "partielle" in info["pvd_source"]
+    assert info["articles"] == 1606  # simulated articles only: the probable titles of real use are dropped
 
 
 def test_serve_on_a_taken_port_says_so_at_once(demo_db: Path) -> None:

@@ -1,10 +1,10 @@
-"""Maps: the ANCT GeoJSON read from shared/data or the user's cache, tiles derived from the
+"""Maps: the ANCT GeoJSON shipped in the package or fetched into the user's cache, tiles derived from the
 commune points without it, and `belvedere maps fetch` against a local HTTP server."""
 
 from __future__ import annotations
 
+import gzip
 import json
-import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -12,10 +12,8 @@ from pathlib import Path
 
 from belvedere.api import Observatory
 from belvedere.report import charts
-from belvedere.report.maps import GEOJSON_NAME, departement_features, derived_features, geojson_path
+from belvedere.report.maps import GEOJSON_NAME, departement_features, derived_features, geojson_path, shipped_path
 from tests.conftest import run_cli
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / GEOJSON_NAME
 
 
 def test_derived_tiles_cover_every_departement(reference_db: Path) -> None:
@@ -50,7 +48,7 @@ def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
 def test_maps_fetch_downloads_into_the_cache(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    shutil.copy(SHARED, site / "deps.geojson")
+    (site / "deps.geojson").write_bytes(gzip.decompress(shipped_path().read_bytes()))
     (site / "broken.geojson").write_text("{not json")
     server, base = _serve(site)
     try:

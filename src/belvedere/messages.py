@@ -26,7 +26,14 @@ FR: dict[str, str] = {
     "no_reference": "Le magasin ne contient pas le référentiel des communes : lancez « belvedere init ».",
     # init / reference
     "cmd_init": "Crée ou met à jour le magasin et y charge le référentiel des communes.",
-    "init_done": "Magasin {path} prêt (schéma v{version}) : {communes} communes, {history} codes historiques.",
+    "init_done": (
+        "Magasin {path} prêt (schéma v{version}) : {communes} communes, {history} codes historiques, "
+        "{pvd} communes PVD ({pvd_source}), {guessed} titres d'articles déduits des noms (non vérifiés)."
+    ),
+    "store_too_old": (
+        "Le magasin {path} est au schéma v{version}, plus ancien que cette version de Belvédère (v{supported}) : "
+        "lancez « belvedere init » pour le mettre à jour (les données sont gardées)."
+    ),
     # communes
     "cmd_communes": "Chercher et afficher des communes.",
     "cmd_communes_search": "Cherche des communes par nom (sans tenir compte des accents ni de « St »/« Saint »).",
@@ -304,9 +311,28 @@ FR: dict[str, str] = {
     ),
     "dump_bad_project": "Projet non pris en charge : {project} (possibles : {choices}).",
     "dump_missing": "Fichier introuvable : {path}",
+    "dump_empty": "{name} : fichier vide (0 octet), refusé ; rien n'a été écrit.",
+    "dump_wrong_compression": (
+        "{name} : le nom annonce un fichier {expected}, mais le contenu est {found} ; refusé, rien n'a été écrit."
+    ),
+    "dump_no_project_line": (
+        "{name} : aucune ligne du projet (un vrai dump en contient toujours beaucoup) ; refusé, rien n'a été écrit."
+    ),
+    "dump_negative": "{name} : {n} ligne(s) avec un nombre de vues négatif ; refusé, rien n'a été écrit.",
+    "dump_too_large": (
+        "{name} : {n} ligne(s) au-delà de {limit} vues, plus qu'aucune page réelle ; refusé, rien n'a été écrit."
+    ),
+    "dump_malformed": (
+        "{name} : {n} ligne(s) mal formée(s) sur {lines} (tolérance : {tolerated}) ; refusé, rien n'a été écrit."
+    ),
+    "dump_replace_needs_day": (
+        "Le {day} est déjà complet dans le magasin : pour remplacer une de ses heures, donnez ses 24 fichiers "
+        "avec --replace (ce lot en a {n}) ; rien n'a été écrit."
+    ),
+    "dump_replace_log": "remplacé à la demande (--replace) : {n} fichier(s), {hours} heure(s) relue(s)",
     "dump_changed": (
         "Le fichier {name} a déjà été ingéré avec un autre contenu (somme SHA-256 différente) : "
-        "vérifiez le téléchargement ; rien n'a été écrit."
+        "vérifiez le téléchargement, ou ajoutez --replace pour le remplacer ; rien n'a été écrit."
     ),
     "dump_corrupt": "Fichier illisible ou tronqué : {name} ({err}). Rien de ce fichier n'a été écrit.",
     "cmd_ingest": (
@@ -314,6 +340,13 @@ FR: dict[str, str] = {
         "et pageview_complete quotidiens ou mensuels (pageviews-AAAAMMJJ-user.bz2, pageviews-AAAAMM-user.bz2). "
         "Un fichier par transaction, reprise possible ; les jours complets (24 heures) sont ajoutés."
     ),
+    "ingest_unmatched": (
+        "{n} fichier(s) sans aucune ligne pour un article de commune du magasin (titres à vérifier : "
+        "belvedere articles resolve) : {names}"
+    ),
+    "ingest_malformed": "{n} ligne(s) mal formée(s) ignorée(s), dans la tolérance d'une sur 10 000.",
+    "ingest_replaced": "{n} fichier(s) remplacé(s) à la demande (--replace), noté(s) dans le journal d'ingestion.",
+    "opt_replace": "Remplace un fichier déjà ingéré sous le même nom avec un autre contenu (noté dans le journal).",
     "ingest_done": (
         "{files} fichier(s) ingéré(s), {skipped} déjà présent(s), {lines} lignes d'articles gardées, "
         "{days} jour(s) complet(s) ajouté(s)."

@@ -21,7 +21,7 @@ from belvedere.config import Settings
 from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
 from belvedere.output import err_console
-from belvedere.reference.load import load_reference
+from belvedere.reference.load import prepare_store
 from belvedere.sources.http import PoliteClient
 from belvedere.store import SCHEMA_VERSION, Store
 
@@ -86,17 +86,21 @@ def open_store(ctx: typer.Context, *, read_only: bool = False, need_reference: b
     path = ctx.obj["db"]
     if not read_only:
         store = Store(path)
-        if need_reference and not store.has_reference():
-            load_reference(store)
+        if need_reference:
+            try:
+                prepare_store(store)
+            except BaseException:
+                store.close()
+                raise
         return store
     if not Path(path).exists():
         raise BelvedereError(M.t("store_missing", path=path))
     store = Store(path, read_only=True)
     if store.version() < SCHEMA_VERSION:
-        # an older store: migrate it once, then read
+        # a reading command never changes the store: its owner upgrades it with `init`
+        version = store.version()
         store.close()
-        Store(path).close()
-        store = Store(path, read_only=True)
+        raise BelvedereError(M.t("store_too_old", path=path, version=version, supported=SCHEMA_VERSION))
     if need_reference and not store.has_reference():
         raise BelvedereError(M.t("no_reference"))
     return store

@@ -39,7 +39,7 @@ from belvedere.cli.common import (
 from belvedere.config import Settings
 from belvedere.errors import AmbiguousCommuneError, BelvedereError
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
-from belvedere.reference.load import load_reference
+from belvedere.reference.load import prepare_store
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
 from belvedere.reference.pvd import PvdLoadResult, load_pvd
 from belvedere.sources.articles import ResolveReport, articles_for, resolve_articles
@@ -59,7 +59,8 @@ from belvedere.store.queries import audience_range, commune_daily, commune_total
 @app.command(help=M.t("cmd_init"))
 def init(ctx: typer.Context) -> None:
     with Store(ctx.obj["db"]) as store:
-        counts = load_reference(store)
+        counts = prepare_store(store, reload_reference=True)
+        n_pvd = store.con.execute("SELECT count(*) FROM pvd").fetchall()[0][0]
         console.print(
             M.t(
                 "init_done",
@@ -67,6 +68,9 @@ def init(ctx: typer.Context) -> None:
                 version=store.version(),
                 communes=counts["communes"],
                 history=counts["history"],
+                pvd=n_pvd,
+                pvd_source=store.get_meta("pvd_source") or "—",
+                guessed=counts["guessed"],
             )
         )
 
@@ -541,11 +545,14 @@ def ingest(
     engine: Annotated[str, typer.Option("--engine", help=M.t("opt_engine"))] = "duckdb",
     spark_master: Annotated[str, typer.Option("--spark-master", help=M.t("opt_spark_master"))] = "local[*]",
     download_dir: Annotated[Path | None, typer.Option("--download-dir", help=M.t("opt_download_dir"))] = None,
+    replace: Annotated[bool, typer.Option("--replace", help=M.t("opt_replace"))] = False,
     contact: ContactOpt = None,
 ) -> None:
     from belvedere.sources import dumps
 
     with open_store(ctx) as store, progress_bar() as bar:
+        if store.simulated:
+            raise BelvedereError(M.t("fetch_simulated_store", path=store.path))
         urls = [f for f in files if dumps.is_url(f)]
         paths = [Path(f) for f in files if not dumps.is_url(f)]
         skipped: list[str] = []
@@ -565,11 +572,19 @@ def ingest(
         hourly = [f for f in paths if f not in complete]
         task = bar.add_task(M.t("stage_dumps"), total=len(paths))
         first = len(complete)
-        day = dumps.ingest_complete(store, complete, project, all_articles=all_articles,
+        day = dumps.ingest_complete(store, complete, project, all_articles=all_articles, replace=replace,
                                     progress=lambda done, _: bar.update(task, completed=done))  # fmt: skip
         hour = dumps.ingest_hourly(store, hourly, project, engine=engine, spark_master=spark_master,
-                                   all_articles=all_articles,
+                                   all_articles=all_articles, replace=replace,
                                    progress=lambda done, _: bar.update(task, completed=first + done))  # fmt: skip
     console.print(M.t("ingest_done", files=day.files + hour.files,
                       skipped=len(day.skipped) + len(hour.skipped) + len(skipped),
                       lines=day.lines + hour.lines, days=hour.days_settled + day.days_settled))  # fmt: skip
+    unmatched = day.unmatched + hour.unmatched
+    if unmatched:
+        names = ", ".join(unmatched[:5]) + (" …" if len(unmatched) > 5 else "")
+        err_console.print(M.t("ingest_unmatched", n=len(unmatched), names=names))
+    if day.malformed + hour.malformed:
+        err_console.print(M.t("ingest_malformed", n=day.malformed + hour.malformed))
+    if day.replaced + hour.replaced:
+        console.print(M.t("ingest_replaced", n=len(day.replaced) + len(hour.replaced)))

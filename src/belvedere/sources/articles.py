@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from belvedere.config import PROJECT
-from belvedere.reference.titles import guess_titles
+from belvedere.reference.titles import add_guessed_articles
 from belvedere.sources.http import PoliteClient
 from belvedere.sources.mediawiki import page_infos
 from belvedere.sources.wikidata import resolve_codes
@@ -69,30 +69,17 @@ def _upsert(con, code, title, qid, page_id, redirect_of, verified, source) -> No
 def articles_for(store: Store, codes: list[str]) -> tuple[list[tuple[int, str]], int]:
     """(article_id, title) of these communes, guessing unverified titles where none is known.
 
-    Returns the list and the number of guessed communes.
+    Returns the list and the number of these communes whose title is still a guess.
     """
-    known = {
-        r[0]
-        for r in store.con.execute(
-            "SELECT DISTINCT commune_code FROM articles WHERE project = ? AND commune_code IN (SELECT unnest(?))",
-            [PROJECT, codes],
-        ).fetchall()
-    }
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        all_communes = store.frame("SELECT code, name, departement FROM communes ORDER BY code")
-        dep_names = dict(store.con.execute("SELECT code, name FROM departements").fetchall())
-        titles = dict(zip(all_communes["code"].to_list(), guess_titles(all_communes, dep_names), strict=True))
-        with store.transaction() as con:
-            for code in unknown:
-                con.execute(
-                    "INSERT INTO articles (project, title, commune_code, verified, source) VALUES (?, ?, ?, FALSE, "
-                    "'guess') ON CONFLICT (project, title) DO NOTHING",
-                    [PROJECT, titles[code], code],
-                )
+    add_guessed_articles(store, codes)
+    guessed = store.con.execute(
+        "SELECT count(DISTINCT commune_code) FROM articles WHERE project = ? AND commune_code IN (SELECT unnest(?)) "
+        "AND source = 'guess'",
+        [PROJECT, codes],
+    ).fetchall()[0][0]
     rows = store.con.execute(
         "SELECT article_id, title FROM articles WHERE project = ? AND commune_code IN (SELECT unnest(?)) "
         "ORDER BY commune_code, redirect_of NULLS FIRST, title",
         [PROJECT, codes],
     ).fetchall()
-    return [(a, t) for a, t in rows], len(unknown)
+    return [(a, t) for a, t in rows], guessed

@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlparse
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
@@ -49,6 +50,16 @@ HOURLY_NAME = re.compile(r"pageviews-(\d{8})-(\d{2})0000(?:\.gz)?$")
 DOMAINS = {"fr.wikipedia": ("fr", "fr.m")}  # desktop, mobile web
 
 BLOCK = 1 << 22  # decompressed bytes looked at at once: bounds a reader's memory whatever the file's size
+
+# Counts no real page reaches (frwiki's main page has ~10^5 views an hour, the whole wiki ~3·10^7 a
+# day): a line above them is a broken file, not audience. They also keep a day's sum inside the
+# store's 32-bit counts (24 × 5·10^7 < 2^31).
+MAX_HOURLY_VIEWS = 50_000_000  # one page, one access, one hour
+MAX_DAILY_VIEWS = 1_000_000_000  # one page, one access, one day
+# Malformed lines of the project tolerated (skipped and counted) before a file is refused: one in
+# ten thousand, so that a real file with a stray line passes and a broken one does not.
+MALFORMED_TOLERANCE = 1e-4
+MAGIC = {"gzip": b"\x1f\x8b", "bzip2": b"BZh"}
 
 # A dump's title as the store writes it: percent-escapes decoded once when they make valid UTF-8 (a
 # literal '+' stays a plus), spaces as underscores; undecodable escapes leave the title as written.
@@ -64,6 +75,41 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)  # already ingested
     lines: int = 0
     days_settled: int = 0
+    unmatched: list[str] = field(default_factory=list)  # files read whole that matched no commune article
+    malformed: int = 0  # malformed lines skipped (within the tolerance)
+    replaced: list[str] = field(default_factory=list)  # files ingested again with --replace
+
+
+def compression_of(f: Path) -> str:
+    """What a dump file's name says it is: gzip (.gz), bzip2 (.bz2) or plain text."""
+    return {".gz": "gzip", ".bz2": "bzip2"}.get(f.suffix, "texte")
+
+
+def check_container(f: Path) -> None:
+    """Refuse, before reading it, a file that is empty or not the compression its name says."""
+    size = f.stat().st_size
+    if size == 0:
+        raise BelvedereError(M.t("dump_empty", name=f.name))
+    with f.open("rb") as fh:
+        head = fh.read(4)
+    found = next((kind for kind, magic in MAGIC.items() if head.startswith(magic)), "texte")
+    expected = compression_of(f)
+    if found != expected:
+        raise BelvedereError(M.t("dump_wrong_compression", name=f.name, expected=expected, found=found))
+
+
+def check_counts(name: str, *, lines: int, malformed: int, negative: int, too_large: int, limit: int) -> None:
+    """Refuse a file whose project lines are absent, malformed beyond the tolerance, negative or
+    beyond any real count (see MAX_*_VIEWS); nothing of it is written."""
+    if lines == 0:
+        raise BelvedereError(M.t("dump_no_project_line", name=name))
+    if negative:
+        raise BelvedereError(M.t("dump_negative", name=name, n=negative))
+    if too_large:
+        raise BelvedereError(M.t("dump_too_large", name=name, n=too_large, limit=f"{limit:,}".replace(",", " ")))
+    tolerated = int(lines * MALFORMED_TOLERANCE)
+    if malformed > tolerated:
+        raise BelvedereError(M.t("dump_malformed", name=name, n=malformed, lines=lines, tolerated=tolerated))
 
 
 def hour_of(path: str | Path) -> datetime:
@@ -87,10 +133,12 @@ def sha256(path: Path) -> str:
 
 def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
                   progress: Callable[[int, int], None] | None = None, engine: str = "duckdb",
-                  spark_master: str = "local[*]", all_articles: bool = False) -> IngestReport:  # fmt: skip
+                  spark_master: str = "local[*]", all_articles: bool = False,
+                  replace: bool = False) -> IngestReport:  # fmt: skip
     """Ingest hourly dump files into the store (see the module's docstring). ``engine="spark"``
     reads and aggregates them with Spark (``spark_master``), then writes the same way.
-    ``all_articles`` also keeps every page of the project in ``project_pages``/``project_views``."""
+    ``all_articles`` also keeps every page of the project in ``project_pages``/``project_views``.
+    ``replace`` ingests again a file whose name was ingested with another content (see ``_forget_hours``)."""
     if engine not in ("duckdb", "spark"):
         raise BelvedereError(M.t("dump_bad_engine", engine=engine))
     if project not in DOMAINS:
@@ -102,18 +150,25 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     done = ingested(store)
     queued: set[str] = set()
     todo: list[Path] = []  # their checksum is computed while they are read
+    replacing: list[Path] = []
     for f in files:
+        if f.name in queued:
+            report.skipped.append(f.name)
+            continue
         if f.name in done:
-            _new_digest(f, done)  # refuses a file of that name with another content
-            report.skipped.append(f.name)
-        elif f.name in queued:
-            report.skipped.append(f.name)
-        else:
-            todo.append(f)
-            queued.add(f.name)
+            if _new_digest(f, done, replace) is None:  # refuses another content unless --replace
+                report.skipped.append(f.name)
+                continue
+            replacing.append(f)
+        todo.append(f)
+        queued.add(f.name)
+    if replacing:
+        todo = _forget_hours(store, replacing, files, todo, report)
     if engine == "spark" and todo:
         from belvedere.sources import spark_dumps
 
+        for f in todo:
+            check_container(f)
         titles = con.sql("SELECT article_id, title FROM articles WHERE project = ?", params=[project]).to_arrow_table()
         tables = spark_dumps.run(todo, titles, desktop, mobile, spark_master, all_articles)
         for f in todo:
@@ -149,8 +204,14 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
                     other.cancel()
                 settle(store)  # the days completed by the files before this one
                 raise result
-            table, every, digest = result
-            report.lines += _write(store, f, digest, project, table, every)
+            try:
+                report.lines += _write(store, f, result.digest, project, result.known, result.every)
+            except duckdb.Error as exc:  # e.g. a title listed so often that its sum overflows: refused whole
+                settle(store)
+                raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
+            report.malformed += result.malformed
+            if result.known.num_rows == 0:
+                report.unmatched.append(f.name)
             report.files += 1
             if progress:
                 progress(report.files + len(report.skipped), len(files))
@@ -162,12 +223,23 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
 
 
 def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str, mobile: str,
-          all_articles: bool = False) -> tuple[pa.Table, pa.Table | None, str] | BelvedereError:  # fmt: skip
+          all_articles: bool = False) -> HourRead | BelvedereError:  # fmt: skip
     """The file's views per known article and access (a small table), per title and access when
-    ``all_articles``, and its SHA-256; or the error naming it."""
+    ``all_articles``, its SHA-256 and its malformed lines skipped; or the error naming it (a bad
+    file is refused whole: see ``check_container`` and ``check_counts``)."""
     try:
+        check_container(f)
         raw, digest = project_lines(f, (desktop, mobile))
-        lines = _parse(raw, ["domain", "title", "views", "size"], "domain title views")
+        lines, malformed = _parse(raw, ["domain", "title", "views", "size"], "domain title views")
+        views = lines["views"]
+        check_counts(
+            f.name,
+            lines=lines.num_rows + malformed,
+            malformed=malformed,
+            negative=int(pc.sum(pc.less(views, 0)).as_py() or 0),
+            too_large=int(pc.sum(pc.greater(views, MAX_HOURLY_VIEWS)).as_py() or 0),
+            limit=MAX_HOURLY_VIEWS,
+        )
         cursor.register("_lines", lines)
         access = "CASE r.domain WHEN ? THEN 'desktop' ELSE 'mobile-web' END AS access"
         try:
@@ -178,7 +250,7 @@ def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str
                         GROUP BY ALL""",
                     params=[desktop, project],
                 ).to_arrow_table()
-                return known, None, digest
+                return HourRead(known, None, digest, malformed)
             every = cursor.sql(
                 f"SELECT {TITLE.format(t='r.title')} AS title, {access}, sum(r.views)::BIGINT AS views "
                 "FROM _lines r GROUP BY ALL",
@@ -191,11 +263,23 @@ def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str
                 params=[project],
             ).to_arrow_table()
             cursor.unregister("_every")
-            return known, every, digest
+            return HourRead(known, every, digest, malformed)
         finally:
             cursor.unregister("_lines")
+    except BelvedereError as exc:
+        return exc
     except (OSError, EOFError, ValueError, duckdb.Error) as exc:  # truncated/corrupt gzip, a malformed line
         return BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0]))
+
+
+@dataclass
+class HourRead:
+    """What reading one hourly file gave: views per article and access, every page's (or None), checksum."""
+
+    known: pa.Table
+    every: pa.Table | None
+    digest: str
+    malformed: int
 
 
 def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
@@ -208,7 +292,9 @@ def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
     prefixes = [d.encode() + b" " for d in domains]
     kept: list[bytes] = []
     tail = b""
-    with f.open("rb") as raw, igzip.open(hashed := _Hashing(raw), "rb") as g:
+    with f.open("rb") as raw:
+        hashed = _Hashing(raw)
+        g = igzip.open(hashed, "rb") if compression_of(f) == "gzip" else io.BufferedReader(hashed, BLOCK)
         while True:
             block = g.read(BLOCK)
             if not block:
@@ -220,6 +306,7 @@ def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
             tail = block[cut:]
             if cut:
                 kept.append(_pick(block[:cut], prefixes))
+        g.close()
         return b"".join(kept), hashed.hexdigest()
 
 
@@ -266,21 +353,44 @@ def _pick(block: bytes, prefixes: list[bytes]) -> bytes:
     return a[np.repeat(keep, ends - starts + 1)].tobytes()
 
 
-def _parse(data: bytes, names: list[str], keep: str) -> pa.Table:
-    """Space-separated lines (no quoting) as an Arrow table of the ``keep`` columns; a line with the
-    wrong number of fields or a non-integer count raises ``pa.ArrowInvalid`` (a ValueError)."""
+def _parse(data: bytes, names: list[str], keep: str) -> tuple[pa.Table, int]:
+    """Space-separated lines (no quoting) as an Arrow table of the ``keep`` columns, and the number
+    of malformed lines left out (a wrong number of fields, a count that is not an integer)."""
     import pyarrow.csv as pv
 
     types = {n: (pa.int64() if n in ("views", "size") else pa.string()) for n in names}
     if not data:
-        return pa.table({n: pa.array([], types[n]) for n in keep.split()})
-    return pv.read_csv(
-        pa.py_buffer(data),
-        read_options=pv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 24),
-        parse_options=pv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False),
-        convert_options=pv.ConvertOptions(column_types=types, include_columns=keep.split(), strings_can_be_null=False,
-                                          null_values=[]),
-    )  # fmt: skip
+        return pa.table({n: pa.array([], types[n]) for n in keep.split()}), 0
+    bad = 0
+
+    def skip(_row: object) -> str:  # called only for malformed rows: free on a clean file
+        nonlocal bad
+        bad += 1
+        return "skip"
+
+    def read(column_types: dict[str, pa.DataType]) -> pa.Table:
+        return pv.read_csv(
+            pa.py_buffer(data),
+            read_options=pv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 24),
+            parse_options=pv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False,
+                                          invalid_row_handler=skip),
+            convert_options=pv.ConvertOptions(column_types=column_types, include_columns=keep.split(),
+                                              strings_can_be_null=False, null_values=[]),
+        )  # fmt: skip
+
+    try:
+        return read(types), bad
+    except pa.ArrowInvalid:  # a count that is not an integer: read as text, such lines counted and left out
+        bad = 0
+        table = read(dict.fromkeys(names, pa.string()))
+        views = table["views"]
+        good = table.filter(pc.match_substring_regex(views, r"^-?[0-9]+$"))
+        bad += table.num_rows - good.num_rows
+        # a count too long for 64 bits is beyond any real value: kept as the largest, so it is refused
+        views = pc.replace_substring_regex(good["views"], r"^[0-9]{19,}$", str(2**63 - 1))
+        views = pc.replace_substring_regex(views, r"^-[0-9]{19,}$", "-1")
+        good = good.set_column(good.column_names.index("views"), "views", views)
+        return good.cast(pa.schema([(n, types[n]) for n in good.column_names])), bad
 
 
 def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, every: pa.Table | None = None) -> int:
@@ -365,15 +475,64 @@ def ingested(store: Store) -> dict[str, str]:
     return {r[0]: r[1] for r in store.con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
 
 
-def _new_digest(f: Path, done: dict[str, str]) -> str | None:
+def _new_digest(f: Path, done: dict[str, str], replace: bool = False) -> str | None:
     """The file's SHA-256 when it is still to ingest, None when it already was; a file of that
-    name ingested with another content is refused."""
+    name ingested with another content is refused, unless ``replace`` says it is on purpose."""
     digest = sha256(f)
     if done.get(f.name) == digest:
         return None
-    if f.name in done:
+    if f.name in done and not replace:
         raise BelvedereError(M.t("dump_changed", name=f.name))
     return digest
+
+
+def _forget_hours(store: Store, replacing: list[Path], files: list[Path], todo: list[Path],
+                  report: IngestReport) -> list[Path]:  # fmt: skip
+    """Make room for hourly files ingested again with ``--replace``; returns the files to read.
+
+    An hour whose day is not complete yet is simply forgotten (its rows and its record) and read
+    again. A complete day was summed into the audience and its hours let go, so one hour cannot
+    be taken out of it: the day's 24 files must all be in the batch, and they are all read again;
+    the day's audience is replaced when they settle it (until then it keeps its former values).
+    Done in one transaction, written to the ingest log."""
+    con = store.con
+    by_day: dict[date, list[Path]] = {}
+    for f in files:
+        by_day.setdefault(hour_of(f).date(), []).append(f)
+    complete = {r[0] for r in con.execute(
+        "SELECT date FROM dump_files WHERE hour < 24 AND date IN (SELECT unnest(?)) GROUP BY date "
+        "HAVING count(DISTINCT hour) = 24", [sorted({hour_of(f).date() for f in replacing})]).fetchall()}  # fmt: skip
+    forget: list[tuple[date, int]] = []
+    reread = list(todo)
+    for day in sorted(complete):
+        batch = {hour_of(f).hour: f for f in by_day[day]}
+        if len(batch) < 24:
+            raise BelvedereError(M.t("dump_replace_needs_day", day=day, n=len(batch)))
+        forget += [(day, h) for h in range(24)]
+        reread += [f for f in batch.values() if f not in reread]
+    forget += [(hour_of(f).date(), hour_of(f).hour) for f in replacing if hour_of(f).date() not in complete]
+    names = [f.name for f in replacing]
+    with store.transaction():
+        con.execute("CREATE OR REPLACE TEMP TABLE _forget AS SELECT * FROM (VALUES (NULL::DATE, NULL::INTEGER)) "
+                    "t(date, hour) WHERE FALSE")  # fmt: skip
+        con.executemany("INSERT INTO _forget VALUES (?, ?)", forget)
+        for table in ("dump_files", "dump_hours", "project_views"):
+            extra = " AND agent = 'user'" if table == "project_views" else ""
+            con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _forget x WHERE x.date = t.date "
+                        f"AND x.hour = t.hour){extra}")  # fmt: skip
+        if complete:  # the day's hours were folded into one row (hour 24) of every page kept
+            con.execute("DELETE FROM project_views WHERE agent = 'user' AND hour = 24 AND date IN (SELECT unnest(?))",
+                        [sorted(complete)])  # fmt: skip
+        con.execute("DROP TABLE _forget")
+        con.execute(
+            "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) "
+            "VALUES ('dump', ?, 'replaced', ?, ?, ?)",
+            [", ".join(names)[:2000], len(forget), M.t("dump_replace_log", n=len(names), hours=len(forget)), now()],
+        )
+    report.replaced += names
+    again = {f.name for f in reread}
+    report.skipped = [n for n in report.skipped if n not in again]
+    return sorted(reread, key=hour_of)
 
 
 def _record(con: duckdb.DuckDBPyConnection, f: Path, digest: str, project: str, day: date, hour: int, rows: int,
@@ -460,13 +619,16 @@ def period_of(path: str | Path) -> Period:
 
 def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",
                     progress: Callable[[int, int], None] | None = None,
-                    all_articles: bool = False) -> IngestReport:  # fmt: skip
+                    all_articles: bool = False, replace: bool = False) -> IngestReport:  # fmt: skip
     """Ingest ``pageview_complete`` files, daily (``pageviews-YYYYMMDD-user.bz2``) or monthly
     (``pageviews-YYYYMM-user.bz2``), bz2 or already decompressed: ``wiki_code title [page_id] access
     total letters``, 6 fields or 5 when the page id is missing; the letters are the hours of a daily
     file, the days of a monthly one. The counts of the store's articles replace those days' rows for
     the file's agent, zeros included (the file covers its whole period); one transaction per file.
-    ``all_articles`` also keeps every page of the project in ``project_pages``/``project_views``."""
+    A bad file (empty, not its compression, no row of the project, negative or impossible counts,
+    malformed rows beyond the tolerance) is refused whole before any write and not recorded.
+    ``all_articles`` also keeps every page of the project in ``project_pages``/``project_views``;
+    ``replace`` ingests again a file whose name was ingested with another content."""
     import bz2
     import tempfile
 
@@ -474,10 +636,12 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
     report = IngestReport()
     done = ingested(store)
     for k, f in enumerate(files, start=1):
-        digest = _new_digest(f, done)
+        replacing = f.name in done
+        digest = _new_digest(f, done, replace)
         if digest is None:
             report.skipped.append(f.name)
             continue
+        check_container(f)
         with tempfile.TemporaryDirectory() as tmp:
             source = f
             if f.suffix == ".bz2":  # DuckDB reads gzip and zstd, not bzip2: decompressed in blocks
@@ -489,7 +653,17 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
                 except (OSError, EOFError, ValueError) as exc:
                     raise BelvedereError(M.t("dump_corrupt", name=f.name, err=exc)) from None
             period = period_of(f)
-            report.lines += _write_complete(store, f, source, digest, project, period, all_articles)
+            try:
+                kept, malformed, matched = _write_complete(store, f, source, digest, project, period, all_articles,
+                                                           replacing)  # fmt: skip
+            except duckdb.Error as exc:  # e.g. a title listed so often that its sum overflows: refused whole
+                raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
+        report.lines += kept
+        report.malformed += malformed
+        if replacing:
+            report.replaced.append(f.name)
+        if not matched:
+            report.unmatched.append(f.name)
         report.files += 1
         report.days_settled += period.days
         done[f.name] = digest
@@ -499,7 +673,9 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
 
 
 def _write_complete(store: Store, f: Path, source: Path, digest: str, project: str, period: Period,
-                    all_articles: bool = False) -> int:  # fmt: skip
+                    all_articles: bool = False, replacing: bool = False) -> tuple[int, int, int]:  # fmt: skip
+    """(audience rows written, malformed rows skipped, rows matching a commune article) of one
+    pageview_complete file, written in one transaction after its checks."""
     con = store.con
     last = period.first + timedelta(days=period.days - 1)
     with store.transaction():
@@ -512,27 +688,47 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
                    )
                    SELECT {TITLE.format(t="p[2]")} AS title,
                           CASE len(p) WHEN 6 THEN p[4] WHEN 5 THEN p[3] END AS access,
-                          TRY_CAST(CASE len(p) WHEN 6 THEN p[5] WHEN 5 THEN p[4] END AS BIGINT) AS total,
+                          TRY_CAST(CASE len(p) WHEN 6 THEN p[5] WHEN 5 THEN p[4] END AS HUGEINT) AS total,
                           CASE len(p) WHEN 6 THEN p[6] WHEN 5 THEN p[5] END AS letters
                    FROM parts WHERE p[1] = ?""",
                 [str(source), project],
             )
         except duckdb.Error as exc:
             raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
-        # a monthly file's letters are its days: each must be in the month, and they must add up
+        # a monthly file's letters are its days: each must be in the month, and they must add up; a
+        # day's count (a monthly file's letter) or a day's total (a daily file) is checked against
+        # MAX_DAILY_VIEWS
+        day_counts = "list_transform(regexp_extract_all(letters, '[A-_]([0-9]+)', 1), lambda x: TRY_CAST(x AS HUGEINT))"
         days_ok = (
-            f"regexp_full_match(letters, '([A-_][0-9]+)*') AND list_sum(list_transform(regexp_extract_all(letters, "
-            f"'[A-_]([0-9]+)', 1), lambda x: x::BIGINT)) = total AND coalesce(list_max(list_transform("
-            f"regexp_extract_all(letters, '([A-_])[0-9]+', 1), lambda x: ascii(x))), 0) <= {64 + period.days}"
+            f"regexp_full_match(letters, '([A-_][0-9]+)*') AND list_sum({day_counts}) = total AND "
+            f"coalesce(list_max(list_transform(regexp_extract_all(letters, '([A-_])[0-9]+', 1), "
+            f"lambda x: ascii(x))), 0) <= {64 + period.days}"
             if period.monthly
             else "TRUE"
         )
-        bad = con.execute(
-            f"SELECT count(*) FROM _rows WHERE total IS NULL OR total < 0 OR access IS NULL "
-            f"OR access NOT IN {ACCESSES} OR NOT coalesce({days_ok}, FALSE)"
-        ).fetchall()[0][0]
-        if bad:
-            raise BelvedereError(M.t("dump_bad_rows", name=f.name, n=bad))
+        biggest = f"coalesce(list_max({day_counts}), 0)" if period.monthly else "total"
+        lines, malformed, negative, too_large = con.execute(
+            f"""SELECT count(*),
+                       count(*) FILTER (WHERE total IS NULL OR access IS NULL OR access NOT IN {ACCESSES}
+                                        OR (total >= 0 AND NOT coalesce({days_ok}, FALSE))),
+                       count(*) FILTER (WHERE total < 0),
+                       count(*) FILTER (WHERE total >= 0 AND {biggest} > {MAX_DAILY_VIEWS})
+                FROM _rows"""
+        ).fetchall()[0]
+        check_counts(f.name, lines=lines, malformed=malformed, negative=negative, too_large=too_large,
+                     limit=MAX_DAILY_VIEWS)  # fmt: skip
+        if malformed:  # within the tolerance: left out, and counted in the summary
+            con.execute(
+                f"DELETE FROM _rows WHERE total IS NULL OR access IS NULL OR access NOT IN {ACCESSES} "
+                f"OR NOT coalesce({days_ok}, FALSE)"
+            )
+        if replacing:  # --replace: the former record goes, the ingest log says so
+            con.execute("DELETE FROM dump_files WHERE name = ?", [f.name])
+            con.execute(
+                "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) "
+                "VALUES ('dump', ?, 'replaced', 1, ?, ?)",
+                [f.name, M.t("dump_replace_log", n=1, hours=period.days * 24), now()],
+            )
         # (title, access, date, views): one row per lettered day of a monthly file; ``titles`` keeps
         # the store's articles only, unless every page is kept too
         titles = "" if all_articles else "SEMI JOIN articles a ON a.project = ? AND a.title = r.title"
@@ -570,8 +766,13 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
                WHERE a.project = ? AND a.source <> 'simulated'""",
             [period.agent, period.first, period.days, *params, project],
         ).fetchall()[0][0]
+        matched = con.execute(
+            "SELECT count(*) FROM _rows r SEMI JOIN articles a ON a.project = ? AND a.title = r.title "
+            "AND a.source <> 'simulated'",
+            [project],
+        ).fetchall()[0][0]
         hour = WHOLE_MONTH if period.monthly else WHOLE_DAY
         _record(con, f, digest, project, period.first, hour, kept, period.agent)
         con.execute("DROP TABLE IF EXISTS _counts")
         con.execute("DROP TABLE _rows")
-    return int(kept)
+    return int(kept), int(malformed), int(matched)

@@ -286,6 +286,8 @@ def simulate(
             "DELETE FROM pageviews WHERE article_id IN (SELECT article_id FROM articles WHERE source = 'simulated')"
         )
         con.execute("DELETE FROM articles WHERE source = 'simulated'")
+        # the probable titles a fresh store gives every commune: a simulated store holds none
+        con.execute("DELETE FROM articles WHERE source = 'guess'")
         for table in ("campaign_communes", "campaigns"):  # the campaigns planted last time
             con.execute(f"DELETE FROM {table} WHERE campaign_id IN (SELECT campaign_id FROM sim_campaigns)")
         for table in ("sim_profiles", "sim_spikes", "sim_bots", "sim_campaigns"):

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
+from belvedere.sources.dumps import MAX_HOURLY_VIEWS, check_counts
 
 # The DuckDB path's title rule (dumps.TITLE) in Spark SQL: decoded once when valid, '+' kept. Java's
 # decoder puts U+FFFD where the bytes are not UTF-8 instead of failing: such a title stays as written.
@@ -30,10 +31,13 @@ SPARK_TITLE = (
 
 
 def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: str = "local[*]",
-        all_articles: bool = False) -> dict[str, tuple[pa.Table, pa.Table | None]]:  # fmt: skip
+        all_articles: bool = False,
+        limit: int = MAX_HOURLY_VIEWS) -> dict[str, tuple[pa.Table, pa.Table | None]]:  # fmt: skip
     """{file name: (table(article_id, access, views), table(title, access, views) or None)} for the
     files, computed by Spark; the second table, every page of the project, when ``all_articles``.
-    ``titles`` has article_id and title (the store's articles of the project)."""
+    ``titles`` has article_id and title (the store's articles of the project). A file that fails the
+    checks of the DuckDB path (no project line, negative or impossible counts, too many malformed
+    lines) is refused by name before anything is written."""
     try:
         from pyspark.sql import SparkSession
         from pyspark.sql import functions as F
@@ -49,14 +53,38 @@ def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: 
         with tempfile.TemporaryDirectory() as tmp:
             known = spark.createDataFrame(titles.to_pylist(), "article_id INT, title STRING")
             parts = F.split(F.col("value"), " ")
-            lines = spark.read.text([str(f) for f in files]).select(
-                F.element_at(F.split(F.input_file_name(), "/"), -1).alias("file"),
-                parts[0].alias("domain"),
-                F.expr(SPARK_TITLE.format(t="split(value, ' ')[1]")).alias("title"),
-                parts[2].cast("long").alias("views"),
+            lines = (
+                spark.read.text([str(f) for f in files])
+                .select(
+                    F.element_at(F.split(F.input_file_name(), "/"), -1).alias("file"),
+                    parts[0].alias("domain"),
+                    F.expr(SPARK_TITLE.format(t="split(value, ' ')[1]")).alias("title"),
+                    parts[2].cast("long").alias("views"),
+                    (F.size(parts) == 4).alias("well_formed"),
+                )
+                .where(F.col("domain").isin(desktop, mobile))
+                .persist()
             )
+            # the same file checks as the DuckDB path (dumps.check_counts), per file
+            stats = {
+                r["file"]: r.asDict()
+                for r in lines.groupBy("file")
+                .agg(
+                    F.count(F.lit(1)).alias("lines"),
+                    F.sum((~F.col("well_formed") | F.col("views").isNull()).cast("long")).alias("malformed"),
+                    F.sum((F.col("views") < 0).cast("long")).alias("negative"),
+                    F.sum((F.col("views") > limit).cast("long")).alias("too_large"),
+                )
+                .collect()
+            }
+            for f in files:
+                got = stats.get(f.name, {})
+                check_counts(f.name, lines=got.get("lines") or 0, malformed=got.get("malformed") or 0,
+                             negative=got.get("negative") or 0, too_large=got.get("too_large") or 0,
+                             limit=limit)  # fmt: skip
+            lines = lines.where(F.col("well_formed") & F.col("views").isNotNull())
             every = (
-                lines.where(F.col("domain").isin(desktop, mobile))
+                lines
                 .select("file", "title", F.when(F.col("domain") == desktop, "desktop").otherwise("mobile-web")
                         .alias("access"), "views")
                 .groupBy("file", "title", "access").agg(F.sum("views").alias("views"))
