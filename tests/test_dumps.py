@@ -215,7 +215,7 @@ def test_spark_gives_the_same_rows_as_duckdb(tmp_path: Path, reference_db: Path)
     titles = ["Saint-Étienne", "Carrouges", "Bourg-en-Bresse", "Évian-les-Bains", "A+B_(commune)"]
     files = [write_hourly(tmp_path, date(2024, 5, 3), h, titles, seed=5, filler=400) for h in range(3)]
     results, pages = {}, {}
-    for engine, every in (("duckdb", False), ("duckdb", True), ("spark", True)):
+    for engine, every in (("duckdb", False), ("duckdb", True), ("spark", False), ("spark", True)):
         path = tmp_path / f"{engine}{every}.duckdb"
         _store_with_articles(path, reference_db, titles).close()
         extra = ["--all-articles"] if every else []
@@ -227,10 +227,14 @@ def test_spark_gives_the_same_rows_as_duckdb(tmp_path: Path, reference_db: Path)
                 "JOIN articles a USING (article_id)"
             ).fetchall())  # fmt: skip
             pages[engine, every] = _pages(store)
-    assert results["duckdb", False] == results["duckdb", True] == results["spark", True]
+    assert results["duckdb", False] == results["duckdb", True] == results["spark", True] == results["spark", False]
     assert len(results["duckdb", False]) >= 12
-    assert pages["duckdb", True] == pages["spark", True] and pages["duckdb", False] == Counter()
-    assert len(pages["spark", True]) > 400
+    assert pages["duckdb", True] == pages["spark", True] and len(pages["spark", True]) > 400
+    # without --all-articles both keep the same titles: the store's and those that may name a commune
+    assert pages["duckdb", False] == pages["spark", False]
+    kept = {k[0] for k in pages["duckdb", False]}
+    assert {"Carrouges", "Saint-Étienne", "A+B_(commune)"} <= kept and not any(t.startswith("Filler") for t in kept)
+    assert all(pages["duckdb", True][k] == v for k, v in pages["duckdb", False].items())
 
 
 def _pages(store: Store) -> Counter:

@@ -138,6 +138,15 @@ FR: dict[str, str] = {
         "{resolved} communes reliées à leur article ({redirects} redirections), {missing} sans article frwiki."
     ),
     "resolve_missing": "Sans article frwiki sur Wikidata : {codes}",
+    "resolve_recovered": (
+        "Audience des dumps déjà ingérés retrouvée pour les {titles} nouveaux titres : {rows} lignes "
+        "journalières, {hours} lignes horaires en attente."
+    ),
+    "resolve_not_recovered": (
+        "{titles} nouveau(x) titre(s) sans audience retrouvable dans les dumps déjà ingérés sur {days} jour(s) "
+        "(du {first} au {last} ; ex. {examples}) : ces jours restent sans données (jamais des zéros) ; "
+        "relisez leurs fichiers avec « belvedere ingest --replace »."
+    ),
     "guessed_titles": "{n} communes sans article résolu : titre déduit du nom (non vérifié).",
     # labels
     "lbl_code": "Code",
@@ -346,7 +355,10 @@ FR: dict[str, str] = {
     ),
     "ingest_malformed": "{n} ligne(s) mal formée(s) ignorée(s), dans la tolérance d'une sur 10 000.",
     "ingest_replaced": "{n} fichier(s) remplacé(s) à la demande (--replace), noté(s) dans le journal d'ingestion.",
-    "opt_replace": "Remplace un fichier déjà ingéré sous le même nom avec un autre contenu (noté dans le journal).",
+    "opt_replace": (
+        "Relit des fichiers déjà ingérés et remplace ce qu'ils avaient donné (un autre contenu sous le même nom, "
+        "ou des titres appris depuis) ; noté dans le journal d'ingestion."
+    ),
     "ingest_done": (
         "{files} fichier(s) ingéré(s), {skipped} déjà présent(s), {lines} lignes d'articles gardées, "
         "{days} jour(s) complet(s) ajouté(s)."

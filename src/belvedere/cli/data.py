@@ -382,7 +382,15 @@ def articles_resolve(
                     raise BelvedereError(M.t("no_network", url=sparql, err=exc)) from None
 
         report = asyncio.run(run())
-    record = {"resolved": report.resolved, "redirects": report.redirects, "missing": report.missing}
+    rec = report.recovery
+    record = {
+        "resolved": report.resolved,
+        "redirects": report.redirects,
+        "missing": report.missing,
+        "dump_rows_recovered": rec.rows,
+        "dump_hours_recovered": rec.hours,
+        "dump_days_not_recovered": {title: [d.isoformat() for d in days] for title, days in rec.missing.items()},
+    }
     if f is Format.json:
         emit_record(record, f)
         return
@@ -391,6 +399,12 @@ def articles_resolve(
     )
     if report.missing:
         err_console.print(M.t("resolve_missing", codes=", ".join(report.missing[:50])))
+    if rec.rows or rec.hours:
+        console.print(M.t("resolve_recovered", titles=rec.titles, rows=rec.rows, hours=rec.hours))
+    if rec.missing:
+        days = sorted({d for ds in rec.missing.values() for d in ds})
+        err_console.print(M.t("resolve_not_recovered", titles=len(rec.missing), days=len(days), first=days[0],
+                              last=days[-1], examples=", ".join(list(rec.missing)[:5])))  # fmt: skip
 
 
 @app.command(help=M.t("cmd_fetch"))

@@ -57,7 +57,10 @@ def add_guessed_articles(store: Store, codes: list[str] | None = None) -> int:
     every = store.frame("SELECT code, name, departement FROM communes ORDER BY code")  # names clash France-wide
     dep_names = dict(con.execute("SELECT code, name FROM departements").fetchall())
     guessed = every.with_columns(pl.Series("title", guess_titles(every, dep_names))).filter(pl.col("code").is_in(todo))
+    from belvedere.sources.dumps import recover_views
+
     with store.transaction():
+        last_id = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchall()[0][0]
         con.register("_guessed", guessed.select("code", "title").to_arrow())
         added = con.execute(
             "INSERT INTO articles (project, title, commune_code, verified, source) "
@@ -65,4 +68,9 @@ def add_guessed_articles(store: Store, codes: list[str] | None = None) -> int:
             [PROJECT],
         ).fetchall()[0][0]
         con.unregister("_guessed")
+        # views of dump files ingested before these titles existed (a store older than the guesses)
+        new_ids = [
+            r[0] for r in con.execute("SELECT article_id FROM articles WHERE article_id > ?", [last_id]).fetchall()
+        ]
+        recover_views(con, new_ids)
     return int(added)

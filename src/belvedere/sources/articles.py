@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from belvedere.config import PROJECT
 from belvedere.reference.titles import add_guessed_articles
+from belvedere.sources.dumps import Recovery, recover_views
 from belvedere.sources.http import PoliteClient
 from belvedere.sources.mediawiki import page_infos
 from belvedere.sources.wikidata import resolve_codes
@@ -17,6 +18,7 @@ class ResolveReport:
     resolved: int = 0
     redirects: int = 0
     missing: list[str] = field(default_factory=list)
+    recovery: Recovery = field(default_factory=Recovery)  # dump views given to the new titles
 
 
 async def resolve_articles(
@@ -28,6 +30,7 @@ async def resolve_articles(
     infos = await page_infos(client, mediawiki, [s.title for s in titled.values()])
     report = ResolveReport(missing=sorted(set(codes) - set(titled)))
     with store.transaction() as con:
+        last_id = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchall()[0][0]
         for code, link in titled.items():
             info = infos[link.title]
             keep = [info.title, *info.redirects]
@@ -46,6 +49,11 @@ async def resolve_articles(
                 _upsert(con, code, redirect, link.qid, None, main_id, True, "mediawiki")
             report.redirects += len(info.redirects)
             report.resolved += 1
+        # titles new to the store get the views of the dump files ingested before (nothing is lost)
+        new_ids = [
+            r[0] for r in con.execute("SELECT article_id FROM articles WHERE article_id > ?", [last_id]).fetchall()
+        ]
+        report.recovery = recover_views(con, new_ids)
         con.execute(
             "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) VALUES (?, ?, 'ok', ?, ?, ?)",
             ["wikidata", sparql, report.resolved, f"sans article : {len(report.missing)}", now()],

@@ -80,6 +80,21 @@ class IngestReport:
     replaced: list[str] = field(default_factory=list)  # files ingested again with --replace
 
 
+# A title that may name a commune: its base, before " (…)", is a commune's current or former name
+# ("Carrouges", "Carrouges_(Orne)", "Saint-Bois_(Ain)"). Dump files keep such titles in
+# project_pages/project_views even without --all-articles (a few per cent of the project's lines), so
+# that a title the store learns later (a corrected guess, a redirect) gets its views back.
+BASE = "split_part({t}, '_(', 1)"
+
+
+def commune_names(store: Store) -> pa.Table:
+    """Every current and former commune name, as titles write them (underscores)."""
+    return store.con.sql(
+        "SELECT DISTINCT replace(name, ' ', '_') AS name FROM (SELECT name FROM communes "
+        "UNION ALL SELECT old_name FROM commune_history WHERE old_name IS NOT NULL)"
+    ).to_arrow_table()
+
+
 def compression_of(f: Path) -> str:
     """What a dump file's name says it is: gzip (.gz), bzip2 (.bz2) or plain text."""
     return {".gz": "gzip", ".bz2": "bzip2"}.get(f.suffix, "texte")
@@ -156,7 +171,8 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
             report.skipped.append(f.name)
             continue
         if f.name in done:
-            if _new_digest(f, done, replace) is None:  # refuses another content unless --replace
+            # refuses another content unless --replace, which also reads the same content again
+            if _new_digest(f, done, replace) is None and not replace:
                 report.skipped.append(f.name)
                 continue
             replacing.append(f)
@@ -164,15 +180,16 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
         queued.add(f.name)
     if replacing:
         todo = _forget_hours(store, replacing, files, todo, report)
+    kept = "all" if all_articles else "communes"
     if engine == "spark" and todo:
         from belvedere.sources import spark_dumps
 
         for f in todo:
             check_container(f)
         titles = con.sql("SELECT article_id, title FROM articles WHERE project = ?", params=[project]).to_arrow_table()
-        tables = spark_dumps.run(todo, titles, desktop, mobile, spark_master, all_articles)
+        tables = spark_dumps.run(todo, titles, commune_names(store), desktop, mobile, spark_master, all_articles)
         for f in todo:
-            report.lines += _write(store, f, sha256(f), project, *tables[f.name])
+            report.lines += _write(store, f, sha256(f), project, *tables[f.name], kept)
             report.files += 1
             if progress:
                 progress(report.files + len(report.skipped), len(files))
@@ -181,6 +198,9 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     # most `workers` ahead of the writer; they are written in order, one transaction each.
     workers = max(1, min(os.cpu_count() or 1, len(todo)))
     cursors = [con.cursor() for _ in range(workers)]
+    names = commune_names(store)
+    for cursor in cursors:
+        cursor.register("_names", names)
     free = list(range(workers))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
@@ -205,7 +225,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
                 settle(store)  # the days completed by the files before this one
                 raise result
             try:
-                report.lines += _write(store, f, result.digest, project, result.known, result.every)
+                report.lines += _write(store, f, result.digest, project, result.known, result.every, kept)
             except duckdb.Error as exc:  # e.g. a title listed so often that its sum overflows: refused whole
                 settle(store)
                 raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
@@ -242,19 +262,17 @@ def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str
         )
         cursor.register("_lines", lines)
         access = "CASE r.domain WHEN ? THEN 'desktop' ELSE 'mobile-web' END AS access"
+        # every page of the project (--all-articles), else the store's articles and the titles that
+        # may name a commune (BASE): kept in project_views, so that later titles find their views
+        keep = "TRUE" if all_articles else (
+            f"({BASE.format(t='title')} IN (SELECT name FROM _names) "
+            "OR title IN (SELECT title FROM articles WHERE project = ?))"
+        )  # fmt: skip
         try:
-            if not all_articles:
-                known = cursor.sql(
-                    f"""SELECT a.article_id, {access}, sum(r.views)::BIGINT AS views
-                        FROM _lines r JOIN articles a ON a.project = ? AND a.title = {TITLE.format(t="r.title")}
-                        GROUP BY ALL""",
-                    params=[desktop, project],
-                ).to_arrow_table()
-                return HourRead(known, None, digest, malformed)
             every = cursor.sql(
-                f"SELECT {TITLE.format(t='r.title')} AS title, {access}, sum(r.views)::BIGINT AS views "
-                "FROM _lines r GROUP BY ALL",
-                params=[desktop],
+                f"SELECT title, access, sum(views)::BIGINT AS views FROM (SELECT {TITLE.format(t='r.title')} AS "
+                f"title, {access}, r.views FROM _lines r) WHERE {keep} GROUP BY ALL",
+                params=[desktop] + ([] if all_articles else [project]),
             ).to_arrow_table()
             cursor.register("_every", every)
             known = cursor.sql(
@@ -393,7 +411,8 @@ def _parse(data: bytes, names: list[str], keep: str) -> tuple[pa.Table, int]:
         return good.cast(pa.schema([(n, types[n]) for n in good.column_names])), bad
 
 
-def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, every: pa.Table | None = None) -> int:
+def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, every: pa.Table | None,
+           kept: str) -> int:  # fmt: skip
     when = hour_of(f)
     con = store.con
     with store.transaction():
@@ -408,7 +427,7 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, ev
             _write_pages(con, project, "SELECT title, access, ?::DATE AS date, ? AS hour, views FROM _every",
                          [when.date(), when.hour], "user")  # fmt: skip
             con.unregister("_every")
-        _record(con, f, digest, project, when.date(), when.hour, table.num_rows)
+        _record(con, f, digest, project, when.date(), when.hour, table.num_rows, kept=kept)
     return table.num_rows
 
 
@@ -536,10 +555,11 @@ def _forget_hours(store: Store, replacing: list[Path], files: list[Path], todo: 
 
 
 def _record(con: duckdb.DuckDBPyConnection, f: Path, digest: str, project: str, day: date, hour: int, rows: int,
-            agent: str | None = None) -> None:  # fmt: skip
-    """The file in ``dump_files`` (hour 24: a whole day) and in the ingest log, inside the caller's transaction."""
-    con.execute("INSERT INTO dump_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [f.name, digest, f.stat().st_size, day, hour, rows, now()])  # fmt: skip
+            agent: str | None = None, kept: str = "communes") -> None:  # fmt: skip
+    """The file in ``dump_files`` (hour 24: a whole day, 25: a month; ``kept``: which titles it left
+    in project_views) and in the ingest log, inside the caller's transaction."""
+    con.execute("INSERT INTO dump_files (name, sha256, size, date, hour, lines, ingested_at, kept) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [f.name, digest, f.stat().st_size, day, hour, rows, now(), kept])  # fmt: skip
     con.execute(
         "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, detail, "
         "fetched_at) VALUES ('dump', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
@@ -638,6 +658,8 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
     for k, f in enumerate(files, start=1):
         replacing = f.name in done
         digest = _new_digest(f, done, replace)
+        if digest is None and replace:  # --replace reads the same content again (titles learned since)
+            digest = done[f.name]
         if digest is None:
             report.skipped.append(f.name)
             continue
@@ -729,27 +751,32 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
                 "VALUES ('dump', ?, 'replaced', 1, ?, ?)",
                 [f.name, M.t("dump_replace_log", n=1, hours=period.days * 24), now()],
             )
-        # (title, access, date, views): one row per lettered day of a monthly file; ``titles`` keeps
-        # the store's articles only, unless every page is kept too
-        titles = "" if all_articles else "SEMI JOIN articles a ON a.project = ? AND a.title = r.title"
+        # (title, access, date, views): one row per lettered day of a monthly file; ``keep`` is every
+        # page with --all-articles, else the store's articles and the titles that may name a commune
+        # (BASE), kept in project_views so that titles the store learns later find their views
+        keep = "TRUE" if all_articles else (
+            f"({BASE.format(t='r.title')} IN (SELECT name FROM _names) "
+            "OR r.title IN (SELECT title FROM articles WHERE project = ?))"
+        )  # fmt: skip
+        params = [period.first] + ([] if all_articles else [project])
         if period.monthly:
             counts = f"""SELECT r.title, r.access,
                           (?::DATE + ascii(unnest(regexp_extract_all(r.letters, '([A-_])[0-9]+', 1))) - 65)::DATE
                               AS date,
                           unnest(regexp_extract_all(r.letters, '[A-_]([0-9]+)', 1))::BIGINT AS views
-                   FROM _rows r {titles}"""  # fmt: skip
-            params = [period.first] + ([] if all_articles else [project])
+                   FROM _rows r WHERE {keep}"""  # fmt: skip
         else:
-            counts, params = "SELECT title, access, ?::DATE AS date, total AS views FROM _rows", [period.first]
-        if all_articles:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _counts AS {counts}", params)
-            counts, params = "SELECT * FROM _counts", []
-            con.execute(
-                "DELETE FROM project_views WHERE date BETWEEN ? AND ? AND agent = ? "
-                "AND page_key IN (SELECT page_key FROM project_pages WHERE project = ?)",
-                [period.first, last, period.agent, project],
-            )
-            _write_pages(con, project, "SELECT title, access, date, 24 AS hour, views FROM _counts", [], period.agent)
+            counts = f"SELECT r.title, r.access, ?::DATE AS date, r.total AS views FROM _rows r WHERE {keep}"
+        con.register("_names", commune_names(store))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _counts AS {counts}", params)
+        con.unregister("_names")
+        counts, params = "SELECT * FROM _counts", []
+        con.execute(
+            "DELETE FROM project_views WHERE date BETWEEN ? AND ? AND agent = ? "
+            "AND page_key IN (SELECT page_key FROM project_pages WHERE project = ?)",
+            [period.first, last, period.agent, project],
+        )
+        _write_pages(con, project, "SELECT title, access, date, 24 AS hour, views FROM _counts", [], period.agent)
         con.execute(
             "DELETE FROM pageviews WHERE date BETWEEN ? AND ? AND agent = ? "
             "AND article_id IN (SELECT article_id FROM articles WHERE project = ? AND source <> 'simulated')",
@@ -772,7 +799,102 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
             [project],
         ).fetchall()[0][0]
         hour = WHOLE_MONTH if period.monthly else WHOLE_DAY
-        _record(con, f, digest, project, period.first, hour, kept, period.agent)
+        _record(con, f, digest, project, period.first, hour, kept, period.agent,
+                kept="all" if all_articles else "communes")  # fmt: skip
         con.execute("DROP TABLE IF EXISTS _counts")
         con.execute("DROP TABLE _rows")
     return int(kept), int(malformed), int(matched)
+
+
+@dataclass
+class Recovery:
+    """What the dump files ingested earlier gave to titles the store has just learned."""
+
+    titles: int = 0  # new titles looked up
+    rows: int = 0  # daily audience rows (title, day, access, agent) given back, zeros included
+    hours: int = 0  # pending hours (day not complete yet) given to them
+    missing: dict[str, list[date]] = field(default_factory=dict)  # title -> days the files did not keep
+
+
+def recover_views(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> Recovery:
+    """Give articles new to the store (a corrected title, a redirect) the views that dump files
+    ingested before had for them, from what those files left in project_views, inside the
+    caller's transaction: the days the files covered, zeros included, and the hours of days still
+    waiting for their 24. A file that kept only the articles of its time ('articles') or a title
+    that may not name a commune (BASE) cannot be recovered: those days are returned by title, and
+    left without rows (never zeros); ``ingest --replace`` reads such files again."""
+    report = Recovery()
+    if not article_ids or not con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0]:
+        return report
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _new AS SELECT a.article_id, a.project, a.title FROM articles a "
+        "WHERE a.article_id IN (SELECT unnest(?)) AND a.source <> 'simulated'",
+        [article_ids],
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _new_kept AS
+            SELECT n.*, {BASE.format(t="n.title")} IN (
+                SELECT replace(name, ' ', '_') FROM communes
+                UNION ALL SELECT replace(old_name, ' ', '_') FROM commune_history WHERE old_name IS NOT NULL
+            ) AS plausible,
+            (SELECT page_key FROM project_pages p WHERE p.project = n.project AND p.title = n.title) AS page_key
+            FROM _new n"""
+    )
+    report.titles = con.execute("SELECT count(*) FROM _new_kept").fetchall()[0][0]
+    # what the dumps covered: (date, agent, access, what the files kept); a complete day of hourly
+    # files is user desktop + mobile web, a pageview_complete file its agent's three accesses
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _covered AS
+           WITH hourly AS (
+               SELECT date, 'user' AS agent, bool_and(kept = 'all') AS all_kept,
+                      bool_and(kept IN ('all', 'communes')) AS communes_kept
+               FROM dump_files WHERE hour < 24 GROUP BY date HAVING count(DISTINCT hour) = 24
+           ), complete AS (
+               SELECT unnest(generate_series(date, CASE WHEN hour = 25 THEN (date + INTERVAL 1 MONTH
+                          - INTERVAL 1 DAY)::DATE ELSE date END, INTERVAL 1 DAY))::DATE AS date,
+                      regexp_extract(name, '-(user|automated|spider)', 1) AS agent, kept = 'all' AS all_kept,
+                      kept IN ('all', 'communes') AS communes_kept
+               FROM dump_files WHERE hour >= 24
+           )
+           SELECT h.date, h.agent, x.access, h.all_kept, h.communes_kept FROM hourly h,
+                  (VALUES ('desktop'), ('mobile-web')) x(access)
+           UNION ALL
+           SELECT c.date, c.agent, x.access, c.all_kept, c.communes_kept FROM complete c,
+                  (VALUES ('desktop'), ('mobile-web'), ('mobile-app')) x(access)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _cover AS
+           SELECT date, agent, access, bool_or(all_kept) AS all_kept, bool_or(communes_kept) AS communes_kept
+           FROM _covered GROUP BY ALL"""
+    )
+    recoverable = "(c.all_kept OR (c.communes_kept AND n.plausible))"
+    report.rows = con.execute(
+        f"""INSERT INTO pageviews
+            SELECT n.article_id, c.date, c.access::access_t, c.agent::agent_t,
+                   coalesce((SELECT sum(v.views) FROM project_views v WHERE v.page_key = n.page_key
+                             AND v.date = c.date AND v.hour = 24 AND v.agent = c.agent::agent_t
+                             AND v.access = c.access::access_t), 0)::INTEGER
+            FROM _new_kept n, _cover c
+            WHERE {recoverable}
+              AND NOT EXISTS (SELECT 1 FROM pageviews p WHERE p.article_id = n.article_id AND p.date = c.date
+                              AND p.agent = c.agent::agent_t AND p.access = c.access::access_t)"""
+    ).fetchall()[0][0]
+    # hours of days not complete yet: the day settles with them (dump_hours)
+    report.hours = con.execute(
+        """INSERT INTO dump_hours
+           SELECT n.article_id, v.date, v.hour, v.access, v.views
+           FROM _new_kept n JOIN project_views v ON v.page_key = n.page_key AND v.hour < 24 AND v.agent = 'user'
+           JOIN dump_files f ON f.date = v.date AND f.hour = v.hour
+           WHERE f.kept = 'all' OR (f.kept = 'communes' AND n.plausible)"""
+    ).fetchall()[0][0]
+    for title, day in con.execute(
+        f"""SELECT DISTINCT n.title, c.date FROM _new_kept n, _cover c WHERE NOT {recoverable}
+            UNION SELECT DISTINCT n.title, f.date FROM _new_kept n, dump_files f
+                  WHERE f.hour < 24 AND NOT (f.kept = 'all' OR (f.kept = 'communes' AND n.plausible))
+                  AND f.date NOT IN (SELECT date FROM _cover)
+            ORDER BY 1, 2"""
+    ).fetchall():
+        report.missing.setdefault(title, []).append(day)
+    for table in ("_new", "_new_kept", "_covered", "_cover"):
+        con.execute(f"DROP TABLE {table}")
+    return report

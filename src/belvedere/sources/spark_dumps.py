@@ -30,11 +30,11 @@ SPARK_TITLE = (
 )
 
 
-def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: str = "local[*]",
-        all_articles: bool = False,
-        limit: int = MAX_HOURLY_VIEWS) -> dict[str, tuple[pa.Table, pa.Table | None]]:  # fmt: skip
-    """{file name: (table(article_id, access, views), table(title, access, views) or None)} for the
-    files, computed by Spark; the second table, every page of the project, when ``all_articles``.
+def run(files: list[Path], titles: pa.Table, names: pa.Table, desktop: str, mobile: str, master: str = "local[*]",
+        all_articles: bool = False, limit: int = MAX_HOURLY_VIEWS) -> dict[str, tuple[pa.Table, pa.Table]]:  # fmt: skip
+    """{file name: (table(article_id, access, views), table(title, access, views))} for the files,
+    computed by Spark; the second table holds every page of the project when ``all_articles``, else
+    the store's titles and those that may name a commune (``names``: see dumps.BASE).
     ``titles`` has article_id and title (the store's articles of the project). A file that fails the
     checks of the DuckDB path (no project line, negative or impossible counts, too many malformed
     lines) is refused by name before anything is written."""
@@ -66,17 +66,18 @@ def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: 
                 .persist()
             )
             # the same file checks as the DuckDB path (dumps.check_counts), per file
-            stats = {
-                r["file"]: r.asDict()
-                for r in lines.groupBy("file")
-                .agg(
-                    F.count(F.lit(1)).alias("lines"),
-                    F.sum((~F.col("well_formed") | F.col("views").isNull()).cast("long")).alias("malformed"),
-                    F.sum((F.col("views") < 0).cast("long")).alias("negative"),
-                    F.sum((F.col("views") > limit).cast("long")).alias("too_large"),
-                )
-                .collect()
-            }
+            try:
+                stats = {
+                    r["file"]: r.asDict()
+                    for r in lines.groupBy("file").agg(
+                        F.count(F.lit(1)).alias("lines"),
+                        F.sum((~F.col("well_formed") | F.col("views").isNull()).cast("long")).alias("malformed"),
+                        F.sum((F.col("views") < 0).cast("long")).alias("negative"),
+                        F.sum((F.col("views") > limit).cast("long")).alias("too_large"),
+                    ).collect()
+                }  # fmt: skip
+            except Exception as exc:  # a truncated gzip fails the job: say which file
+                raise BelvedereError(_culprit(spark, files, exc)) from None
             for f in files:
                 got = stats.get(f.name, {})
                 check_counts(f.name, lines=got.get("lines") or 0, malformed=got.get("malformed") or 0,
@@ -89,18 +90,24 @@ def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: 
                         .alias("access"), "views")
                 .groupBy("file", "title", "access").agg(F.sum("views").alias("views"))
             )  # fmt: skip
-            if all_articles:
-                every = every.persist()
+            if not all_articles:  # the store's titles and those that may name a commune (dumps.BASE)
+                bases = spark.createDataFrame(names.to_pylist(), "name STRING")
+                base = F.split(F.col("title"), "_\\(").getItem(0)
+                every = (
+                    every.join(F.broadcast(bases), base == F.col("name"), "left_semi")
+                    .unionByName(every.join(F.broadcast(known.select("title")), "title", "left_semi"))
+                    .distinct()
+                )
+            every = every.persist()
             result = every.join(F.broadcast(known), "title").select("file", "article_id", "access", "views")
             out = Path(tmp) / "out.parquet"
             try:
                 result.write.parquet(str(out))
-                if all_articles:
-                    every.write.parquet(str(Path(tmp) / "every.parquet"))
+                every.write.parquet(str(Path(tmp) / "every.parquet"))
             except Exception as exc:  # a truncated gzip fails the job: say which file
                 raise BelvedereError(_culprit(spark, files, exc)) from None
             table = pq.read_table(out)
-            pages = pq.read_table(Path(tmp) / "every.parquet") if all_articles else None
+            pages = pq.read_table(Path(tmp) / "every.parquet")
     finally:
         spark.stop()
 
@@ -109,7 +116,7 @@ def run(files: list[Path], titles: pa.Table, desktop: str, mobile: str, master: 
 
     return {
         f.name: (of(table, f, ["article_id", "access", "views"]),
-                 of(pages, f, ["title", "access", "views"]) if pages is not None else None)
+                 of(pages, f, ["title", "access", "views"]))
         for f in files
     }  # fmt: skip
 

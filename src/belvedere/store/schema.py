@@ -238,6 +238,14 @@ MIGRATIONS: list[str] = [
         views BIGINT NOT NULL            -- only pages with views: no zero rows
     );
     """,
+    # 7 — what each dump file left in project_pages/project_views, so that views of titles added
+    # later (articles resolve: a corrected title, a redirect) are recovered without reading it again:
+    # 'all' (--all-articles), 'communes' (every title that may name a commune: its base before
+    # " (…)" is a commune's current or former name), 'articles' (the store's articles only: files
+    # ingested before this version).
+    """
+    ALTER TABLE dump_files ADD COLUMN kept VARCHAR DEFAULT 'articles';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
