@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,44 @@ def test_serve_on_a_taken_port_says_so_at_once(demo_db: Path) -> None:
         out = run_cli("serve", "--port", str(port), db=demo_db)
     assert out.returncode == 1
     assert f"127.0.0.1:{port}" in out.stderr + out.stdout and "--port" in out.stderr + out.stdout
+
+
+def test_two_servers_cannot_both_think_they_listen(demo_db: Path) -> None:
+    """The second `serve` on a port fails at once, even while the first is still warming up (its
+    socket listens before the warm-up), and the first one serves."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BELVEDERE_")}
+    cmd = [sys.executable, "-m", "belvedere.cli", "--db", str(demo_db), "serve", "--port", str(port)]
+    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until the first has taken the port (its warm-up starts then)
+            try:
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+            except OSError:
+                break
+            assert first.poll() is None and time.monotonic() < deadline, "the first server never took the port"
+            time.sleep(0.01)
+        try:
+            second = subprocess.run([*cmd[:-1], str(port)], capture_output=True, text=True, env=env, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the second server did not see the port was taken") from None
+        assert second.returncode == 1 and f"127.0.0.1:{port}" in second.stderr, second.stderr
+        status = httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=120)
+        assert status.status_code == 200 and status.json()["simulated"] is True
+    finally:
+        first.terminate()
+        first.wait(20)
 
 
 def test_serve_help_explains_its_options() -> None:

@@ -125,7 +125,14 @@ def test_resolve_then_fetch_stores_exact_values(store_path: Path) -> None:
         res = cli(store_path, fake, "articles", "resolve", "--communes", "61074,94038,01015", "-f", "json")
         assert res.returncode == 0, res.stderr
         resolved = json.loads(res.stdout)
-        assert resolved == {"resolved": 2, "redirects": 1, "missing": ["01015"]}
+        assert resolved == {
+            "resolved": 2,
+            "redirects": 1,
+            "missing": ["01015"],
+            "dump_rows_recovered": 0,
+            "dump_hours_recovered": 0,
+            "dump_days_not_recovered": {},
+        }  # no dump ingested here
         out = cli(store_path, fake, *fetch_args("61074,94038", "2024-01-01", "2024-01-10", "--agents",
                                                 "user,automated"))  # fmt: skip
         assert out.returncode == 0, out.stderr

@@ -12,6 +12,7 @@ import httpx
 import pytest
 import uvicorn
 
+from belvedere.api import Observatory
 from belvedere.store import Store
 from belvedere.web.app import create_app
 
@@ -230,3 +231,106 @@ def test_campaigns_through_the_api(client: httpx.Client, demo_db: Path) -> None:
     assert client.delete(f"/api/campaigns/{cid}", headers=auth).status_code == 200
     assert client.get(f"/api/campaigns/{cid}/impact").status_code == 404
     assert "Concours photo" not in client.get(f"/commune/{code}").text  # the kept page was renewed
+
+
+def test_writes_beside_the_server_and_during_a_rebuild_are_all_seen(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CLI write followed at once by an API write: the server still rebuilds for the CLI's (its
+    own write does not hide it); an API write while the figures are being rebuilt is accepted (not a
+    503) and is on the pages once the rebuilt figures are swapped in."""
+    from belvedere.web.api import State
+    from tests.conftest import run_cli
+
+    original = State.warm
+    rebuilding = threading.Event()
+
+    def slow_warm(obs: Observatory) -> None:
+        # a rebuild long enough to write in the middle of it, holding the file and its lock as a
+        # national computation does (longer than a write waits for a busy file)
+        with obs.lock:
+            obs.frame("SELECT count(*) FROM pageviews")
+            rebuilding.set()
+            time.sleep(3)
+        original(obs)
+
+    port = _free_port()
+    app = create_app(demo_copy, TOKEN, refresh=0.3)
+    monkeypatch.setattr(State, "warm", staticmethod(slow_warm))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        deadline = time.monotonic() + 30
+        while not srv.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+            code, peak = _spiky_commune(c)
+            done = run_cli("annotate", code, "--date", peak, "--text", "Par la ligne de commande", db=demo_copy)
+            assert done.returncode == 0, done.stderr
+            api = c.post("/api/annotations", headers=auth,
+                         json={"text": "Par l'API aussitôt après", "date": peak, "commune": code})  # fmt: skip
+            assert api.status_code == 201, api.text
+            assert rebuilding.wait(30), "the CLI's write was hidden by the server's own"
+            during = c.post("/api/annotations", headers=auth,
+                            json={"text": "Pendant la reconstruction", "date": peak, "commune": code})  # fmt: skip
+            assert during.status_code == 201, during.text
+            deadline = time.monotonic() + 60
+            wanted = {"Par la ligne de commande", "Par l'API aussitôt après", "Pendant la reconstruction"}
+            while True:
+                spikes = c.get(f"/api/communes/{code}/spikes").json()
+                notes = {n["text"] for s in spikes for n in s["annotations"] or []}
+                status = c.get("/api/status").json()
+                if wanted <= notes and status["reloads"] >= 1 and not status["refreshing"]:
+                    break
+                assert time.monotonic() < deadline, f"not all seen: {notes}"
+                time.sleep(0.2)
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+def test_a_token_with_any_character_is_a_401_not_a_500(client: httpx.Client) -> None:
+    body = {"text": "x", "date": "2024-01-01", "commune": "61074"}
+    for token in ("clé-été", "日本", "\u00ff" * 50):
+        headers = [(b"authorization", b"Bearer " + token.encode("utf-8"))]
+        bad = client.post("/api/annotations", json=body, headers=headers)
+        assert bad.status_code == 401, (token, bad.status_code, bad.text)
+
+
+def test_a_newline_in_a_report_address_is_a_clean_answer(client: httpx.Client, demo_db: Path) -> None:
+    code = _pvd(demo_db)
+    for path in (f"/commune/{code}%0AX-Injected:%201/rapport.pdf", "/commune/%0D%0A/rapport.html"):
+        response = client.get(path)
+        assert response.status_code in (404, 422), (path, response.status_code)
+        assert "x-injected" not in response.headers
+    # a commune typed with a newline around it is still found: the file is named by its INSEE code
+    pdf = client.get(f"/commune/%0A{code}%0A/rapport.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"] == f'inline; filename="rapport-{code}.pdf"'
+
+
+def test_the_servers_own_write_does_not_hide_an_outside_one(demo_copy: Path) -> None:
+    """Another process writes, then the server writes before its next look at the file: the
+    outside write must still be rebuilt for (the server's own write is not all that changed)."""
+    from belvedere.web.api import State, _signature
+
+    st = State(demo_copy, TOKEN, refresh=3600)  # looks at the file only when told to here
+    code = st.obs.communes()["code"][0]
+    day = "2024-06-01"
+    st.release()  # as after every request
+    with Store(demo_copy) as outside:  # the server holds no connection between requests
+        outside.con.execute("INSERT INTO annotations (target_kind, commune_code, target_date, text, created_at) "
+                            "VALUES ('spike', ?, ?, 'dehors', now())", [code, day])  # fmt: skip
+    st.write(lambda: st.obs.annotate("dedans", commune=code, on=day))
+    assert st.signature != _signature(demo_copy)  # the outside write is still to be picked up
+    st._next_check = 0
+    st.maybe_refresh()
+    deadline = time.monotonic() + 60
+    while st.reloads < 1:
+        assert time.monotonic() < deadline, "the outside write was never picked up"
+        time.sleep(0.05)
+    texts = set(st.obs.annotations()["text"].to_list())
+    assert {"dehors", "dedans"} <= texts
+    st.obs.close()

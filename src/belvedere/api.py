@@ -14,6 +14,7 @@ to the requested scope, so that a rank means the same thing whatever the scope a
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -371,7 +372,7 @@ class Observatory:
         text = (text or "").strip()
         if not text:
             raise BelvedereError(M.t("annotation_empty"))
-        day = parse_date(on)
+        day = dates.check_event_date(parse_date(on))
         cat = CATEGORIES.get(category.strip().lower())
         if cat is None:
             choices = ", ".join(sorted(set(CATEGORIES.values())))
@@ -414,8 +415,9 @@ class Observatory:
             raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
         if d_start > date.today():
             raise BelvedereError(M.t("campaign_future", start=d_start))
-        if cost is not None and cost < 0:
+        if cost is not None and not (math.isfinite(cost) and cost >= 0):  # NaN and infinities too
             raise BelvedereError(M.t("campaign_bad_cost", cost=cost))
+        dates.check_event_date(d_start)
         items = [c for c in (communes.split(",") if isinstance(communes, str) else communes) if c.strip()]
         codes = list(dict.fromkeys(self.code_of(c) for c in items))
         if not codes:
@@ -470,6 +472,12 @@ class Observatory:
         with self.lock, self.store.transaction() as con:
             con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [int(campaign_id)])
             con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [int(campaign_id)])
+        self._campaign_changed()
+
+    def notes_changed(self) -> None:
+        """Annotations or campaigns were written through another Observatory over the same file:
+        read them again at the next question."""
+        self._notes = None
         self._campaign_changed()
 
     def _campaign_changed(self) -> None:

@@ -20,6 +20,21 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+def _number(name: str, default: str, kind: type[int] | type[float], low: float, high: float) -> int | float:
+    """A number from the environment, checked: a typo gives one French line, not a traceback."""
+    raw = _env(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not (low <= value <= high):  # NaN fails both comparisons
+        from belvedere import messages as M
+        from belvedere.errors import BelvedereError
+
+        raise BelvedereError(M.t("bad_setting", name=name, value=raw, low=low, high=high))
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Run-time settings; every HTTP base URL can point at a mirror, a proxy or a test fake."""
@@ -29,6 +44,7 @@ class Settings:
     wikidata_sparql: str = field(default_factory=lambda: _env("BELVEDERE_WIKIDATA_SPARQL", WIKIDATA_SPARQL))
     mediawiki_api: str = field(default_factory=lambda: _env("BELVEDERE_MEDIAWIKI_API", MEDIAWIKI_API))
     contact: str = field(default_factory=lambda: _env("BELVEDERE_CONTACT", ""))
-    max_concurrency: int = field(default_factory=lambda: int(_env("BELVEDERE_MAX_CONCURRENCY", "3")))
-    max_tries: int = field(default_factory=lambda: int(_env("BELVEDERE_MAX_TRIES", "6")))
-    backoff_base: float = field(default_factory=lambda: float(_env("BELVEDERE_BACKOFF_BASE", "1.0")))
+    # Wikimedia allows at most 3 requests in flight
+    max_concurrency: int = field(default_factory=lambda: int(_number("BELVEDERE_MAX_CONCURRENCY", "3", int, 1, 3)))
+    max_tries: int = field(default_factory=lambda: int(_number("BELVEDERE_MAX_TRIES", "6", int, 1, 100)))
+    backoff_base: float = field(default_factory=lambda: _number("BELVEDERE_BACKOFF_BASE", "1.0", float, 0, 600))

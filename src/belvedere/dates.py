@@ -16,3 +16,14 @@ def parse_date(value: str | date) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise BelvedereError(M.t("bad_date", value=value)) from None
+
+
+# Wikipedia opened on 15 January 2001: no audience, spike or campaign can be dated before it.
+FIRST_EVENT = date(2001, 1, 15)
+
+
+def check_event_date(day: date) -> date:
+    """A date a team writes about (an annotation, a campaign): not before Wikipedia, not in the future."""
+    if not FIRST_EVENT <= day <= date.today():
+        raise BelvedereError(M.t("bad_event_date", day=day, first=FIRST_EVENT))
+    return day

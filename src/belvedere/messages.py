@@ -30,6 +30,9 @@ FR: dict[str, str] = {
         "Magasin {path} prêt (schéma v{version}) : {communes} communes, {history} codes historiques, "
         "{pvd} communes PVD ({pvd_source}), {guessed} titres d'articles déduits des noms (non vérifiés)."
     ),
+    "bad_setting": "Réglage {name} invalide : {value!r} (attendu : un nombre entre {low:g} et {high:g}).",
+    "not_a_file": "{path} n'est pas un fichier.",
+    "bad_event_date": ("Date hors de portée : {day} (une date entre le {first} et aujourd'hui, au format AAAA-MM-JJ)."),
     "store_too_old": (
         "Le magasin {path} est au schéma v{version}, plus ancien que cette version de Belvédère (v{supported}) : "
         "lancez « belvedere init » pour le mettre à jour (les données sont gardées)."

@@ -88,7 +88,7 @@ def rank(
     metric: Annotated[str, typer.Option(help=M.t("opt_metric"))] = "views_per_inhabitant",
     start: StartOpt = None,
     end: EndOpt = None,
-    limit: Annotated[int, typer.Option(min=0, help=M.t("opt_limit"))] = 20,
+    limit: Annotated[int, typer.Option(min=0, max=1_000_000, help=M.t("opt_limit"))] = 20,
     groups: Annotated[bool, typer.Option("--groups", help=M.t("opt_groups"))] = False,
     by: Annotated[str, typer.Option("--by", help=M.t("opt_group_by"))] = "group",
     fmt: FormatOpt = "table",
@@ -210,9 +210,11 @@ def spikes(
 def _spikes_from_csv(path: Path, date_column: str, value_column: str, log_values: bool) -> pl.DataFrame:
     if not path.exists():
         raise BelvedereError(M.t("file_missing", path=path))
+    if not path.is_file():
+        raise BelvedereError(M.t("not_a_file", path=path))
     try:
         raw = pl.read_csv(path, infer_schema_length=10000, try_parse_dates=False)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
         raise BelvedereError(M.t("csv_unreadable", path=path, err=str(exc).splitlines()[0])) from None
     for col in (date_column, value_column):
         if col not in raw.columns:

@@ -48,7 +48,7 @@ def campaign_list(
 
 @campaign_app.command("remove", help=M.t("cmd_campaign_remove"))
 def campaign_remove(
-    ctx: typer.Context, campaign_id: Annotated[int, typer.Argument(help=M.t("arg_campaign_id"))]
+    ctx: typer.Context, campaign_id: Annotated[int, typer.Argument(min=1, max=10**12, help=M.t("arg_campaign_id"))]
 ) -> None:
     with observatory(ctx, write=True) as obs:
         obs.remove_campaign(campaign_id)
@@ -64,7 +64,7 @@ IMPACT_LABELS = {"commune": M.t("lbl_name"), "part": M.t("impact_lbl_part"), "ob
 @app.command(help=M.t("cmd_impact"))
 def impact(
     ctx: typer.Context,
-    campaign_id: Annotated[int, typer.Argument(help=M.t("arg_campaign_id"))],
+    campaign_id: Annotated[int, typer.Argument(min=1, max=10**12, help=M.t("arg_campaign_id"))],
     fmt: FormatOpt = "table",
 ) -> None:
     f = parse_format(fmt)

@@ -253,7 +253,7 @@ def pvd_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 @app.command(help=M.t("cmd_demo"))
 def demo(
     ctx: typer.Context,
-    seed: Annotated[int, typer.Option(help=M.t("opt_seed"))] = 42,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help=M.t("opt_seed"))] = 42,
     years: Annotated[int, typer.Option(min=1, max=10, help=M.t("opt_years"))] = 3,
     communes: Annotated[str, typer.Option(help=M.t("opt_communes"))] = "all",
     end: Annotated[str | None, typer.Option(help=M.t("opt_end"))] = None,

@@ -21,7 +21,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help=M.t("opt_port"))] = 8000,
     write_token: Annotated[str | None, typer.Option(help=M.t("opt_write_token"))] = None,
     warm: Annotated[bool, typer.Option("--warm/--no-warm", help=M.t("opt_warm"))] = True,
-    refresh: Annotated[float, typer.Option(min=0, help=M.t("opt_serve_refresh"))] = 2.0,
+    refresh: Annotated[float, typer.Option(min=0, max=3600, help=M.t("opt_serve_refresh"))] = 2.0,
 ) -> None:
     import uvicorn
 
@@ -46,6 +46,9 @@ def _listen(host: str, port: int) -> socket.socket:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        # listening at once: a second server on this port fails its bind now, instead of both
+        # holding a bound socket through their warm-ups; early visitors wait in the backlog
+        sock.listen(2048)
     except OSError as exc:
         raise BelvedereError(M.t("serve_port_busy", host=host, port=port, err=exc.strerror)) from None
     return sock

@@ -69,8 +69,5 @@ def add_guessed_articles(store: Store, codes: list[str] | None = None) -> int:
         ).fetchall()[0][0]
         con.unregister("_guessed")
         # views of dump files ingested before these titles existed (a store older than the guesses)
-        new_ids = [
-            r[0] for r in con.execute("SELECT article_id FROM articles WHERE article_id > ?", [last_id]).fetchall()
-        ]
-        recover_views(con, new_ids)
+        recover_views(con, last_id)
     return int(added)

@@ -50,10 +50,7 @@ async def resolve_articles(
             report.redirects += len(info.redirects)
             report.resolved += 1
         # titles new to the store get the views of the dump files ingested before (nothing is lost)
-        new_ids = [
-            r[0] for r in con.execute("SELECT article_id FROM articles WHERE article_id > ?", [last_id]).fetchall()
-        ]
-        report.recovery = recover_views(con, new_ids)
+        report.recovery = recover_views(con, last_id)
         con.execute(
             "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) VALUES (?, ?, 'ok', ?, ?, ?)",
             ["wikidata", sparql, report.resolved, f"sans article : {len(report.missing)}", now()],

@@ -558,8 +558,11 @@ def _record(con: duckdb.DuckDBPyConnection, f: Path, digest: str, project: str, 
             agent: str | None = None, kept: str = "communes") -> None:  # fmt: skip
     """The file in ``dump_files`` (hour 24: a whole day, 25: a month; ``kept``: which titles it left
     in project_views) and in the ingest log, inside the caller's transaction."""
-    con.execute("INSERT INTO dump_files (name, sha256, size, date, hour, lines, ingested_at, kept) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [f.name, digest, f.stat().st_size, day, hour, rows, now(), kept])  # fmt: skip
+    con.execute(
+        "INSERT INTO dump_files (name, sha256, size, date, hour, lines, ingested_at, kept) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [f.name, digest, f.stat().st_size, day, hour, rows, now(), kept],
+    )
     con.execute(
         "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, detail, "
         "fetched_at) VALUES ('dump', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
@@ -816,20 +819,20 @@ class Recovery:
     missing: dict[str, list[date]] = field(default_factory=dict)  # title -> days the files did not keep
 
 
-def recover_views(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> Recovery:
-    """Give articles new to the store (a corrected title, a redirect) the views that dump files
-    ingested before had for them, from what those files left in project_views, inside the
+def recover_views(con: duckdb.DuckDBPyConnection, after: int) -> Recovery:
+    """Give articles new to the store (ids above ``after``: a corrected title, a redirect) the views
+    that dump files ingested before had for them, from what those files left in project_views, inside the
     caller's transaction: the days the files covered, zeros included, and the hours of days still
     waiting for their 24. A file that kept only the articles of its time ('articles') or a title
     that may not name a commune (BASE) cannot be recovered: those days are returned by title, and
     left without rows (never zeros); ``ingest --replace`` reads such files again."""
     report = Recovery()
-    if not article_ids or not con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0]:
+    if not con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0]:
         return report
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _new AS SELECT a.article_id, a.project, a.title FROM articles a "
-        "WHERE a.article_id IN (SELECT unnest(?)) AND a.source <> 'simulated'",
-        [article_ids],
+        "WHERE a.article_id > ? AND a.source <> 'simulated'",
+        [after],
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _new_kept AS

@@ -71,7 +71,10 @@ class Store:
                 con = duckdb.connect(str(self.path), read_only=self.read_only)
                 break
             except duckdb.Error as exc:  # IOException (a lock held elsewhere, a bad file) or another
-                if "lock" not in str(exc).lower() or time.monotonic() + pause > deadline:
+                # another process holds the file ("lock"), or this one does with the other mode (a
+                # server's read-only connection while it writes an annotation): both let go soon
+                busy = "lock" in str(exc).lower() or "different configuration" in str(exc)
+                if not busy or time.monotonic() + pause > deadline:
                     raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 1.0)

@@ -8,6 +8,7 @@ read-only.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import threading
 import time
@@ -68,6 +69,9 @@ class State:
         self._pages: OrderedDict[tuple, str] = OrderedDict()  # the last pages rendered (see cached)
         self._next_check = time.monotonic() + refresh
         self.refreshing = False
+        self._loading: Observatory | None = None  # the Observatory a rebuild is warming
+        self._gate = threading.Lock()  # a write, or a rebuild opening its Observatory: one at a time
+        self.writes = 0  # writes made through the server (annotations, campaigns)
 
     def _open(self) -> Observatory:
         obs = Observatory(Store(self.path, read_only=True, lock_wait=LOCK_WAIT))
@@ -128,25 +132,47 @@ class State:
         threading.Thread(target=self._reload, args=(signature,), name="belvedere-refresh", daemon=True).start()
 
     def _reload(self, signature: tuple[int, int] | None) -> None:
+        writes = self.writes
         try:
-            obs = self._open()
+            # the new Observatory has let go of the file (see _open): from here on, a write waits for
+            # its lock, releases it, writes, and the rebuild reopens the file at its next query
+            with self._gate:  # not while a write holds the file; a write after this sees _loading
+                obs = self._loading = self._open()
             self.warm(obs)
         except BelvedereError:  # a writer took the file meanwhile: the next check tries again
             return
         finally:
+            self._loading = None
             self.refreshing = False
+        if self.writes != writes:  # the server wrote while this rebuild read: read its notes again
+            with obs.lock:
+                obs.notes_changed()
+                obs.store.release()
         old, self.obs = self.obs, obs
-        self.signature = signature
+        self.signature = signature  # a write after it was taken is seen at the next check
         self.reloads += 1
         with old.lock:
             old.store.release()
 
     def write(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` with the store opened read-write for the time of one write, then read-only
-        again; the in-memory analysis caches are kept."""
+        again; the in-memory analysis caches are kept.
+
+        A rebuild in progress is not a reason to refuse: its Observatory lets go of the file for
+        the time of the write (it reopens it at its next query) and reads the notes again before it
+        is swapped in. A change made by another process just before is not mistaken for ours: the
+        figures are then rebuilt at the next check, as for any outside write."""
+        with self._gate:
+            return self._write(fn)
+
+    def _write(self, fn: Callable[[], T]) -> T:
         obs = self.obs
-        with obs.lock:
+        loading = self._loading
+        with obs.lock, loading.lock if loading is not None else contextlib.nullcontext():
+            ours_only = _signature(self.path) == self.signature  # nothing written from outside since
             obs.store.release()
+            if loading is not None:
+                loading.store.release()
             try:
                 obs.store = Store(self.path, lock_wait=LOCK_WAIT)
             except BelvedereError as exc:
@@ -155,10 +181,12 @@ class State:
             try:
                 return fn()
             finally:
+                self.writes += 1
                 obs.store.close()
                 obs.store = Store(self.path, read_only=True, lock_wait=LOCK_WAIT)
                 obs.store.release()
-                self.signature = _signature(self.path)  # our own write: nothing to rebuild
+                if ours_only and not self.refreshing:
+                    self.signature = _signature(self.path)  # our own write: nothing to rebuild
 
 
 def state(request: Request) -> State:
@@ -304,7 +332,9 @@ def require_token(st: Annotated[State, Depends(state)],
     if st.write_token is None:
         raise HTTPException(403, M.t("web_read_only"))
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), st.write_token):
+    # compared as bytes: any character a client sends is a wrong token, not a server error
+    given, expected = token.strip().encode("utf-8", "surrogateescape"), st.write_token.encode("utf-8")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given, expected):
         raise HTTPException(401, M.t("web_bad_token"), headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -328,7 +358,7 @@ class CampaignIn(BaseModel):
     start: date
     end: date
     channel: str | None = Field(default=None, max_length=60)
-    cost: float | None = Field(default=None, ge=0)
+    cost: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     notes: str | None = Field(default=None, max_length=2000)
 
 

@@ -222,8 +222,9 @@ def commune_report(code: str, fmt: str, st: Annotated[State, Depends(state)], st
         out = Path(tmp) / "rapport.pdf"
         _call(st, html_to_pdf, html, out, code)
         data = out.read_bytes()
+    name = _call(st, st.obs.code_of, code)  # the INSEE code, never what was typed (a header is one line)
     return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="rapport-{code}.pdf"'})  # fmt: skip
+                    headers={"Content-Disposition": f'inline; filename="rapport-{name}.pdf"'})  # fmt: skip
 
 
 MAX_COMPARE = 10
