@@ -384,11 +384,20 @@ class Observatory:
             if commune is None:
                 raise BelvedereError(M.t("annotation_needs_commune"))
             code = self.code_of(commune)
+        kind = "shared" if shared else "spike"
         with self.lock, self.store.transaction() as con:
+            # the same note twice (a command run again after an interruption) is kept once
+            same = con.execute(
+                "SELECT min(annotation_id) FROM annotations WHERE target_kind = ? AND commune_code IS NOT DISTINCT "
+                "FROM ? AND target_date = ? AND text = ? AND url IS NOT DISTINCT FROM ? AND category = ?",
+                [kind, code, day, text, url, cat],
+            ).fetchall()[0][0]
+            if same is not None:
+                return int(same)
             con.execute(
                 "INSERT INTO annotations (target_kind, commune_code, target_date, text, url, category, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ["shared" if shared else "spike", code, day, text, url, cat, datetime.now(UTC).replace(tzinfo=None)],
+                [kind, code, day, text, url, cat, datetime.now(UTC).replace(tzinfo=None)],
             )
             new_id = con.execute("SELECT max(annotation_id) FROM annotations").fetchall()[0][0]
         self._notes = None
@@ -422,7 +431,19 @@ class Observatory:
         codes = list(dict.fromkeys(self.code_of(c) for c in items))
         if not codes:
             raise BelvedereError(M.t("campaign_no_commune"))
+        channel = (channel or "").strip() or None
         with self.lock:
+            # the same campaign twice (a command run again after an interruption) is kept once
+            same = self.store.con.execute(
+                "SELECT c.campaign_id FROM campaigns c JOIN campaign_communes cc USING (campaign_id) "
+                "WHERE c.name = ? AND c.start_date = ? AND c.end_date = ? AND c.channel IS NOT DISTINCT FROM ? "
+                "AND c.cost IS NOT DISTINCT FROM ? AND c.notes IS NOT DISTINCT FROM ? "
+                "GROUP BY c.campaign_id HAVING list_sort(list(cc.commune_code)) = list_sort(?::VARCHAR[]) "
+                "ORDER BY c.campaign_id LIMIT 1",
+                [name, d_start, d_end, channel, cost, notes, codes],
+            ).fetchall()
+            if same:
+                return int(same[0][0])
             clash = self.store.frame(
                 "SELECT c.campaign_id, c.name, c.start_date, c.end_date, cc.commune_code FROM campaigns c "
                 "JOIN campaign_communes cc USING (campaign_id) WHERE cc.commune_code IN (SELECT unnest(?)) "
@@ -437,8 +458,7 @@ class Observatory:
                 new_id = con.execute(
                     "INSERT INTO campaigns (name, channel, start_date, end_date, cost, notes, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING campaign_id",
-                    [name, (channel or "").strip() or None, d_start, d_end, cost, notes,
-                     datetime.now(UTC).replace(tzinfo=None)],
+                    [name, channel, d_start, d_end, cost, notes, datetime.now(UTC).replace(tzinfo=None)],
                 ).fetchall()[0][0]  # fmt: skip
                 for code in codes:
                     con.execute("INSERT INTO campaign_communes VALUES (?, ?)", [new_id, code])

@@ -134,6 +134,8 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing: an exception (or a kill) leaves the store as it was."""
+        global _TRANSACTIONS
+        _TRANSACTIONS += 1
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
@@ -141,7 +143,9 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         else:
+            _kill_point("before", _TRANSACTIONS)
             self.con.execute("COMMIT")
+            _kill_point("after", _TRANSACTIONS)
 
     # --- reading -----------------------------------------------------------------------
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
@@ -175,6 +179,20 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# The fault suite kills a command at each of its writes (``BELVEDERE_KILL_AT=before:N`` or
+# ``after:N``: SIGKILL, no clean-up, just before or just after the N-th transaction of the process
+# commits) and checks that a rerun gives the store of a run never interrupted. Unset, it costs a
+# dictionary lookup per transaction.
+_TRANSACTIONS = 0
+
+
+def _kill_point(when: str, n: int) -> None:
+    if os.environ.get("BELVEDERE_KILL_AT") == f"{when}:{n}":
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def now() -> datetime:
