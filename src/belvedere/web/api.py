@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -22,7 +23,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from belvedere import messages as M
 from belvedere.api import GROUPINGS, RANK_METRICS, Observatory
@@ -32,7 +33,23 @@ from belvedere.store import Store
 MAX_LIMIT = 1000
 T = TypeVar("T")
 
-router = APIRouter(prefix="/api")
+
+class Problem(BaseModel):
+    """Every error of the API: one sentence in French."""
+
+    detail: str = Field(description="Ce qui ne va pas, en une phrase")
+
+
+def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error statuses a route really returns, for its OpenAPI description (checked by the
+    fuzzing test: a status not listed here fails it)."""
+    return {code: {"model": Problem, "description": M.t(f"web_status_{code}")} for code in codes}
+
+
+# every route reads the store (503 while another process holds it) and checks its input (422)
+router = APIRouter(prefix="/api", responses=answers(422, 503))
+COMMUNE = answers(404)  # routes naming a commune (in the path or a scope) or a campaign
+WRITE = answers(400, 401, 403, 404)  # routes that write (token required; 400: a body that is not JSON)
 
 
 REFRESH_SECONDS = 2.0  # how often the server looks whether the store file changed
@@ -232,8 +249,18 @@ def _run(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         st.release()
 
 
-StartQ = Annotated[date | None, Query(description="Début de la période (AAAA-MM-JJ)")]
-EndQ = Annotated[date | None, Query(description="Fin de la période (AAAA-MM-JJ)")]
+def _iso_date(value: object) -> object:
+    """A date as AAAA-MM-JJ only: pydantic alone would take ``0`` or ``1700000000`` as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(M.t("bad_date", value=value))
+    if not isinstance(value, str | date):
+        raise ValueError(M.t("bad_date", value=value))
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+StartQ = Annotated[IsoDate | None, Query(description="Début de la période (AAAA-MM-JJ)")]
+EndQ = Annotated[IsoDate | None, Query(description="Fin de la période (AAAA-MM-JJ)")]
 ScopeQ = Annotated[str, Query(max_length=2000, description="all, pvd, region:X, dep:X, size:X ou codes")]
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
@@ -255,19 +282,21 @@ async def communes(st: Annotated[State, Depends(state)], q: Annotated[str, Query
     return _records(df.select("code", "name", "departement", "population", "is_pvd"))
 
 
-@router.get("/communes/{code}", summary="Fiche d'une commune (indicateurs, rangs, typologie)")
+@router.get("/communes/{code}", summary="Fiche d'une commune (indicateurs, rangs, typologie)", responses=COMMUNE)
 async def commune(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                   end: EndQ = None) -> dict:  # fmt: skip
     return await _call_quick(st, st.obs.ready(start, end), st.obs.profile, code, start, end)
 
 
-@router.get("/communes/{code}/series", summary="Audience quotidienne (vues, ordinateur, mobile, robots)")
+@router.get(
+    "/communes/{code}/series", summary="Audience quotidienne (vues, ordinateur, mobile, robots)", responses=COMMUNE
+)
 async def series(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                  end: EndQ = None) -> list[dict]:  # fmt: skip
     return _records(await _call_quick(st, st.obs.ready(start, end), st.obs.series, code, start, end))
 
 
-@router.get("/communes/{code}/peers", summary="Communes comparables")
+@router.get("/communes/{code}/peers", summary="Communes comparables", responses=COMMUNE)
 async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None,
                 n: Annotated[int, Query(ge=1, le=100)] = 10) -> list[dict]:  # fmt: skip
     df = await _call_quick(st, st.obs.ready(start, end), st.obs.peers, code, start, end, n)
@@ -275,13 +304,13 @@ async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ =
                               "views_per_inhabitant", "visibility_surplus", "rank_in_group", "is_target"))  # fmt: skip
 
 
-@router.get("/communes/{code}/spikes", summary="Pics d'audience d'une commune, avec annotations")
+@router.get("/communes/{code}/spikes", summary="Pics d'audience d'une commune, avec annotations", responses=COMMUNE)
 async def commune_spikes(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                          end: EndQ = None) -> list[dict]:  # fmt: skip
     return _records(await _call_quick(st, st.obs.ready(start, end), st.obs.spikes, code, start, end))
 
 
-@router.get("/ranking", summary="Classement des communes")
+@router.get("/ranking", summary="Classement des communes", responses=COMMUNE)
 async def ranking(
     st: Annotated[State, Depends(state)],
     scope: ScopeQ = "pvd",
@@ -312,7 +341,7 @@ def groups(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ
     return _records(_call(st, st.obs.groups, start, end, metric, by))
 
 
-@router.get("/events", summary="Événements partagés")
+@router.get("/events", summary="Événements partagés", responses=COMMUNE)
 def events(st: Annotated[State, Depends(state)], scope: ScopeQ = "all", start: StartQ = None,
            end: EndQ = None) -> list[dict]:  # fmt: skip
     return _records(_call(st, st.obs.events, start, end, scope))
@@ -320,7 +349,7 @@ def events(st: Annotated[State, Depends(state)], scope: ScopeQ = "all", start: S
 
 class AnnotationIn(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
-    date: date
+    date: IsoDate
     commune: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, max_length=2000)
     category: str = Field(default="autre", max_length=30)
@@ -339,7 +368,7 @@ def require_token(st: Annotated[State, Depends(state)],
 
 
 @router.post("/annotations", status_code=201, summary="Annoter un pic ou un événement (jeton requis)",
-             dependencies=[Depends(require_token)])  # fmt: skip
+             responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
 def annotate(body: AnnotationIn, st: Annotated[State, Depends(state)]) -> dict:
     def run() -> int:
         return st.obs.annotate(body.text, commune=body.commune, on=body.date, url=body.url,
@@ -355,21 +384,21 @@ CampaignId = Annotated[int, PathParam(ge=1, le=10**12)]
 class CampaignIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     communes: list[str] = Field(min_length=1, max_length=50)
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     channel: str | None = Field(default=None, max_length=60)
     cost: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     notes: str | None = Field(default=None, max_length=2000)
 
 
-@router.get("/campaigns", summary="Campagnes enregistrées (d'une commune, ou toutes)")
+@router.get("/campaigns", summary="Campagnes enregistrées (d'une commune, ou toutes)", responses=COMMUNE)
 def campaigns(st: Annotated[State, Depends(state)],
               commune: Annotated[str | None, Query(max_length=200)] = None) -> list[dict]:  # fmt: skip
     return _records(_call(st, st.obs.campaigns, commune))
 
 
 @router.post("/campaigns", status_code=201, summary="Enregistrer une campagne (jeton requis)",
-             dependencies=[Depends(require_token)])  # fmt: skip
+             responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
 def add_campaign(body: CampaignIn, st: Annotated[State, Depends(state)]) -> dict:
     def run() -> int:
         return st.obs.add_campaign(body.name, body.communes, body.start, body.end, channel=body.channel,
@@ -379,12 +408,16 @@ def add_campaign(body: CampaignIn, st: Annotated[State, Depends(state)]) -> dict
 
 
 @router.delete("/campaigns/{campaign_id}", summary="Supprimer une campagne (jeton requis)",
-               dependencies=[Depends(require_token)])  # fmt: skip
+               responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
 def remove_campaign(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> dict:
     _call(st, st.write, lambda: st.obs.remove_campaign(campaign_id))
     return {"removed": campaign_id}
 
 
-@router.get("/campaigns/{campaign_id}/impact", summary="Effet d'une campagne : vues en plus, intervalle, placebo")
+@router.get(
+    "/campaigns/{campaign_id}/impact",
+    summary="Effet d'une campagne : vues en plus, intervalle, placebo",
+    responses=COMMUNE,
+)
 def campaign_impact(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> list[dict]:
     return _call(st, st.obs.impact, campaign_id)

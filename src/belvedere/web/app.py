@@ -16,7 +16,10 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from belvedere import __version__
 from belvedere import messages as M
@@ -33,18 +36,27 @@ def create_app(path: str | Path, write_token: str | None = None, *, refresh: flo
         yield
         st.obs.close()
 
-    app = FastAPI(
-        lifespan=lifespan,
-        title="Belvédère",
-        version=__version__,
-        description=M.t("web_api_description"),
-        docs_url=None,  # the Swagger page loads its scripts from a CDN: not offline
-        redoc_url=None,
-    )
+    app = _routes(FastAPI(lifespan=lifespan, **_DESCRIBED))
     app.state.belvedere = st
-    app.include_router(router)
-    app.include_router(pages)
-    app.mount("/static", StaticFiles(packages=[("belvedere.web", "static")]), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Starlette's own answers (no such address, a method the address does not take, a body
+        # that is not JSON) in French like ours; a 405 lists every method of the address
+        headers = dict(exc.headers or {})
+        detail = exc.detail
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = M.t("web_no_route", path=request.url.path)
+        elif exc.status_code == 405:
+            routes = [r for r in request.app.routes if isinstance(r, Route | APIRoute)]
+            allowed = sorted(
+                {m for r in routes if r.matches(request.scope)[0] is not Match.NONE for m in r.methods or ()}
+            )
+            headers["Allow"] = ", ".join(allowed)
+            detail = M.t("web_bad_method", method=request.method, allowed=headers["Allow"])
+        elif exc.status_code == 400 and detail == "There was an error parsing the body":
+            detail = M.t("web_bad_body")
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -56,3 +68,25 @@ def create_app(path: str | Path, write_token: str | None = None, *, refresh: flo
         return JSONResponse(status_code=422, content={"detail": M.t("web_invalid", errors=" ; ".join(parts))})
 
     return app
+
+
+_DESCRIBED: dict = {
+    "title": "Belvédère",
+    "version": __version__,
+    "description": M.t("web_api_description"),
+    "docs_url": None,  # the Swagger page loads its scripts from a CDN: not offline
+    "redoc_url": None,
+}
+
+
+def _routes(app: FastAPI) -> FastAPI:
+    app.include_router(router)
+    app.include_router(pages)
+    app.mount("/static", StaticFiles(packages=[("belvedere.web", "static")]), name="static")
+    return app
+
+
+def openapi_document() -> dict:
+    """The OpenAPI description the server publishes at /openapi.json, without a store (for tools
+    and tests that generate requests from it)."""
+    return _routes(FastAPI(**_DESCRIBED)).openapi()

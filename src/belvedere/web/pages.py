@@ -21,9 +21,9 @@ from belvedere.report import charts
 from belvedere.report.maps import departement_features
 from belvedere.report.recommendations import recommend
 from belvedere.report.render import environment
-from belvedere.web.api import MAX_LIMIT, State, _call, _call_quick, state
+from belvedere.web.api import MAX_LIMIT, IsoDate, State, _call, _call_quick, state
 
-pages = APIRouter()
+pages = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI document describes the JSON API
 PAGE = 50
 
 
@@ -38,8 +38,8 @@ def render(st: State, template: str, **ctx: object) -> HTMLResponse:
     return HTMLResponse(render_html(st, template, **ctx))
 
 
-StartQ = Annotated[date | None, Query()]
-EndQ = Annotated[date | None, Query()]
+StartQ = Annotated[IsoDate | None, Query()]
+EndQ = Annotated[IsoDate | None, Query()]
 
 
 @pages.get("/", response_class=HTMLResponse)
