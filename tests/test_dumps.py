@@ -235,6 +235,18 @@ def test_spark_gives_the_same_rows_as_duckdb(tmp_path: Path, reference_db: Path)
     kept = {k[0] for k in pages["duckdb", False]}
     assert {"Carrouges", "Saint-Étienne", "A+B_(commune)"} <= kept and not any(t.startswith("Filler") for t in kept)
     assert all(pages["duckdb", True][k] == v for k, v in pages["duckdb", False].items())
+    # a bad file is refused by Spark too, by name, before anything is written
+    bad = tmp_path / "bad" / "pageviews-20240503-040000.gz"
+    bad.parent.mkdir()
+    bad.write_bytes(gzip.compress(b"fr Carrouges -3 0\nfr Carrouges 5 0\n"))
+    path = tmp_path / "sparkFalse.duckdb"
+    with Store(path, read_only=True) as store:
+        before = store.con.execute("SELECT count(*), sum(views) FROM dump_hours").fetchall()
+    out = run_cli("ingest", "--engine", "spark", "--spark-master", "local[2]", str(bad), db=path)
+    assert out.returncode == 1 and bad.name in out.stderr and "négatif" in out.stderr, out.stderr[-2000:]
+    with Store(path, read_only=True) as store:
+        assert store.con.execute("SELECT count(*), sum(views) FROM dump_hours").fetchall() == before
+        assert store.con.execute("SELECT count(*) FROM dump_files WHERE name = ?", [bad.name]).fetchall()[0][0] == 0
 
 
 def _pages(store: Store) -> Counter:

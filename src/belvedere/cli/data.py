@@ -576,7 +576,7 @@ def ingest(
 
             async def fetch() -> tuple[list[Path], list[str]]:
                 async with make_client(ctx.obj["settings"], contact, 1) as client:
-                    done = set(dumps.ingested(store))
+                    done = set() if replace else set(dumps.ingested(store))  # --replace fetches them again
                     return await dumps.download(client, urls, directory, done, lambda n: bar.advance(task, n))
 
             got, skipped = asyncio.run(fetch())
