@@ -5,20 +5,18 @@ error, and every status code, content type and body as the document announces th
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from belvedere.web.app import create_app, openapi_document
-from tests.test_web_api import TOKEN, _free_port
+from tests.conftest import serving
+from tests.test_web_api import TOKEN
 
 EXAMPLES = 25  # per route: enough to reach the error paths, bounded for `make test`
 
@@ -27,16 +25,8 @@ EXAMPLES = 25  # per route: enough to reach the error paths, bounded for `make t
 def live_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("fuzz") / "demo.duckdb"
     shutil.copy(demo_db, path)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(path, TOKEN), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(path, TOKEN)) as url:
+        yield url
 
 
 schema = schemathesis.openapi.from_dict(openapi_document())

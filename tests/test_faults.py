@@ -250,47 +250,17 @@ def test_replace_on_purpose_is_logged(tmp_path: Path, reference_db: Path) -> Non
     assert in_day == expected
 
 
+CAMPAIGN = ["campaign", "add", "--commune", "{code}", "--name", "x", "--start", "2024-01-01", "--end", "2024-01-05",
+            "--cost"]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "env", "needle"),
     [
         (["rank", "--limit", "99999999999999999999"], {}, "limit"),
         (["spikes", "--csv", "{dir}"], {}, "n'est pas un fichier"),
-        (
-            [
-                "campaign",
-                "add",
-                "--commune",
-                "{code}",
-                "--name",
-                "x",
-                "--start",
-                "2024-01-01",
-                "--end",
-                "2024-01-05",
-                "--cost",
-                "nan",
-            ],
-            {},
-            "Coût",
-        ),
-        (
-            [
-                "campaign",
-                "add",
-                "--commune",
-                "{code}",
-                "--name",
-                "x",
-                "--start",
-                "2024-01-01",
-                "--end",
-                "2024-01-05",
-                "--cost",
-                "inf",
-            ],
-            {},
-            "Coût",
-        ),
+        ([*CAMPAIGN, "nan"], {}, "Coût"),
+        ([*CAMPAIGN, "inf"], {}, "Coût"),
         (["annotate", "{code}", "--date", "0001-01-01", "--text", "x"], {}, "Date hors de portée"),
         (["campaign", "remove", "99999999999999999999"], {}, "campaign_id"),
         (["info"], {"BELVEDERE_MAX_TRIES": "abc"}, "BELVEDERE_MAX_TRIES"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -10,19 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from belvedere.api import Observatory
 from belvedere.store import Store
 from belvedere.web.app import create_app
+from tests.conftest import serving
 
 TOKEN = "s3cret-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -31,17 +24,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Iterator[
 
     path = tmp_path_factory.mktemp("web") / "demo.duckdb"
     shutil.copy(demo_db, path)
-    port = _free_port()
-    config = uvicorn.Config(create_app(path, TOKEN), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(path, TOKEN)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -162,30 +146,17 @@ def test_a_write_beside_the_server_is_picked_up(demo_copy: Path) -> None:
     to the store while it runs, and the server rebuilds its figures once the writer is done."""
     from tests.conftest import run_cli
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(demo_copy, None, refresh=0.2), host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not srv.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
-            code, peak = _spiky_commune(c)
-            assert c.get("/api/status").json()["reloads"] == 0
-            done = run_cli("annotate", code, "--date", peak, "--text", "Écrit à côté du serveur", db=demo_copy)
-            assert done.returncode == 0, done.stderr
-            deadline = time.monotonic() + 120
-            while c.get("/api/status").json()["reloads"] < 1:
-                assert time.monotonic() < deadline, "the server never picked up the new annotation"
-                time.sleep(0.2)
-            notes = [n["text"] for s in c.get(f"/api/communes/{code}/spikes").json() for n in s["annotations"] or []]
-            assert "Écrit à côté du serveur" in notes
-    finally:
-        srv.should_exit = True
-        thread.join(10)
+    with serving(create_app(demo_copy, None, refresh=0.2)) as url, httpx.Client(base_url=url, timeout=120) as c:
+        code, peak = _spiky_commune(c)
+        assert c.get("/api/status").json()["reloads"] == 0
+        done = run_cli("annotate", code, "--date", peak, "--text", "Écrit à côté du serveur", db=demo_copy)
+        assert done.returncode == 0, done.stderr
+        deadline = time.monotonic() + 120
+        while c.get("/api/status").json()["reloads"] < 1:
+            assert time.monotonic() < deadline, "the server never picked up the new annotation"
+            time.sleep(0.2)
+        notes = [n["text"] for s in c.get(f"/api/communes/{code}/spikes").json() for n in s["annotations"] or []]
+        assert "Écrit à côté du serveur" in notes
 
 
 def test_every_text_key_of_the_templates_exists() -> None:
@@ -254,41 +225,30 @@ def test_writes_beside_the_server_and_during_a_rebuild_are_all_seen(
             time.sleep(3)
         original(obs)
 
-    port = _free_port()
     app = create_app(demo_copy, TOKEN, refresh=0.3)
     monkeypatch.setattr(State, "warm", staticmethod(slow_warm))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    try:
-        deadline = time.monotonic() + 30
-        while not srv.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
-            code, peak = _spiky_commune(c)
-            done = run_cli("annotate", code, "--date", peak, "--text", "Par la ligne de commande", db=demo_copy)
-            assert done.returncode == 0, done.stderr
-            api = c.post("/api/annotations", headers=auth,
-                         json={"text": "Par l'API aussitôt après", "date": peak, "commune": code})  # fmt: skip
-            assert api.status_code == 201, api.text
-            assert rebuilding.wait(30), "the CLI's write was hidden by the server's own"
-            during = c.post("/api/annotations", headers=auth,
-                            json={"text": "Pendant la reconstruction", "date": peak, "commune": code})  # fmt: skip
-            assert during.status_code == 201, during.text
-            deadline = time.monotonic() + 60
-            wanted = {"Par la ligne de commande", "Par l'API aussitôt après", "Pendant la reconstruction"}
-            while True:
-                spikes = c.get(f"/api/communes/{code}/spikes").json()
-                notes = {n["text"] for s in spikes for n in s["annotations"] or []}
-                status = c.get("/api/status").json()
-                if wanted <= notes and status["reloads"] >= 1 and not status["refreshing"]:
-                    break
-                assert time.monotonic() < deadline, f"not all seen: {notes}"
-                time.sleep(0.2)
-    finally:
-        srv.should_exit = True
-        thread.join(10)
+    with serving(app) as url, httpx.Client(base_url=url, timeout=120) as c:
+        code, peak = _spiky_commune(c)
+        done = run_cli("annotate", code, "--date", peak, "--text", "Par la ligne de commande", db=demo_copy)
+        assert done.returncode == 0, done.stderr
+        api = c.post("/api/annotations", headers=auth,
+                     json={"text": "Par l'API aussitôt après", "date": peak, "commune": code})  # fmt: skip
+        assert api.status_code == 201, api.text
+        assert rebuilding.wait(30), "the CLI's write was hidden by the server's own"
+        during = c.post("/api/annotations", headers=auth,
+                        json={"text": "Pendant la reconstruction", "date": peak, "commune": code})  # fmt: skip
+        assert during.status_code == 201, during.text
+        deadline = time.monotonic() + 60
+        wanted = {"Par la ligne de commande", "Par l'API aussitôt après", "Pendant la reconstruction"}
+        while True:
+            spikes = c.get(f"/api/communes/{code}/spikes").json()
+            notes = {n["text"] for s in spikes for n in s["annotations"] or []}
+            status = c.get("/api/status").json()
+            if wanted <= notes and status["reloads"] >= 1 and not status["refreshing"]:
+                break
+            assert time.monotonic() < deadline, f"not all seen: {notes}"
+            time.sleep(0.2)
 
 
 def test_a_token_with_any_character_is_a_401_not_a_500(client: httpx.Client) -> None:
