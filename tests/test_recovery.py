@@ -96,6 +96,17 @@ def test_dumps_on_a_fresh_store_and_titles_learned_later(tmp_path: Path) -> None
     assert out.returncode == 0, out.stderr
     assert _views(db, "Carrouges_(Orne)", PENDING_DAY) == {"desktop": 2 * 24, "mobile-web": 4 * 24}
 
+    # the wrong guess Wikidata set aside comes back (say its item is corrected again): the views it
+    # had are found where it left them, not zeros
+    ds.wikidata["94038"] = [("Q213649", "L'Haÿ-les-Roses", False)]
+    ds.pages["L'Haÿ-les-Roses"] = (654321, [])
+    with FakeWikimedia(ds) as fake:
+        env = {"BELVEDERE_WIKIDATA_SPARQL": fake.sparql, "BELVEDERE_MEDIAWIKI_API": fake.mediawiki,
+               "BELVEDERE_CONTACT": CONTACT}  # fmt: skip
+        run_cli("articles", "resolve", "--communes", "94038", db=db, env=env, check=True)
+    assert _views(db, "L'Haÿ-les-Roses", HOURLY_DAY) == {"desktop": 1 * 24, "mobile-web": 2 * 24}
+    assert _views(db, "L'Haÿ-les-Roses", DAILY_DAY) == {"desktop": 10, "mobile-web": 10, "mobile-app": 10}
+
     # --replace reads the files again: the title they did not keep gets its views
     out = run_cli("ingest", "--replace", *map(str, [*hours, daily]), db=db)
     assert out.returncode == 0, out.stderr

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from belvedere.config import PROJECT
 from belvedere.reference.titles import add_guessed_articles
-from belvedere.sources.dumps import Recovery, recover_views
+from belvedere.sources.dumps import Recovery, pool_views_of, recover_views
 from belvedere.sources.http import PoliteClient
 from belvedere.sources.mediawiki import page_infos
 from belvedere.sources.wikidata import resolve_codes
@@ -39,8 +39,10 @@ async def resolve_articles(
                 "SELECT article_id FROM articles WHERE commune_code = ? AND source = 'guess' "
                 "AND title NOT IN (SELECT unnest(?))"
             )
-            con.execute(f"DELETE FROM pageviews WHERE article_id IN ({stale})", [code, keep])
-            con.execute(f"DELETE FROM articles WHERE article_id IN ({stale})", [code, keep])
+            gone = [r[0] for r in con.execute(stale, [code, keep]).fetchall()]
+            pool_views_of(con, gone)  # their views stay findable should the title come back
+            for table in ("pageviews", "dump_hours", "articles"):
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [gone])
             _upsert(con, code, info.title, link.qid, info.page_id, None, info.page_id is not None, "wikidata")
             main_id = con.execute(
                 "SELECT article_id FROM articles WHERE project = ? AND title = ?", [PROJECT, info.title]

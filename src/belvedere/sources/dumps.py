@@ -81,9 +81,11 @@ class IngestReport:
 
 
 # A title that may name a commune: its base, before " (…)", is a commune's current or former name
-# ("Carrouges", "Carrouges_(Orne)", "Saint-Bois_(Ain)"). Dump files keep such titles in
-# project_pages/project_views even without --all-articles (a few per cent of the project's lines), so
-# that a title the store learns later (a corrected guess, a redirect) gets its views back.
+# ("Carrouges", "Carrouges_(Orne)", "Saint-Bois_(Ain)"). Dump files keep such titles, when they are
+# not already an article of the store, in project_pages/project_views even without --all-articles (a
+# small share of the project's lines), so that a title the store learns later (a corrected guess, a
+# redirect) gets its views back; an article the store lets go of leaves its views there
+# (``pool_views_of``).
 BASE = "split_part({t}, '_(', 1)"
 
 
@@ -280,6 +282,11 @@ def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str
                 "JOIN articles a ON a.project = ? AND a.title = e.title",
                 params=[project],
             ).to_arrow_table()
+            if not all_articles:  # the articles' own views are in the audience: the pool keeps the others
+                every = cursor.sql(
+                    "SELECT * FROM _every e ANTI JOIN articles a ON a.project = ? AND a.title = e.title",
+                    params=[project],
+                ).to_arrow_table()
             cursor.unregister("_every")
             return HourRead(known, every, digest, malformed)
         finally:
@@ -779,7 +786,9 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
             "AND page_key IN (SELECT page_key FROM project_pages WHERE project = ?)",
             [period.first, last, period.agent, project],
         )
-        _write_pages(con, project, "SELECT title, access, date, 24 AS hour, views FROM _counts", [], period.agent)
+        pool = "" if all_articles else "ANTI JOIN articles a ON a.project = ? AND a.title = c.title"
+        _write_pages(con, project, f"SELECT c.title, c.access, c.date, 24 AS hour, c.views FROM _counts c {pool}",
+                     [] if all_articles else [project], period.agent)  # fmt: skip
         con.execute(
             "DELETE FROM pageviews WHERE date BETWEEN ? AND ? AND agent = ? "
             "AND article_id IN (SELECT article_id FROM articles WHERE project = ? AND source <> 'simulated')",
@@ -901,3 +910,30 @@ def recover_views(con: duckdb.DuckDBPyConnection, after: int) -> Recovery:
     for table in ("_new", "_new_kept", "_covered", "_cover"):
         con.execute(f"DROP TABLE {table}")
     return report
+
+
+def pool_views_of(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> None:
+    """Before articles leave the store (a guessed title that Wikidata corrects), put their views in
+    project_views, inside the caller's transaction: the pool holds every title that may name a
+    commune and is not an article, so that the title, if it comes back, finds its views again
+    instead of zeros. Rows already in the pool (--all-articles) are not doubled."""
+    if not article_ids:
+        return
+    con.execute(
+        "INSERT INTO project_pages (project, title) SELECT DISTINCT a.project, a.title FROM articles a "
+        "WHERE a.article_id IN (SELECT unnest(?)) AND NOT EXISTS (SELECT 1 FROM project_pages p "
+        "WHERE p.project = a.project AND p.title = a.title)",
+        [article_ids],
+    )
+    rows = """SELECT p.page_key, v.date, v.hour, v.access, v.agent, v.views FROM (
+                  SELECT article_id, date, 24 AS hour, access, agent, views FROM pageviews
+                  UNION ALL SELECT article_id, date, hour, access, 'user'::agent_t, views FROM dump_hours
+              ) v JOIN articles a USING (article_id)
+              JOIN project_pages p ON p.project = a.project AND p.title = a.title
+              WHERE v.article_id IN (SELECT unnest(?)) AND v.views > 0"""
+    con.execute(
+        f"""INSERT INTO project_views SELECT * FROM ({rows}) n WHERE NOT EXISTS (
+                SELECT 1 FROM project_views o WHERE o.page_key = n.page_key AND o.date = n.date
+                AND o.hour = n.hour AND o.access = n.access AND o.agent = n.agent)""",
+        [article_ids],
+    )

@@ -34,7 +34,7 @@ def run(files: list[Path], titles: pa.Table, names: pa.Table, desktop: str, mobi
         all_articles: bool = False, limit: int = MAX_HOURLY_VIEWS) -> dict[str, tuple[pa.Table, pa.Table]]:  # fmt: skip
     """{file name: (table(article_id, access, views), table(title, access, views))} for the files,
     computed by Spark; the second table holds every page of the project when ``all_articles``, else
-    the store's titles and those that may name a commune (``names``: see dumps.BASE).
+    the titles that may name a commune (``names``: see dumps.BASE) and are not articles.
     ``titles`` has article_id and title (the store's articles of the project). A file that fails the
     checks of the DuckDB path (no project line, negative or impossible counts, too many malformed
     lines) is refused by name before anything is written."""
@@ -90,16 +90,14 @@ def run(files: list[Path], titles: pa.Table, names: pa.Table, desktop: str, mobi
                         .alias("access"), "views")
                 .groupBy("file", "title", "access").agg(F.sum("views").alias("views"))
             )  # fmt: skip
-            if not all_articles:  # the store's titles and those that may name a commune (dumps.BASE)
-                bases = spark.createDataFrame(names.to_pylist(), "name STRING")
-                base = F.split(F.col("title"), "_\\(").getItem(0)
-                every = (
-                    every.join(F.broadcast(bases), base == F.col("name"), "left_semi")
-                    .unionByName(every.join(F.broadcast(known.select("title")), "title", "left_semi"))
-                    .distinct()
-                )
             every = every.persist()
             result = every.join(F.broadcast(known), "title").select("file", "article_id", "access", "views")
+            if not all_articles:  # the titles that may name a commune (dumps.BASE), the articles left out
+                bases = spark.createDataFrame(names.to_pylist(), "name STRING")
+                base = F.split(F.col("title"), "_\\(").getItem(0)
+                every = every.join(F.broadcast(bases), base == F.col("name"), "left_semi").join(
+                    F.broadcast(known.select("title")), "title", "left_anti"
+                )
             out = Path(tmp) / "out.parquet"
             try:
                 result.write.parquet(str(out))
