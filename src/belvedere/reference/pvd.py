@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pyarrow as pa
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
@@ -155,10 +156,17 @@ def load_pvd(store: Store, path_or_url: str, source_date: str | None = None,
     with store.transaction() as con:
         con.execute("DELETE FROM pvd")
         con.execute("DELETE FROM pvd_rejects")
-        con.executemany(
-            "INSERT INTO pvd VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*a, source, source_date, loaded_at) for a in accepted.values()],
+        # through Arrow: executemany costs DuckDB half a second for the 1,606 rows of the list
+        rows = list(accepted.values())
+        con.register("_pvd", pa.table({
+            "code": [r[0] for r in rows], "source_code": [r[1] for r in rows], "source_name": [r[2] for r in rows],
+            "source_id": [r[3] for r in rows], "mapped_by": [r[4] for r in rows],
+        }))  # fmt: skip
+        con.execute(
+            "INSERT INTO pvd SELECT code, source_code, source_name, source_id, mapped_by, ?, ?, ? FROM _pvd",
+            [source, source_date, loaded_at],
         )
+        con.unregister("_pvd")
         if result.rejects:
             con.executemany("INSERT INTO pvd_rejects VALUES (?, ?, ?, ?)", [(*r, source) for r in result.rejects])
         con.execute(
