@@ -100,7 +100,7 @@ def parse_pvd_csv(text: str, source: str) -> list[tuple[str, str, str]]:
 # communes of the ~1,645), so that a store knows the PVD without a download; `pvd load` takes the
 # current official file.
 SHIPPED_PVD = "pvd_anct_2021-01-22.csv.gz"
-SHIPPED_PVD_SOURCE = "ANCT, liste PVD du 22/01/2021 (partielle, fournie avec Belvédère)"
+SHIPPED_PVD_SOURCE = "ANCT, liste PVD du 22/01/2021, partielle, fournie avec Belvédère"
 
 
 def shipped_pvd_path() -> Path:
