@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from belvedere import dates
+from belvedere import dates, figures
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
@@ -57,6 +57,9 @@ CATEGORIES = {
 }  # fmt: skip
 
 
+EVENTS_ALPHA = 0.01  # the shared events' significance, the one kept with the figures
+
+
 def parse_date(value: str | date | None) -> date | None:
     """An optional date: None stays None (the default period)."""
     return None if value is None else dates.parse_date(value)
@@ -64,10 +67,17 @@ def parse_date(value: str | date | None) -> date | None:
 
 @dataclass
 class _National:
-    """Everything computed once per period over all communes."""
+    """Everything computed once per period over all communes.
 
-    panel: Panel
+    Read from the store's figures (see :mod:`belvedere.figures`) when they are current: the commune x
+    day panel is then loaded only when a question needs every commune's days (a campaign's donors),
+    and one commune's series is read alone."""
+
+    start: date
+    end: date
     metrics: pl.DataFrame
+    loader: Callable[[list[str] | None], Panel]  # the panel of the period, of every commune or of some
+    loaded: Panel | None = None  # the national panel, once loaded
     spikes: pl.DataFrame | None = None
     typology: pl.DataFrame | None = None
     # the national spikes sorted by commune, and where each commune's run of rows starts and ends
@@ -78,6 +88,42 @@ class _National:
     impacts: dict[tuple[int, str], dict] = field(default_factory=dict)  # kept until campaigns change
     shifts: dict[str, pl.DataFrame] = field(default_factory=dict)  # level shifts, per commune asked
     events: dict[tuple[str, float], pl.DataFrame] = field(default_factory=dict)
+    single: dict[str, Panel] = field(default_factory=dict)  # one commune's panel, when the national one is not loaded
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def panel(self) -> Panel:
+        if self.loaded is None:
+            self.loaded = self.loader(None)
+        return self.loaded
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The communes with audience over the period (the rows of the metrics)."""
+        if self._codes is None:
+            self._codes = frozenset(self.metrics["code"].to_list())
+        return self._codes
+
+    _codes: frozenset[str] | None = None
+
+    def has(self, code: str) -> bool:
+        return code in self.codes
+
+    def commune_panel(self, code: str) -> Panel:
+        """The panel of one commune: the national one when loaded, else read for it alone."""
+        if self.loaded is not None:
+            return self.loaded
+        if code not in self.single:
+            if len(self.single) > 256:
+                self.single.clear()
+            self.single[code] = self.loader([code])
+        return self.single[code]
+
+    def series(self, code: str) -> pl.DataFrame:
+        return self.commune_panel(code).series(code)
 
 
 class CommuneView(NamedTuple):
@@ -188,14 +234,36 @@ class Observatory:
         with self.lock:  # one thread computes, the others wait for it
             if key in self._national:
                 return self._national[key]
+
+            def loader(codes: list[str] | None) -> Panel:
+                with self.lock:
+                    return load_panel(self.store, *key, codes)
+
+            kept = figures.load(self.store, *key)
+            if kept is not None:  # computed before from the store as it is: read, not recomputed
+                nat = _National(*key, kept["metrics"], loader, spikes=kept["spikes"], typology=kept["typology"])
+                nat.events[("all", EVENTS_ALPHA)] = kept["events"]
+                self._national[key] = nat
+                return nat
             if self.progress:
                 self.progress("audience", 0, 1)
             panel = load_panel(self.store, *key)
             if self.progress:
                 self.progress("audience", 1, 1)
             metrics = add_ranks(audience_metrics(panel, self.communes()))
-            nat = self._national[key] = _National(panel, metrics)
+            nat = self._national[key] = _National(*key, metrics, loader, loaded=panel)
         return nat
+
+    def national_frames(
+        self, start: str | date | None = None, end: str | date | None = None
+    ) -> dict[str, pl.DataFrame]:
+        """The national figures of a period, computed if need be: what :mod:`belvedere.figures` keeps."""
+        self.typology_frame(start, end)
+        self.events(start, end)
+        nat = self._nat(start, end)
+        assert nat.spikes is not None and nat.typology is not None
+        return {"metrics": nat.metrics, "spikes": nat.spikes, "typology": nat.typology,
+                "events": nat.events[("all", EVENTS_ALPHA)]}  # fmt: skip
 
     def ready(self, start: str | date | None = None, end: str | date | None = None) -> bool:
         """Whether the national figures of the period are computed, so that questions about one
@@ -215,10 +283,10 @@ class Observatory:
         """One commune's daily audience: date, views (user, all accesses), desktop, mobile,
         automated; days not fetched are absent (missing is not zero)."""
         code = self.code_of(commune)
-        panel = self.panel(start, end)
-        if code not in panel.positions:
+        nat = self._nat(start, end)
+        if not nat.has(code):
             raise BelvedereError(M.t("no_audience_commune", code=code))
-        return panel.series(code)
+        return nat.series(code)
 
     def codes(self, scope: str) -> list[str]:
         """Commune codes of a scope: all, pvd, region:CODE, dep:CODE, size:CLASS or codes/names."""
@@ -229,7 +297,7 @@ class Observatory:
         return self._scopes[key]
 
     def _years(self, nat: _National) -> float:
-        return nat.panel.days / 365.25
+        return nat.days / 365.25
 
     def _spikes_all(self, nat: _National) -> pl.DataFrame:
         if nat.spikes is None:
@@ -288,7 +356,7 @@ class Observatory:
         nat = self._nat(start, end)
         if commune is not None:
             code = self.code_of(commune)
-            if code not in nat.panel.positions:
+            if not nat.has(code):
                 raise BelvedereError(M.t("no_audience_commune", code=code))
             spikes = self._spikes_of(nat, code)
         else:
@@ -306,7 +374,7 @@ class Observatory:
 
     def _spikes_of(self, nat: _National, code: str) -> pl.DataFrame:
         if nat.spikes is None:
-            return detect_panel(nat.panel.subset([code]), self.spike_params)[0].sort("start")
+            return detect_panel(nat.commune_panel(code).subset([code]), self.spike_params)[0].sort("start")
         if nat.spikes_by_code is None:  # the national pass already found them: index them once
             ordered = nat.spikes.sort(["code", "start"])
             runs = ordered.with_row_index("_i").group_by("code").agg(pl.col("_i").first(), pl.len())
@@ -316,7 +384,7 @@ class Observatory:
         return ordered.slice(at, length)
 
     def events(self, start: str | date | None = None, end: str | date | None = None, scope: str = "all",
-               alpha: float = 0.01) -> pl.DataFrame:  # fmt: skip
+               alpha: float = EVENTS_ALPHA) -> pl.DataFrame:  # fmt: skip
         """Shared events: spikes of several communes of the scope starting within ±1 day."""
         nat = self._nat(start, end)
         key = (scope.strip().lower(), alpha)
@@ -325,7 +393,7 @@ class Observatory:
             spikes = self._spikes_all(nat)
             if key[0] != "all":
                 spikes = spikes.filter(pl.col("code").is_in(self.codes(scope)))
-            events = shared_events(spikes, alpha=alpha, days_in_scope=nat.panel.days)
+            events = shared_events(spikes, alpha=alpha, days_in_scope=nat.days)
             names = dict(self.communes().select("code", "name").iter_rows())
             events = nat.events[key] = events.with_columns(
                 pl.col("codes").map_elements(lambda cs: [names.get(c, c) for c in cs], return_dtype=pl.List(pl.String))
@@ -586,10 +654,10 @@ class Observatory:
         """Untreated comparable communes: same size class and typology (or size class alone when
         fewer than 5), no campaign, no spike from the pre-period to the after-period, data every day;
         the 40 closest in population."""
-        typ = self.typology_frame(nat.panel.start, nat.panel.end)
+        typ = self.typology_frame(nat.start, nat.end)
         me = typ.row(self._typology_rows(nat)[code], named=True)
         treated = set(self.campaigns()["communes"].explode().to_list())
-        first, last = nat.panel.start + timedelta(days=w.pre), nat.panel.start + timedelta(days=w.post)
+        first, last = nat.start + timedelta(days=w.pre), nat.start + timedelta(days=w.post)
         spikes = self._spikes_all(nat)
         around = ~pl.col("suspected_bot") & (pl.col("start") <= last) & (pl.col("end") >= first)
         spiky = set(spikes.filter(around)["code"].to_list())
@@ -635,7 +703,7 @@ class Observatory:
             spikes = self._spikes_all(nat)
             metrics = nat.metrics
         else:
-            keep = [c for c in dict.fromkeys(codes) if c in nat.panel.positions]
+            keep = [c for c in dict.fromkeys(codes) if nat.has(c)]
             spikes, season = detect_panel(nat.panel.subset(keep), self.spike_params)
             metrics = nat.metrics.filter(pl.col("code").is_in(keep))
             if "summer_index_baseline" not in metrics.columns:
@@ -667,7 +735,7 @@ class Observatory:
     def _peers(self, code: str, start: str | date | None, end: str | date | None, n: int = 10,
                metric: str = "views_per_inhabitant") -> pl.DataFrame:  # fmt: skip
         nat = self._nat(start, end)
-        if code not in nat.panel.positions:
+        if not nat.has(code):
             raise BelvedereError(M.t("no_audience_commune", code=code))
         if nat.typology is None:
             # the closest candidates on everything but the typology, then their typology, then the pick
@@ -692,8 +760,8 @@ class Observatory:
         nat = self._nat(start, end)
         group = self._peers(code, start, end)
         r = self._typology_row(nat, code, start, end)
-        spikes = self.spikes(code, nat.panel.start, nat.panel.end)
-        series = nat.panel.series(code)
+        spikes = self.spikes(code, nat.start, nat.end)
+        series = nat.series(code)
         shifts = self._level_shifts(nat, code, series)
         info = self.communes().row(self._commune_rows()[code], named=True)
         profile = {
@@ -707,8 +775,8 @@ class Observatory:
             "size_class": r["size_class"],
             "is_pvd": r["is_pvd"],
             "is_commune_nouvelle": r.get("is_commune_nouvelle"),
-            "start": nat.panel.start,
-            "end": nat.panel.end,
+            "start": nat.start,
+            "end": nat.end,
             "days": r["days"],
             "total_views": r["total_views"],
             "mean_daily_views": r["mean_daily_views"],
@@ -744,7 +812,7 @@ class Observatory:
     def _level_shifts(self, nat: _National, code: str, series: pl.DataFrame | None = None) -> pl.DataFrame:
         shifts = nat.shifts.get(code)
         if shifts is None:  # kept: a few milliseconds per commune, asked again and again by a dashboard
-            shifts = nat.shifts[code] = level_shifts(nat.panel.series(code) if series is None else series)
+            shifts = nat.shifts[code] = level_shifts(nat.series(code) if series is None else series)
         return shifts
 
     def prepare(self, scope: str = "pvd", start: str | date | None = None, end: str | date | None = None) -> None:
@@ -752,9 +820,11 @@ class Observatory:
         national figures), so that a server answers them at once. A few seconds for the PVD."""
         nat = self._nat(start, end)
         self.typology_frame(start, end)
-        for code in self.codes(scope):
-            if code in nat.panel.positions:
-                self._level_shifts(nat, code)
+        codes = [c for c in self.codes(scope) if nat.has(c)]
+        if len(codes) > 20:  # one read of every commune's days beats a read per commune
+            nat.panel  # noqa: B018
+        for code in codes:
+            self._level_shifts(nat, code)
 
     def _typology_row(self, nat: _National, code: str, start: str | date | None, end: str | date | None) -> dict:
         if nat.typology is None:

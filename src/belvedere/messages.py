@@ -5,6 +5,8 @@ Keeping them here makes a later translation a matter of adding a second dictiona
 
 from __future__ import annotations
 
+from datetime import date
+
 FR: dict[str, str] = {
     # app
     "app_help": "Belvédère — observatoire de la visibilité numérique des communes françaises.",
@@ -205,6 +207,14 @@ FR: dict[str, str] = {
     "bad_category": "Catégorie inconnue « {value} » ; au choix : {choices}.",
     "bad_url": "Lien invalide « {url} » : il doit commencer par http:// ou https://.",
     "annotation_needs_commune": "Indiquez la commune du pic (ou --shared pour un événement partagé).",
+    "cmd_compute": (
+        "Calcule les chiffres nationaux d'une période (rangs, surplus, pics, typologie, événements) et les garde "
+        "dans le magasin : les commandes, les rapports et le serveur les lisent ensuite en un instant."
+    ),
+    "info_figures": "Chiffres nationaux gardés",
+    "figures_refreshed": "Chiffres nationaux du {start} au {end} recalculés avec la nouvelle audience.",
+    "info_figures_stale": "à recalculer : l'audience a changé depuis",
+    "compute_done": "Chiffres nationaux du {start} au {end} calculés et gardés dans le magasin ({seconds} s).",
     "stage_audience": "Lecture des audiences",
     "stage_spikes": "Détection des pics (communes)",
     "opt_period_start": "Début de la période (AAAA-MM-JJ ; défaut : début des données).",
@@ -825,6 +835,14 @@ def t(key: str, **kwargs: object) -> str:
     """The French text for key, formatted with kwargs."""
     text = FR[key]
     return text.format(**kwargs) if kwargs else text
+
+
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def fr_date(d: date) -> str:
+    """A date as a French reader writes it: « 30 nov. 2023 »."""
+    return f"{d.day} {MONTHS_SHORT[d.month - 1]} {d.year}"
 
 
 def fr_number(x: float | None, decimals: int = 1) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,6 +12,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from belvedere import figures
 from belvedere import messages as M
 from belvedere.analysis.spikes import detect_series, level_shifts
 from belvedere.api import RANK_METRICS, Observatory
@@ -79,6 +81,26 @@ def observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observat
             yield obs
         finally:
             obs.close()
+
+
+@app.command(help=M.t("cmd_compute"))
+def compute(ctx: typer.Context, start: StartOpt = None, end: EndOpt = None) -> None:
+    """Compute the national figures of a period and keep them in the store (see belvedere.figures)."""
+    t0 = time.perf_counter()
+    with observatory(ctx, write=True) as obs:
+        d_start, d_end = figures.compute(obs, start, end)
+    console.print(M.t("compute_done", start=M.fr_date(d_start), end=M.fr_date(d_end),
+                      seconds=M.fr_number(time.perf_counter() - t0, 1)))  # fmt: skip
+
+
+def refresh_figures(ctx: typer.Context) -> None:
+    """After a write that changed the audience: the national figures the store keeps, computed again."""
+    with observatory(ctx, write=True) as obs:
+        if figures.runs(obs.store).is_empty():
+            return
+        done = figures.refresh(obs)
+    for d_start, d_end in done:
+        console.print(M.t("figures_refreshed", start=M.fr_date(d_start), end=M.fr_date(d_end)))
 
 
 @app.command(help=M.t("cmd_rank"))
@@ -193,8 +215,7 @@ def spikes(
         if commune is not None and f is Format.table:
             code = df["code"][0] if df.height else None
             if code is not None:
-                nat_panel = obs.panel(start, end)
-                shifts = level_shifts(nat_panel.series(code))
+                shifts = level_shifts(obs.series(code, start, end))
     cols = ["code", "name", "start", "peak", "end", "peak_views", "baseline_views", "peak_ratio", "excess_views",
             "suspected_bot", "bot_reason", "annotations"]  # fmt: skip
     if f is Format.table:

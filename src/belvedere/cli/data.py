@@ -38,6 +38,7 @@ from belvedere.cli.common import (
 )
 from belvedere.config import Settings
 from belvedere.errors import AmbiguousCommuneError, BelvedereError
+from belvedere.figures import runs as figures_runs
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
 from belvedere.reference.load import prepare_store
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
@@ -102,6 +103,10 @@ def info(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
             ][0],
             "first_date": first,
             "last_date": last,
+            "figures": [
+                {"start": r["period_start"], "end": r["period_end"], "current": r["current"]}
+                for r in figures_runs(store).iter_rows(named=True)
+            ],
             "sources": [
                 {"source": s, "entries": n, "start": a, "end": b, "last_fetch": t} for s, n, a, b, t in sources
             ],
@@ -119,9 +124,14 @@ def info(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
                 "user_views": M.t("info_total_views"),
                 "simulated": M.t("info_simulated"),
                 "sources": M.t("info_sources"),
+                "figures": M.t("info_figures"),
             }
             labels = {**LABELS, **labels}
-            shown = {k: v for k, v in record.items() if k != "sources"}
+            shown = {k: v for k, v in record.items() if k not in ("sources", "figures")}
+            shown["figures"] = [
+                f"{f['start']} → {f['end']}" + ("" if f["current"] else f" ({M.t('info_figures_stale')})")
+                for f in record["figures"]
+            ]
             shown["sources"] = [f"{s['source']} ({s['entries']})" for s in record["sources"]]
             emit_record(shown, f, title=M.t("info_title", path=store.path), labels=labels, simulated=store.simulated)
         else:
@@ -292,6 +302,10 @@ def demo(
             )
         )
         _print_summary(store, d_start, d_end)
+    # the national figures of the simulated period, kept: every command after reads them at once
+    from belvedere.cli.analytics import compute as compute_figures
+
+    compute_figures(ctx, str(d_start), str(d_end))
 
 
 def _print_summary(store: Store, start: date, end: date) -> None:
@@ -514,6 +528,10 @@ def fetch(
             for r in report.failed[:30]:
                 q = r.request
                 err_console.print(f"  {q.title} {q.access} {q.agent} {q.start}→{q.end} : {r.detail}")
+    if report.rows:
+        from belvedere.cli.analytics import refresh_figures
+
+        refresh_figures(ctx)
     if report.failed:
         raise BelvedereError(M.t("fetch_failed_exit", failed=len(report.failed)))
 
@@ -602,3 +620,7 @@ def ingest(
         err_console.print(M.t("ingest_malformed", n=day.malformed + hour.malformed))
     if day.replaced + hour.replaced:
         console.print(M.t("ingest_replaced", n=len(day.replaced) + len(hour.replaced)))
+    if day.days_settled + hour.days_settled:
+        from belvedere.cli.analytics import refresh_figures
+
+        refresh_figures(ctx)

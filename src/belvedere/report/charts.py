@@ -18,7 +18,7 @@ MUTED = "#9ca3af"
 ACCENT = "#1d4ed8"
 SPIKE = "#dc2626"
 PALETTE = ("#1d4ed8", "#60a5fa", "#f59e0b")
-MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+MONTHS = M.MONTHS_SHORT
 
 
 def nice_ticks(top: float, n: int = 4) -> list[float]:

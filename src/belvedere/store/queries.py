@@ -95,11 +95,13 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
     if codes is not None:
         where = "AND commune_code IN (SELECT unnest($codes))"
         params["codes"] = codes
+    # a few communes: their articles' rows only (the audience is stored by article: a narrow read)
+    mine = "" if codes is None else f"AND article_id IN (SELECT article_id FROM articles WHERE TRUE {where})"
     arts = store.frame(
         f"""
         SELECT article_id, commune_code, count(*) OVER (PARTITION BY commune_code) AS n_articles
         FROM articles WHERE commune_code IS NOT NULL {where}
-        AND article_id IN (SELECT DISTINCT article_id FROM pageviews WHERE date BETWEEN $start AND $end)
+        AND article_id IN (SELECT DISTINCT article_id FROM pageviews WHERE date BETWEEN $start AND $end {mine})
         """,
         params,
     )

@@ -1,0 +1,112 @@
+"""National figures kept in the store: computed once, read back identical, never used stale, and
+read without loading every commune's days for the questions about one commune or a ranking."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from belvedere import figures
+from belvedere.api import Observatory
+from belvedere.store import Store
+from tests.conftest import run_cli
+
+
+def _answers(obs: Observatory, code: str) -> dict:
+    view = obs.commune_view(code)
+    return {
+        "ranking": obs.ranking(scope="all"),
+        "typology": obs.typology(),
+        "events": obs.events().drop("annotations"),
+        "spikes": obs.spikes(scope="all").drop("annotations"),
+        "groups": obs.groups(),
+        "profile": json.dumps(view.profile, default=str, sort_keys=True),
+        "series": view.series,
+        "peers": view.peers,
+    }
+
+
+def test_kept_figures_give_the_same_answers_without_loading_the_panel(demo_copy: Path) -> None:
+    with Observatory(Store(demo_copy, read_only=True)) as fresh:
+        fresh.national_frames()  # everything computed in memory, as a server holds it after its warm-up
+        code = fresh.ranking(scope="pvd")["code"][0]
+        computed = _answers(fresh, code)
+    with Observatory(Store(demo_copy)) as obs:
+        start, end = figures.compute(obs)
+    with Observatory(Store(demo_copy, read_only=True)) as obs:
+        kept = _answers(obs, code)
+        nat = obs._nat(None, None)
+        assert nat.loaded is None  # the ranking, the typology and one commune's page without every commune's days
+    for name, value in computed.items():
+        if isinstance(value, pl.DataFrame):
+            assert kept[name].equals(value), name
+        else:
+            assert kept[name] == value, name
+    runs = figures.runs(Store(demo_copy, read_only=True))
+    assert runs.select("period_start", "period_end", "current").rows() == [(start, end, True)]
+
+
+def test_figures_are_never_used_stale(demo_copy: Path) -> None:
+    with Observatory(Store(demo_copy)) as obs:
+        start, end = figures.compute(obs)
+        before = obs.ranking(scope="all")
+    code = before["code"][-1]  # the least viewed: a big day lifts it
+    with Store(demo_copy) as store:  # new audience, as a fetch would write it (with its log line)
+        store.con.execute(
+            "UPDATE pageviews SET views = views + 1000000 WHERE date = ? AND agent = 'user' AND access = 'desktop' "
+            "AND article_id IN (SELECT article_id FROM articles WHERE commune_code = ?)",
+            [end, code],
+        )
+        store.con.execute("INSERT INTO ingest_log (source, status, fetched_at) VALUES ('rest_api', 'ok', now())")
+        assert figures.load(store, start, end) is None
+        assert figures.runs(store)["current"].to_list() == [False]
+    with Observatory(Store(demo_copy, read_only=True)) as obs:
+        after = obs.ranking(scope="all")
+    assert after.filter(pl.col("code") == code)["rank"][0] < before.filter(pl.col("code") == code)["rank"][0]
+
+
+def test_compute_command_and_info(demo_copy: Path) -> None:
+    out = run_cli("compute", "--start", "2024-01-01", "--end", "2024-06-30", db=demo_copy, check=True)
+    assert "1 janv. 2024" in out.stdout and "30 juin 2024" in out.stdout
+    info = json.loads(run_cli("info", "--format", "json", db=demo_copy, check=True).stdout)
+    assert info["figures"] == [{"start": "2024-01-01", "end": "2024-06-30", "current": True}]
+    with Store(demo_copy, read_only=True) as store:
+        assert figures.load(store, date(2024, 1, 1), date(2024, 6, 30)) is not None
+    bad = run_cli("compute", "--start", "2031-01-01", db=demo_copy)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_an_ingest_refreshes_the_kept_figures(tmp_path: Path, reference_db: Path) -> None:
+    """A store that keeps figures has them computed again after new audience comes in, so that the
+    commands after it read current figures instead of computing them each time."""
+    import gzip
+    import shutil
+
+    db = tmp_path / "s.duckdb"
+    shutil.copy(reference_db, db)
+    files = tmp_path / "files"
+    files.mkdir()
+
+    def day(d: date, views: int) -> list[str]:
+        out = []
+        for h in range(24):
+            f = files / f"pageviews-{d:%Y%m%d}-{h:02d}0000.gz"
+            f.write_bytes(gzip.compress(f"fr Carrouges {views} 0\nfr Orange 3 0\nfr.m Paris 5 0\n".encode()))
+            out.append(str(f))
+        return out
+
+    run_cli("ingest", *day(date(2024, 3, 1), 2), db=db, check=True)
+    run_cli("compute", db=db, check=True)
+    out = run_cli("ingest", *day(date(2024, 3, 2), 7), db=db, check=True)
+    assert "recalculés" in out.stdout and "2 mars 2024" in out.stdout
+    with Store(db, read_only=True) as store:
+        kept = figures.runs(store)
+        # the period kept before and the whole audience's, both current
+        assert kept.filter(pl.col("current")).select("period_start", "period_end").rows() == [
+            (date(2024, 3, 1), date(2024, 3, 1)),
+            (date(2024, 3, 1), date(2024, 3, 2)),
+        ]
+        assert figures.load(store, date(2024, 3, 1), date(2024, 3, 2)) is not None
