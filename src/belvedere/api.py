@@ -820,6 +820,8 @@ class Observatory:
         national figures), so that a server answers them at once. A few seconds for the PVD."""
         nat = self._nat(start, end)
         self.typology_frame(start, end)
+        if nat.loaded is None:  # figures read from the store: a commune's days are read on its first page (~20 ms)
+            return
         codes = [c for c in self.codes(scope) if nat.has(c)]
         if len(codes) > 20:  # one read of every commune's days beats a read per commune
             nat.panel  # noqa: B018
