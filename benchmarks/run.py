@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -128,6 +129,36 @@ def bench_fetch(workdir: Path, n_articles: int = 2000) -> None:
     )
 
 
+def bench_commands(db: Path, workdir: Path) -> None:
+    """What a user waits for once the national figures are kept (all communes x 3 years): each
+    command in its own process, its wall time and its own peak memory (see dumps_bench.measured)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from dumps_bench import measured
+
+    cli = [sys.executable, "-m", "belvedere.cli", "--db", str(db)]
+    copy = workdir / "bench_commands.duckdb"
+    shutil.copy(db, copy)
+    cases = [
+        ("compute (national figures, 3 years)", [*cli[:-1], str(copy), "compute"], 20, 3072),
+        ("profile Carrouges", [*cli, "profile", "Carrouges"], 1, 400),
+        ("rank --scope pvd", [*cli, "rank", "--scope", "pvd"], 2, None),
+        ("spikes Carrouges", [*cli, "spikes", "Carrouges"], 2, None),
+        ("events --scope pvd", [*cli, "events", "--scope", "pvd"], 2, None),
+        ("typology --scope pvd", [*cli, "typology", "--scope", "pvd"], 2, None),
+        ("annotate", [*cli[:-1], str(copy), "annotate", "Carrouges", "--date", "2025-06-01", "--text", "bench"], 1,
+         None),
+        ("commune PDF", [*cli, "report", "commune", "Carrouges", "--out", str(workdir / "c.pdf")], 5, None),
+        ("study PDF", [*cli, "report", "study", "--out", str(workdir / "s.pdf")], 10, None),
+    ]  # fmt: skip
+    for label, cmd, target_s, target_mib in cases:
+        wall, peak, out = measured(cmd)
+        if out.returncode != 0:
+            sys.stderr.write(out.stderr[-2000:])
+            raise SystemExit(f"benchmark command failed: {label}")
+        memory = f" (target < {target_mib} MiB)" if target_mib else ""
+        print(f"  {label}: wall {wall:.2f} s (target < {target_s} s), peak RSS {peak:.0f} MiB{memory}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=["demo", "analytics", "web", "fetch", "dumps"], default=None)
@@ -137,6 +168,8 @@ def main() -> None:
             db = bench_demo(Path(tmp))
             if args.only in (None, "analytics"):
                 bench_analytics(db)
+                print("commands, the national figures kept (`compute`, done by `demo`):")
+                bench_commands(db, Path(tmp))
             if args.only in (None, "web"):
                 # 20 concurrent clients for 20 s on loopback, over all communes x 3 years
                 subprocess.run([sys.executable, str(ROOT / "benchmarks" / "web_load.py"), str(db)], check=True)

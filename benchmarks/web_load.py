@@ -73,7 +73,7 @@ def main(db: str) -> None:
             if server.poll() is not None or time.perf_counter() - t0 > 300:
                 raise SystemExit("the server did not start")
             time.sleep(0.5)
-        print(f"web: server ready in {time.perf_counter() - t0:.1f} s (national figures computed at start)")
+        print(f"web: server ready in {time.perf_counter() - t0:.1f} s (figures kept or computed)")
         lat, err = asyncio.run(load(base, ["/api/ranking?scope=pvd&limit=50"]))
         print("  " + summary("ranking API", lat, err, 150))
         if pvd:

@@ -166,6 +166,13 @@ class Observatory:
         self._scopes: dict[str, list[str]] = {}
         self._rankings: dict[tuple, pl.DataFrame] = {}
         self._national: dict[tuple[date, date], _National] = {}
+        self.kept_figures = True  # read the national figures the store keeps when they are current
+
+    def forget_national(self, start: date, end: date) -> None:
+        """Drop what was computed or read for a period (the next question computes it again)."""
+        with self.lock:
+            self._national.pop((start, end), None)
+            self._rankings.clear()
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool = True) -> Observatory:
@@ -239,7 +246,7 @@ class Observatory:
                 with self.lock:
                     return load_panel(self.store, *key, codes)
 
-            kept = figures.load(self.store, *key)
+            kept = figures.load(self.store, *key) if self.kept_figures else None
             if kept is not None:  # computed before from the store as it is: read, not recomputed
                 nat = _National(*key, kept["metrics"], loader, spikes=kept["spikes"], typology=kept["typology"])
                 nat.events[("all", EVENTS_ALPHA)] = kept["events"]
@@ -278,6 +285,15 @@ class Observatory:
     def panel(self, start: str | date | None = None, end: str | date | None = None) -> Panel:
         """The commune x day panel of the period (all communes with audience)."""
         return self._nat(start, end).panel
+
+    def commune_panel(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> Panel:
+        """A panel holding this commune's days over the period (the national one when it is loaded,
+        else read for the commune alone)."""
+        code = self.code_of(commune)
+        nat = self._nat(start, end)
+        if not nat.has(code):
+            raise BelvedereError(M.t("no_audience_commune", code=code))
+        return nat.commune_panel(code)
 
     def series(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
         """One commune's daily audience: date, views (user, all accesses), desktop, mobile,
@@ -820,9 +836,11 @@ class Observatory:
         national figures), so that a server answers them at once. A few seconds for the PVD."""
         nat = self._nat(start, end)
         self.typology_frame(start, end)
-        if nat.loaded is None:  # figures read from the store: a commune's days are read on its first page (~20 ms)
-            return
         codes = [c for c in self.codes(scope) if nat.has(c)]
+        if nat.loaded is None:  # figures read from the store: a commune's days are read on its first page (~20 ms)
+            if codes:  # the first change-point search pays for loading its libraries (~0.6 s): here, not on a page
+                self._level_shifts(nat, codes[0])
+            return
         if len(codes) > 20:  # one read of every commune's days beats a read per commune
             nat.panel  # noqa: B018
         for code in codes:

@@ -104,6 +104,8 @@ def compute(obs: Observatory, start: str | date | None = None, end: str | date |
     stages) and keep them in its store, which must be open for writing. Returns the period."""
     t0 = time.perf_counter()
     d_start, d_end = obs.period(start, end)
+    obs.kept_figures = False  # asked to compute: from the audience, not from figures kept before
+    obs.forget_national(d_start, d_end)
     frames = obs.national_frames(d_start, d_end)
     with obs.lock:
         save(obs.store, d_start, d_end, frames, time.perf_counter() - t0)

@@ -64,7 +64,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     if card is None:  # no audience at all for this commune in the period: say so, show identity
         ctx.update(has_data=False, missing=[], recommendations=[], peers=[], spikes=[], charts={})
         return ctx
-    panel = obs.panel(d_start, d_end)
+    panel = obs.commune_panel(code, d_start, d_end)
     i = panel.index(code)
     days = _period_days(panel.start, panel.end)
     cov = panel.covered[i].tolist()
