@@ -41,7 +41,7 @@ from belvedere.analysis.spikes import (
 )
 from belvedere.analysis.typology import classify, nearest_large_city
 from belvedere.config import Settings
-from belvedere.errors import BelvedereError, UnknownCampaignError
+from belvedere.errors import BelvedereError, ReadOnlyStoreError, UnknownCampaignError
 from belvedere.reference.lookup import COMMUNE_COLUMNS, COMMUNE_FROM, match_communes, resolve_commune, select_communes
 from belvedere.store import Store
 from belvedere.store.queries import audience_range, communes_frame, load_panel
@@ -452,7 +452,7 @@ class Observatory:
         """Attach a note to the spike of ``commune`` around date ``on`` (or, with ``shared=True``, to
         the shared event around that date). Returns the annotation id."""
         if self.store.read_only:
-            raise BelvedereError(M.t("read_only_store"))
+            raise ReadOnlyStoreError(M.t("read_only_store"))
         text = (text or "").strip()
         if not text:
             raise BelvedereError(M.t("annotation_empty"))
@@ -499,7 +499,7 @@ class Observatory:
         its id. Refused: no name, end before start, a start in the future, a negative cost, or a
         commune that already has a campaign over those days (their effects could not be told apart)."""
         if self.store.read_only:
-            raise BelvedereError(M.t("read_only_store"))
+            raise ReadOnlyStoreError(M.t("read_only_store"))
         name = (name or "").strip()
         if not name:
             raise BelvedereError(M.t("campaign_no_name"))
@@ -571,7 +571,7 @@ class Observatory:
 
     def remove_campaign(self, campaign_id: int) -> None:
         if self.store.read_only:
-            raise BelvedereError(M.t("read_only_store"))
+            raise ReadOnlyStoreError(M.t("read_only_store"))
         self.campaign(campaign_id)
         with self.lock, self.store.transaction() as con:
             con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [int(campaign_id)])

@@ -19,3 +19,31 @@ class AmbiguousCommuneError(BelvedereError):
 
 class UnknownCampaignError(BelvedereError):
     """No campaign has that number."""
+
+
+# --- the store's errors: typed, so that the CLI and the web map them to a message and a status
+# (503 for a busy store, 422 for bad input...) without reading their text
+
+
+class StoreError(BelvedereError):
+    """The store cannot do what was asked."""
+
+
+class StoreBusyError(StoreError):
+    """Another process (or this one, in the other mode) holds the file: try again in a moment."""
+
+
+class StoreMissingError(StoreError):
+    """No store at that path."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write asked of a store opened for reading."""
+
+
+class SchemaTooOldError(StoreError):
+    """The store predates this version: `belvedere init` upgrades it (reading commands never do)."""
+
+
+class SchemaTooNewError(StoreError):
+    """The store was written by a newer version of Belvédère."""

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-ACCESSES = ("desktop", "mobile-web", "mobile-app")
+from belvedere.store.schema import ACCESSES
 
 
 @dataclass
@@ -74,23 +74,6 @@ class Panel:
             self.covered[rows],
         )
 
-    def window(self, start: date, end: date) -> Panel:
-        """The panel restricted to [start, end] (clipped to what it holds)."""
-        a = max(0, (start - self.start).days)
-        b = min(self.days, (end - self.start).days + 1)
-        b = max(a, b)
-        cut = slice(a, b)
-        return Panel(
-            list(self.codes),
-            self.start + timedelta(days=a),
-            self.desktop[:, cut],
-            self.mobile_web[:, cut],
-            self.mobile_app[:, cut],
-            self.automated[:, cut],
-            self.covered[:, cut],
-        )
-
-    @classmethod
     def empty(cls, start: date, days: int = 0) -> Panel:
         z = np.zeros((0, days), dtype=np.int32)
         return cls([], start, z, z.copy(), z.copy(), z.copy(), np.zeros((0, days), dtype=bool))

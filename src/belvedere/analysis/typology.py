@@ -15,9 +15,6 @@ import polars as pl
 
 from belvedere import messages as M
 
-TYPES = ("event-driven", "seasonal-mountain", "seasonal-coast", "steady-famous", "low-visibility", "ordinary")
-LOW_REASONS = ("commune_nouvelle", "suburban", "small", "low_tourism")
-
 EVENT_SPIKES_PER_YEAR = 1.5  # non-bot spikes a year
 EVENT_SPIKE_SHARE = 0.15  # share of the views carried by spikes (with at least two spikes)
 MOUNTAIN_WINTER_INDEX = 1.10  # mean daily views December-March / mean of the year

@@ -19,7 +19,7 @@ from rich.progress import (
 from belvedere import messages as M
 from belvedere.config import Settings
 from belvedere.dates import parse_date
-from belvedere.errors import BelvedereError
+from belvedere.errors import BelvedereError, SchemaTooOldError, StoreMissingError
 from belvedere.output import err_console
 from belvedere.reference.load import prepare_store
 from belvedere.sources.http import PoliteClient
@@ -94,13 +94,13 @@ def open_store(ctx: typer.Context, *, read_only: bool = False, need_reference: b
                 raise
         return store
     if not Path(path).exists():
-        raise BelvedereError(M.t("store_missing", path=path))
+        raise StoreMissingError(M.t("store_missing", path=path))
     store = Store(path, read_only=True)
     if store.version() < SCHEMA_VERSION:
         # a reading command never changes the store: its owner upgrades it with `init`
         version = store.version()
         store.close()
-        raise BelvedereError(M.t("store_too_old", path=path, version=version, supported=SCHEMA_VERSION))
+        raise SchemaTooOldError(M.t("store_too_old", path=path, version=version, supported=SCHEMA_VERSION))
     if need_reference and not store.has_reference():
         raise BelvedereError(M.t("no_reference"))
     return store

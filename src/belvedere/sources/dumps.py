@@ -45,6 +45,7 @@ from belvedere.errors import BelvedereError
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store import Store
 from belvedere.store.db import now
+from belvedere.store.schema import ACCESSES
 
 HOURLY_NAME = re.compile(r"pageviews-(\d{8})-(\d{2})0000(?:\.gz)?$")
 DOMAINS = {"fr.wikipedia": ("fr", "fr.m")}  # desktop, mobile web
@@ -617,7 +618,6 @@ def settle(store: Store) -> int:
 
 COMPLETE_NAME = re.compile(r"pageviews-(\d{8}|\d{6})-(user|automated|spider)(?:\.bz2)?$")
 WHOLE_DAY, WHOLE_MONTH = 24, 25  # dump_files.hour of a daily / a monthly pageview_complete file
-ACCESSES = ("desktop", "mobile-web", "mobile-app")
 
 
 @dataclass(frozen=True)

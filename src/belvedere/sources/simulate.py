@@ -33,8 +33,8 @@ from belvedere.config import PROJECT
 from belvedere.errors import BelvedereError
 from belvedere.reference.titles import guess_titles
 from belvedere.store.db import Store, now
+from belvedere.store.schema import ACCESSES
 
-ACCESSES = ("desktop", "mobile-web", "mobile-app")
 COASTAL_DEPS = {
     "06", "11", "13", "14", "17", "22", "29", "2A", "2B", "30", "33", "34", "35", "40", "44", "50",
     "56", "59", "62", "64", "66", "76", "80", "83", "85", "971", "972", "973", "974", "976",

@@ -23,9 +23,8 @@ import pyarrow as pa
 
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store.db import Store, now
+from belvedere.store.schema import ACCESSES, AGENTS
 
-ACCESSES = ("desktop", "mobile-web", "mobile-app")
-AGENTS = ("user", "automated", "spider")
 FLUSH_EVERY = 60  # results per write transaction
 
 

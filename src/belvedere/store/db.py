@@ -14,7 +14,13 @@ import duckdb
 import polars as pl
 
 from belvedere import messages as M
-from belvedere.errors import BelvedereError
+from belvedere.errors import (
+    BelvedereError,
+    SchemaTooNewError,
+    StoreBusyError,
+    StoreError,
+    StoreMissingError,
+)
 from belvedere.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 # DuckDB otherwise takes 80 % of RAM; bounded, it spills to disk instead.
@@ -47,7 +53,7 @@ class Store:
         self.read_only = read_only
         self.lock_wait = _lock_wait() if lock_wait is None else lock_wait
         if read_only and not self.path.exists():
-            raise BelvedereError(M.t("store_missing", path=self.path))
+            raise StoreMissingError(M.t("store_missing", path=self.path))
         if not read_only:
             parent = self.path.parent
             if not parent.exists():
@@ -74,8 +80,10 @@ class Store:
                 # another process holds the file ("lock"), or this one does with the other mode (a
                 # server's read-only connection while it writes an annotation): both let go soon
                 busy = "lock" in str(exc).lower() or "different configuration" in str(exc)
-                if not busy or time.monotonic() + pause > deadline:
-                    raise BelvedereError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
+                if not busy:
+                    raise StoreError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
+                if time.monotonic() + pause > deadline:
+                    raise StoreBusyError(M.t("store_unopenable", path=self.path, err=_first_line(exc))) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 1.0)
         memory = os.environ.get("BELVEDERE_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
@@ -115,7 +123,7 @@ class Store:
         v = self.version()
         if v > SCHEMA_VERSION:
             self.release()
-            raise BelvedereError(M.t("store_too_new", path=self.path, version=v, supported=SCHEMA_VERSION))
+            raise SchemaTooNewError(M.t("store_too_new", path=self.path, version=v, supported=SCHEMA_VERSION))
 
     def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction; return the versions applied."""

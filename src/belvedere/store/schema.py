@@ -246,6 +246,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE dump_files ADD COLUMN kept VARCHAR DEFAULT 'articles';
     """,
+    # 8 — tables never written: spikes and shared events are national figures (belvedere.figures),
+    # and the residents' indicators will come with their own sources and vintages.
+    """
+    DROP TABLE events;
+    DROP SEQUENCE event_id_seq;
+    DROP TABLE indicators;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# the values of the access_t and agent_t enums, in their order (the panel and the fetch use the codes)
+ACCESSES = ("desktop", "mobile-web", "mobile-app")
+AGENTS = ("user", "automated", "spider")

@@ -27,7 +27,13 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from belvedere import messages as M
 from belvedere.api import GROUPINGS, RANK_METRICS, Observatory
-from belvedere.errors import AmbiguousCommuneError, BelvedereError, UnknownCampaignError, UnknownCommuneError
+from belvedere.errors import (
+    AmbiguousCommuneError,
+    BelvedereError,
+    StoreBusyError,
+    UnknownCampaignError,
+    UnknownCommuneError,
+)
 from belvedere.store import Store
 
 MAX_LIMIT = 1000
@@ -192,7 +198,7 @@ class State:
                 loading.store.release()
             try:
                 obs.store = Store(self.path, lock_wait=LOCK_WAIT)
-            except BelvedereError as exc:
+            except StoreBusyError as exc:
                 obs.store = Store(self.path, read_only=True, lock_wait=LOCK_WAIT)
                 raise HTTPException(503, M.t("web_store_busy", err=str(exc))) from None
             try:
@@ -241,10 +247,10 @@ def _run(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(*args, **kwargs)
     except (UnknownCommuneError, AmbiguousCommuneError, UnknownCampaignError) as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
-    except BelvedereError as exc:
-        if not st.obs.store.read_only or "lock" not in str(exc).lower():
-            raise HTTPException(status_code=422, detail=str(exc)) from None
+    except StoreBusyError as exc:
         raise HTTPException(status_code=503, detail=M.t("web_store_busy", err=str(exc))) from None
+    except BelvedereError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
     finally:
         st.release()
 
