@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from belvedere import __version__
+from belvedere import __version__, present
 from belvedere import messages as M
 from belvedere.api import Observatory
 from belvedere.errors import BelvedereError
@@ -70,7 +70,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     cov = panel.covered[i].tolist()
     total = (panel.desktop[i].astype(np.int64) + panel.mobile_web[i] + panel.mobile_app[i]).tolist()
     values = [v if ok else None for v, ok in zip(total, cov, strict=True)]
-    smooth = pl.Series(values, dtype=pl.Float64).rolling_mean(7, center=True, min_samples=4).to_list()
+    smooth = present.smooth_week(pl.Series(days, dtype=pl.Date), pl.Series(values, dtype=pl.Float64)).to_list()
     spikes = obs.spikes(code, panel.start, panel.end)
     spike_rows = []
     for s in spikes.iter_rows(named=True):

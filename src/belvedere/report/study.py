@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from belvedere import __version__
+from belvedere import __version__, present
 from belvedere import messages as M
 from belvedere.api import Observatory
 from belvedere.report import charts
@@ -35,11 +35,7 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
         pl.col("group").replace_strict({"PVD": M.t("report_rank_pvd"), **M.SIZE_CLASS_LABELS}, default=None)
         .fill_null(pl.col("group")).alias("label")
     )  # fmt: skip
-    by_dep = (
-        df.group_by("departement")
-        .agg(pl.col("total_views").sum(), pl.col("population").sum(), pl.len().alias("communes"))
-        .with_columns((pl.col("total_views") / pl.col("population")).alias("per_inhabitant"))
-    )
+    by_dep = present.departement_rates(df)
     events = obs.events(d_start, d_end, scope).sort("excess_views", descending=True).head(10)
     missing_days = int((df["days"] < days).sum())
     scope_label = M.t("study_scope_pvd") if scope.strip().lower() == "pvd" else scope

@@ -26,6 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, BeforeValidator, Field
 
 from belvedere import messages as M
+from belvedere import present
 from belvedere.api import GROUPINGS, RANK_METRICS, Observatory
 from belvedere.errors import (
     AmbiguousCommuneError,
@@ -105,8 +106,9 @@ class State:
     def warm(obs: Observatory) -> None:
         """Compute the national figures of the default period and load what pages ask for, so
         that no request pays for it (tens of seconds for all of France)."""
-        if obs.communes()["is_pvd"].any():  # the towns the observatory is for, ready at once
-            obs.prepare("pvd")
+        scope = present.default_scope(obs.communes())  # the towns the observatory is for, ready at once
+        if scope == "pvd":
+            obs.prepare(scope)
         obs.typology_frame()
         obs.events()
         obs.search("a", 1)

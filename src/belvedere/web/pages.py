@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from belvedere import messages as M
+from belvedere import present
 from belvedere.api import RANK_METRICS
 from belvedere.report import charts
 from belvedere.report.maps import departement_features
@@ -47,19 +48,15 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
     def run() -> dict:
         d_start, d_end = st.obs.period(start, end)
         metrics = st.obs.metrics(d_start, d_end)
-        by_dep = (
-            metrics.group_by("departement")
-            .agg(pl.col("total_views").sum(), pl.col("population").sum())
-            .with_columns((pl.col("total_views") / pl.col("population")).alias("v"))
-        )
-        top = st.obs.ranking(d_start, d_end, "pvd" if metrics["is_pvd"].any() else "all", limit=10)
+        by_dep = present.departement_rates(metrics)
+        top = st.obs.ranking(d_start, d_end, present.default_scope(metrics), limit=10)
         events = st.obs.events(d_start, d_end).sort("start", descending=True).head(5)
         return {
             "start": d_start,
             "end": d_end,
             "map": charts.choropleth(
                 departement_features(st.obs.communes()),
-                dict(zip(by_dep["departement"], by_dep["v"], strict=True)),
+                dict(zip(by_dep["departement"], by_dep["per_inhabitant"], strict=True)),
                 label=M.t("study_chart_map"),
             ),
             "top": top.to_dicts(),
@@ -74,7 +71,7 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                  end: EndQ = None) -> HTMLResponse:  # fmt: skip
     def run() -> dict:
         card, spikes, peers, series = st.obs.commune_view(code, start, end)
-        smooth = series["views"].cast(pl.Float64).rolling_mean(7, center=True, min_samples=4).round(1)
+        smooth = present.smooth_week(series["date"], series["views"]).round(1)
         chart = {
             "t": _epochs(series["date"]),
             "views": series["views"].to_list(),
@@ -243,13 +240,11 @@ def compare_page(
     codes = [x.strip() for x in c.split(",") if x.strip()][:MAX_COMPARE]
 
     def run() -> dict:
-        panel = st.obs.panel(start, end)
         cards, series = [], []
         for code in codes:
             card = st.obs.profile(code, start, end)
-            s = panel.series(card["code"]).with_columns(
-                pl.col("views").cast(pl.Float64).rolling_mean(7, center=True, min_samples=4).alias("smooth")
-            )
+            s = st.obs.series(card["code"], start, end)  # this commune's days alone, not every commune's
+            s = s.with_columns(present.smooth_week(s["date"], s["views"]))
             values = s["smooth"]
             if mode == "inhab":
                 values = values / max(card["population"] or 1, 1) * 1000
