@@ -110,3 +110,11 @@ def test_an_ingest_refreshes_the_kept_figures(tmp_path: Path, reference_db: Path
             (date(2024, 3, 1), date(2024, 3, 2)),
         ]
         assert figures.load(store, date(2024, 3, 1), date(2024, 3, 2)) is not None
+
+
+def test_the_profile_is_exactly_its_typed_description(demo_store: Store) -> None:
+    from belvedere.api import Profile
+
+    obs = Observatory(demo_store)
+    code = obs.ranking(scope="pvd")["code"][0]
+    assert set(obs.profile(code)) == set(Profile.__annotations__)

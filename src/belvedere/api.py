@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypedDict, cast
 
 import numpy as np
 import polars as pl
@@ -126,10 +126,69 @@ class _National:
         return self.commune_panel(code).series(code)
 
 
+class Profile(TypedDict):
+    """Everything about one commune over a period (``Observatory.profile``), ready for JSON: its
+    identity, audience, seasonality, typology, spikes, level shifts, peers and ranks (rank, number
+    ranked and percentile in France, among PVD, in its région, département and size class)."""
+
+    code: str
+    name: str
+    departement: str
+    departement_name: str | None
+    region: str
+    region_name: str | None
+    population: int | None
+    size_class: str | None
+    is_pvd: bool
+    is_commune_nouvelle: bool | None
+    start: date
+    end: date
+    days: int
+    total_views: int
+    mean_daily_views: float | None
+    views_per_inhabitant: float | None
+    views_per_1000_inh_year: float | None
+    visibility_surplus: float | None
+    expected_daily_views: float | None
+    yoy_change: float | None
+    mobile_share: float | None
+    summer_share: float | None
+    winter_share: float | None
+    summer_index: float | None
+    winter_index: float | None
+    weekday_profile: dict[str, float | None]
+    typology: str | None
+    typology_label: str | None
+    typology_reasons: list[str] | None
+    typology_explanation: str | None
+    spikes: int
+    suspected_bot_spikes: int
+    spikes_per_year: float | None
+    spike_share: float | None
+    level_shifts: list[dict[str, Any]]
+    peers: dict[str, Any]
+    simulated: bool
+    rank_france: int | None
+    n_france: int | None
+    percentile_france: float | None
+    rank_pvd: int | None
+    n_pvd: int | None
+    percentile_pvd: float | None
+    rank_region: int | None
+    n_region: int | None
+    percentile_region: float | None
+    rank_departement: int | None
+    n_departement: int | None
+    percentile_departement: float | None
+    rank_size_class: int | None
+    n_size_class: int | None
+    percentile_size_class: float | None
+
+
 class CommuneView(NamedTuple):
     """What a commune page shows: the profile and the pieces it was built from."""
 
-    profile: dict
+    profile: Profile
     spikes: pl.DataFrame
     peers: pl.DataFrame
     series: pl.DataFrame
@@ -764,7 +823,7 @@ class Observatory:
             index = nat.peer_index[metric] = PeerIndex(nat.typology, metric)
         return index.group(code, n)
 
-    def profile(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> dict:
+    def profile(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> Profile:
         """Everything about one commune for the period, as a dict ready for JSON."""
         return self.commune_view(commune, start, end).profile
 
@@ -780,7 +839,7 @@ class Observatory:
         series = nat.series(code)
         shifts = self._level_shifts(nat, code, series)
         info = self.communes().row(self._commune_rows()[code], named=True)
-        profile = {
+        profile: dict[str, Any] = {
             "code": code,
             "name": r["name"],
             "departement": r["departement"],
@@ -823,7 +882,7 @@ class Observatory:
             profile[f"rank_{g}"] = r[f"rank_{g}"]
             profile[f"n_{g}"] = r[f"n_{g}"]
             profile[f"percentile_{g}"] = r[f"percentile_{g}"]
-        return CommuneView(profile, spikes, group, series)
+        return CommuneView(cast(Profile, profile), spikes, group, series)
 
     def _level_shifts(self, nat: _National, code: str, series: pl.DataFrame | None = None) -> pl.DataFrame:
         shifts = nat.shifts.get(code)
