@@ -27,6 +27,7 @@ endif
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
 
 # Debian's Chromium renders the PDF reports and runs the browser tests (never a downloaded browser).
 browser:

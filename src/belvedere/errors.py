@@ -1,5 +1,7 @@
 """User-facing errors: one line, in French, never a traceback."""
 
+from typing import Any
+
 
 class BelvedereError(Exception):
     """An error whose message is meant for the user as-is (one line, French)."""
@@ -12,7 +14,7 @@ class UnknownCommuneError(BelvedereError):
 class AmbiguousCommuneError(BelvedereError):
     """Several communes match; the message lists them."""
 
-    def __init__(self, message: str, candidates: list[dict]) -> None:
+    def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
         super().__init__(message)
         self.candidates = candidates
 

@@ -6,6 +6,7 @@ Keeping them here makes a later translation a matter of adding a second dictiona
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 FR: dict[str, str] = {
     # app
@@ -885,7 +886,7 @@ def _signed_percent(x: float) -> str:
     return ("+" if x > 0 else "") + fr_percent(x, 0)
 
 
-def impact_sentence(result: dict) -> str:
+def impact_sentence(result: dict[str, Any]) -> str:
     """The campaign's effect in one or two plain French sentences (during, then after)."""
     parts = []
     for part in ("during", "after"):
@@ -899,7 +900,7 @@ def impact_sentence(result: dict) -> str:
     return " ".join(parts)
 
 
-def impact_why(result: dict) -> str:
+def impact_why(result: dict[str, Any]) -> str:
     """Which counterfactual was used, and why."""
     how = t("impact_peers_size" if result["donors_relaxed"] else "impact_peers_same")
     names = {"peers": t("impact_method_peers", n=result["donors"], how=how), "own": t("impact_method_own")}
@@ -916,7 +917,7 @@ def impact_why(result: dict) -> str:
     )
 
 
-def impact_mobile(result: dict) -> str | None:
+def impact_mobile(result: dict[str, Any]) -> str | None:
     """The effect on mobile views alone (mobile tracks visits on site), or None."""
     r = result.get("mobile_during")
     if not r:

@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import polars as pl
 from rich.console import Console
@@ -105,7 +106,7 @@ def _cell(value: object) -> str:
 
 
 def emit_record(
-    record: dict,
+    record: dict[str, Any],
     fmt: Format,
     *,
     title: str | None = None,

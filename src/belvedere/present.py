@@ -5,6 +5,8 @@ and the printed report of a commune never disagree. Number and date wording is i
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 SMOOTH_DAYS = 7  # the smoothed curve: a centred week
@@ -17,7 +19,9 @@ def smooth_week(dates: pl.Series, views: pl.Series) -> pl.Series:
     given = pl.DataFrame({"date": dates.cast(pl.Date), "v": views.cast(pl.Float64)})
     if given.is_empty():
         return pl.Series("smooth", [], dtype=pl.Float64)
-    days = pl.DataFrame({"date": pl.date_range(given["date"].min(), given["date"].max(), eager=True)})
+    first, last = given["date"].min(), given["date"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+    days = pl.DataFrame({"date": pl.date_range(first, last, eager=True)})
     dense = days.join(given.filter(pl.col("v").is_not_null()), on="date", how="left").with_columns(
         pl.col("v").rolling_mean(SMOOTH_DAYS, center=True, min_samples=SMOOTH_MIN_DAYS)
     )

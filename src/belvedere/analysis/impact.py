@@ -24,6 +24,7 @@ have. Equal-weight scaled peers are also what a town's team can be told in one s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,7 @@ def placebo_windows(w: Window, days: int, history_before: int = 0, step: int = 7
 
 
 def estimate(y: np.ndarray, reference: np.ndarray, w: Window, excluded: np.ndarray, history_before: int = 0,
-             level: float = LEVEL) -> dict | None:  # fmt: skip
+             level: float = LEVEL) -> dict[str, Any] | None:  # fmt: skip
     """The effect of the campaign on ``y`` against one reference, with its placebo-calibrated
     interval; None when the counterfactual or the placebos cannot be built."""
     cf = counterfactual(y, reference, w, excluded)
@@ -106,7 +107,7 @@ def estimate(y: np.ndarray, reference: np.ndarray, w: Window, excluded: np.ndarr
                 placebo[part].append(e)
     if len(placebo["during"]) < MIN_PLACEBOS or effects["during"] != effects["during"]:
         return None
-    out: dict = {"placebos": len(placebo["during"])}
+    out: dict[str, Any] = {"placebos": len(placebo["during"])}
     for part, g in effects.items():
         errors = np.array(placebo[part])
         if g != g or len(errors) < MIN_PLACEBOS:
@@ -179,7 +180,7 @@ def year_earlier(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def best_estimate(y: np.ndarray, donors: np.ndarray | None, w: Window, excluded: np.ndarray) -> dict | None:
+def best_estimate(y: np.ndarray, donors: np.ndarray | None, w: Window, excluded: np.ndarray) -> dict[str, Any] | None:
     """The peers' counterfactual when there are at least 5 clean peers, else the commune's own
     seasonality. Peers come first: they also carry what happened that year (news, weather, a
     national trend), which the year before cannot; and picking whichever method's placebos look

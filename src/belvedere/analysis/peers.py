@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 
@@ -86,7 +88,7 @@ def peers(metrics: pl.DataFrame, code: str, n: int = 10, metric: str = "views_pe
     return PeerIndex(metrics, metric).group(code, n)
 
 
-def standing(group: pl.DataFrame, metric: str = "views_per_inhabitant") -> dict:
+def standing(group: pl.DataFrame, metric: str = "views_per_inhabitant") -> dict[str, Any]:
     """Where the target stands in its peer group: rank, group size, median of the peers, ratio."""
     is_target = group["is_target"].to_numpy()
     at = int(np.argmax(is_target))

@@ -7,6 +7,7 @@ tests, and anyone changing a detector should be able to rerun them from the Pyth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -110,7 +111,7 @@ def score_events(events: pl.DataFrame, planted: pl.DataFrame, detected_spikes: p
     }
     found_sets = [set(c) for c in events["codes"].to_list()] if events.height else []
 
-    def jaccard(a: set, b: set) -> float:
+    def jaccard(a: set[Any], b: set[Any]) -> float:
         return len(a & b) / len(a | b) if a | b else 0.0
 
     best_truth = [max((jaccard(t, f) for f in found_sets), default=0.0) for t in truth.values()]

@@ -10,6 +10,8 @@ July does not turn a town into a seaside resort.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 
@@ -84,11 +86,11 @@ def classify(features: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _num(v: object) -> float:
+def _num(v: Any) -> float:
     return float("nan") if v is None else float(v)
 
 
-def _classify_one(r: dict, cols: list[str]) -> tuple[str, list[str], str]:
+def _classify_one(r: dict[str, Any], cols: list[str]) -> tuple[str, list[str], str]:
     summer, winter = _num(r.get("summer_index")), _num(r.get("winter_index"))
     surplus = _num(r.get("visibility_surplus"))
     per_year, share = _num(r.get("spikes_per_year")), _num(r.get("spike_share"))

@@ -6,8 +6,9 @@ import sys
 
 from belvedere import messages as M
 from belvedere.cli import analytics, campaigns, data, reports, web  # noqa: F401  (they register their commands)
-from belvedere.cli.common import app, err_console
+from belvedere.cli.common import app
 from belvedere.errors import BelvedereError
+from belvedere.output import err_console
 
 __all__ = ["app", "main"]
 

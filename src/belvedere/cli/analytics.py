@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -171,7 +171,7 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
 
 
-def _rank(card: dict, group: str) -> str:
+def _rank(card: dict[str, Any], group: str) -> str:
     r = card.get(f"rank_{group}")
     return f"{r}/{card[f'n_{group}']}" if r is not None else "—"
 

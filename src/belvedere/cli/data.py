@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -547,12 +547,12 @@ def maps_fetch(contact: ContactOpt = None) -> None:
 
     url = os.environ.get("BELVEDERE_MAP_URL", "").strip() or GEOJSON_URL
 
-    def check(status: int, data: object) -> dict:
+    def check(status: int, data: object) -> dict[str, Any]:
         if not isinstance(data, dict) or not data.get("features"):
             raise ValueError("no features")
         return data
 
-    async def run() -> dict:
+    async def run() -> dict[str, Any]:
         async with make_client(Settings(), contact) as client:
             return (await client.get_json(url, parse=check))[1]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import polars as pl
 
@@ -33,7 +34,7 @@ def _require_reference(store: Store) -> None:
         raise BelvedereError(M.t("no_reference"))
 
 
-def _rows(store: Store, where: str, params: list) -> list[dict]:
+def _rows(store: Store, where: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = store.con.execute(
         f"SELECT {COMMUNE_COLUMNS} FROM {COMMUNE_FROM} WHERE {where} ORDER BY c.population DESC NULLS LAST, c.code",
         params,
@@ -42,13 +43,13 @@ def _rows(store: Store, where: str, params: list) -> list[dict]:
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def get_commune(store: Store, code: str) -> dict | None:
+def get_commune(store: Store, code: str) -> dict[str, Any] | None:
     """The current commune with this exact INSEE code, or None."""
     rows = _rows(store, "c.code = ?", [code.upper()])
     return rows[0] if rows else None
 
 
-def history_of(store: Store, code: str) -> list[dict]:
+def history_of(store: Store, code: str) -> list[dict[str, Any]]:
     """Former and delegated communes merged into this current commune."""
     cur = store.con.execute(
         "SELECT old_code, old_name, kind FROM commune_history WHERE current_code = ? ORDER BY old_code, kind",
@@ -67,7 +68,7 @@ def map_old_code(store: Store, code: str) -> tuple[str, str] | None:
     return (row[0][0], row[0][1]) if row else None
 
 
-def resolve_commune(store: Store, query: str) -> dict:
+def resolve_commune(store: Store, query: str) -> dict[str, Any]:
     """One current commune from a code, a former code, a name, or "Name (dep)".
 
     Raises UnknownCommuneError or AmbiguousCommuneError (listing candidates) otherwise.

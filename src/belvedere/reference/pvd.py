@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyarrow as pa
@@ -131,7 +132,7 @@ def load_pvd(store: Store, path_or_url: str, source_date: str | None = None,
         if old not in history or order[kind] < order[history[old][1]]:
             history[old] = (cur, kind)
 
-    accepted: dict[str, tuple] = {}
+    accepted: dict[str, tuple[Any, ...]] = {}
     for raw_code, name, pvd_id in rows:
         code = raw_code.upper()
         if code.isdigit() and len(code) == 4:  # a spreadsheet ate the leading zero

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -47,7 +47,7 @@ def add_guessed_articles(store: Store, codes: list[str] | None = None) -> int:
         "SELECT code FROM communes c WHERE NOT EXISTS "
         "(SELECT 1 FROM articles a WHERE a.project = ? AND a.commune_code = c.code)"
     )
-    params: list = [PROJECT]
+    params: list[Any] = [PROJECT]
     if codes is not None:
         missing += " AND c.code IN (SELECT unnest(?))"
         params.append(codes)

@@ -8,8 +8,10 @@ function takes plain data and returns an SVG string (escaped where text comes fr
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from html import escape
+from typing import Any
 
 from belvedere import messages as M
 
@@ -35,7 +37,8 @@ def _fmt(v: float) -> str:
     return M.fr_number(v, 0 if v >= 10 or v == int(v) else 1)
 
 
-def _axes(width: int, height: int, left: int, bottom: int, ticks: list[float], scale_y) -> list[str]:
+def _axes(width: int, height: int, left: int, bottom: int, ticks: list[float],
+          scale_y: Callable[[float], float]) -> list[str]:  # fmt: skip
     out = []
     for t in ticks:
         y = scale_y(t)
@@ -50,7 +53,7 @@ def daily_chart(
     dates: list[date],
     values: list[float | None],
     smooth: list[float | None],
-    spikes: list[dict] | None = None,
+    spikes: list[dict[str, Any]] | None = None,
     *,
     width: int = 760,
     height: int = 260,
@@ -202,7 +205,7 @@ def share_bar(parts_: list[tuple[str, float]], *, width: int = 760, height: int 
     return "".join(out)
 
 
-def choropleth(features: list[dict], values: dict[str, float], *, width: int = 520, height: int = 520,
+def choropleth(features: list[dict[str, Any]], values: dict[str, float], *, width: int = 520, height: int = 520,
                label: str = "") -> str:  # fmt: skip
     """Départements (GeoJSON features with ``properties.insee_dep`` or ``code``) coloured by value
     in 5 quantile classes, with a legend. Overseas départements are drawn where the file puts them
@@ -246,7 +249,7 @@ def choropleth(features: list[dict], values: dict[str, float], *, width: int = 5
     return "".join(out)
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     if geometry["type"] == "Polygon":
         return geometry["coordinates"]
     if geometry["type"] == "MultiPolygon":
@@ -254,7 +257,7 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
-def _bbox(feature: dict) -> tuple[float, float, float, float]:
+def _bbox(feature: dict[str, Any]) -> tuple[float, float, float, float]:
     pts = [p for ring in _rings(feature["geometry"]) for p in ring]
     if not pts:
         return (0.0, 0.0, 0.0, 0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -22,7 +23,7 @@ def _period_days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def coverage(dates: list[date], covered: list[bool]) -> list[dict]:
+def coverage(dates: list[date], covered: list[bool]) -> list[dict[str, Any]]:
     """Months with missing days: [{month: 'mars 2024', missing: 31, days: 31}]."""
     out: dict[tuple[int, int], list[int]] = {}
     for d, ok in zip(dates, covered, strict=True):
@@ -34,7 +35,7 @@ def coverage(dates: list[date], covered: list[bool]) -> list[dict]:
 
 
 def commune_context(obs: Observatory, commune: str, start: str | date | None = None,
-                    end: str | date | None = None) -> dict:  # fmt: skip
+                    end: str | date | None = None) -> dict[str, Any]:  # fmt: skip
     """Everything the commune template shows, computed from the analysis API."""
     code = obs.code_of(commune)
     d_start, d_end = obs.period(start, end)
@@ -44,7 +45,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         "WHERE commune_code = ? ORDER BY is_redirect, title",
         [code],
     )
-    ctx: dict = {
+    ctx: dict[str, Any] = {
         "code": code,
         "info": info,
         "start": d_start,
@@ -104,8 +105,8 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     return ctx
 
 
-def _monthly(days: list[date], values: list[int | None], cov: list[bool]) -> list[dict]:
-    months: dict[tuple[int, int], list] = {}
+def _monthly(days: list[date], values: list[int | None], cov: list[bool]) -> list[dict[str, Any]]:
+    months: dict[tuple[int, int], list[Any]] = {}
     for d, v, ok in zip(days, values, cov, strict=True):
         m = months.setdefault((d.year, d.month), [0, 0, 0])
         m[0] += v or 0
@@ -118,7 +119,7 @@ def _monthly(days: list[date], values: list[int | None], cov: list[bool]) -> lis
     return out
 
 
-def _sources(obs: Observatory) -> list[dict]:
+def _sources(obs: Observatory) -> list[dict[str, Any]]:
     return obs.frame(
         "SELECT source, count(*) AS entries, min(start_date) AS first, max(end_date) AS last, "
         "max(fetched_at) AS fetched FROM ingest_log WHERE source NOT IN ('reference', 'pvd') GROUP BY source "

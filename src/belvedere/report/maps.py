@@ -16,6 +16,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -44,16 +45,17 @@ def geojson_path() -> Path | None:
     return None
 
 
-def departement_features(communes: pl.DataFrame) -> list[dict]:
+def departement_features(communes: pl.DataFrame) -> list[dict[str, Any]]:
     """GeoJSON-like features of the départements (``properties.insee_dep``, ``lib_dep``)."""
     path = geojson_path()
     if path is not None:
         raw = path.read_bytes()
-        return json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)["features"]
+        features: list[dict[str, Any]] = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)["features"]
+        return features
     return derived_features(communes)
 
 
-def derived_features(communes: pl.DataFrame) -> list[dict]:
+def derived_features(communes: pl.DataFrame) -> list[dict[str, Any]]:
     """One square per département at the mean point of its communes; overseas ones stacked on
     the left of mainland France, as national maps do."""
     deps = (

@@ -7,6 +7,7 @@ figure that triggered it. No trigger, no recommendation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from belvedere import messages as M
 
@@ -26,12 +27,12 @@ class Recommendation:
     trigger: str  # the figure that fired it, in words
 
 
-def _num(card: dict, key: str) -> float | None:
+def _num(card: dict[str, Any], key: str) -> float | None:
     v = card.get(key)
     return None if v is None or v != v else float(v)
 
 
-def recommend(card: dict) -> list[Recommendation]:
+def recommend(card: dict[str, Any]) -> list[Recommendation]:
     """Recommendations for one commune's profile (as ``Observatory.profile`` returns it)."""
     out: list[Recommendation] = []
 

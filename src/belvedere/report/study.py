@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -18,7 +19,7 @@ TOURIST = ("seasonal-coast", "seasonal-mountain")
 
 
 def study_context(obs: Observatory, start: str | date | None = None, end: str | date | None = None,
-                  scope: str = "pvd", top: int = 30) -> dict:  # fmt: skip
+                  scope: str = "pvd", top: int = 30) -> dict[str, Any]:  # fmt: skip
     d_start, d_end = obs.period(start, end)
     everyone = obs.typology_frame(d_start, d_end)
     df = obs.metrics(d_start, d_end, scope, typology=True).filter(pl.col("mean_daily_views").is_not_null())
@@ -29,7 +30,7 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
     bottom_rows = ranked.filter(pl.col("views_per_inhabitant").is_not_null()).tail(top).reverse()
 
     def share(frame: pl.DataFrame, types: tuple[str, ...]) -> float:
-        return float(frame["typology"].is_in(list(types)).mean()) if frame.height else 0.0
+        return float(frame.select(pl.col("typology").is_in(list(types)).mean()).item()) if frame.height else 0.0
 
     groups = obs.groups(d_start, d_end).with_columns(
         pl.col("group").replace_strict({"PVD": M.t("report_rank_pvd"), **M.SIZE_CLASS_LABELS}, default=None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
+
 from belvedere.config import PROJECT
 from belvedere.reference.titles import add_guessed_articles
 from belvedere.sources.dumps import Recovery, pool_views_of, recover_views
@@ -26,13 +28,14 @@ async def resolve_articles(
 ) -> ResolveReport:
     """Wikidata sitelinks, then page ids and redirects; replaces these communes' articles."""
     links = await resolve_codes(client, sparql, codes)
-    titled = {c: s for c, s in links.items() if s.title}
-    infos = await page_infos(client, mediawiki, [s.title for s in titled.values()])
+    titled = {c: s.title for c, s in links.items() if s.title}
+    infos = await page_infos(client, mediawiki, list(titled.values()))
     report = ResolveReport(missing=sorted(set(codes) - set(titled)))
     with store.transaction() as con:
         last_id = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchall()[0][0]
-        for code, link in titled.items():
-            info = infos[link.title]
+        for code, title in titled.items():
+            link = links[code]
+            info = infos[title]
             keep = [info.title, *info.redirects]
             # a title guessed earlier for this commune is superseded: drop it and what it fetched
             stale = (
@@ -60,7 +63,8 @@ async def resolve_articles(
     return report
 
 
-def _upsert(con, code, title, qid, page_id, redirect_of, verified, source) -> None:
+def _upsert(con: duckdb.DuckDBPyConnection, code: str, title: str, qid: str | None, page_id: int | None,
+            redirect_of: int | None, verified: bool, source: str) -> None:  # fmt: skip
     con.execute(
         """
         INSERT INTO articles (project, title, commune_code, qid, page_id, redirect_of, verified, source)

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 import duckdb
@@ -206,7 +206,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
         cursor.register("_names", names)
     free = list(range(workers))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque = deque()
+        pending: deque[Any] = deque()
         queue = deque(todo)
 
         def submit() -> None:
@@ -439,7 +439,7 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, ev
     return table.num_rows
 
 
-def _write_pages(con: duckdb.DuckDBPyConnection, project: str, counts: str, params: list, agent: str) -> None:
+def _write_pages(con: duckdb.DuckDBPyConnection, project: str, counts: str, params: list[Any], agent: str) -> None:
     """Every page of ``counts`` (title, access, date, hour, views) into ``project_pages`` and
     ``project_views`` (``--all-articles``), inside the caller's transaction; zero counts left out."""
     con.execute(

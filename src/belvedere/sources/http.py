@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -142,7 +143,7 @@ class PoliteClient:
     async def get_json(
         self,
         url: str,
-        params: dict | None = None,
+        params: dict[str, Any] | None = None,
         *,
         ok_statuses: tuple[int, ...] = (200,),
         parse: Callable[[int, object], object] | None = None,

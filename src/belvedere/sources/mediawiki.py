@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from belvedere.sources.http import PoliteClient
 
@@ -31,7 +32,7 @@ async def page_infos(client: PoliteClient, endpoint: str, titles: list[str]) -> 
             "prop": "redirects|info", "rdlimit": "max", "rdnamespace": "0",
             "titles": "|".join(t.replace("_", " ") for t in batch),
         }  # fmt: skip
-        pages: dict[str, dict] = {}
+        pages: dict[str, dict[str, Any]] = {}
         mapping: dict[str, str] = {}
         cont: dict[str, str] = {}
         while True:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -156,9 +157,10 @@ class Store:
             _kill_point("after", _TRANSACTIONS)
 
     # --- reading -----------------------------------------------------------------------
-    def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
+    def frame(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """Run a query and return its result as a Polars DataFrame."""
-        return self.con.sql(sql, params=params).pl()
+        frame: pl.DataFrame = self.con.sql(sql, params=params).pl()
+        return frame
 
     # --- metadata -----------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

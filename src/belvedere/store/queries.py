@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -40,7 +41,7 @@ def commune_daily(
     Rows exist only where the store holds data; stored zeros stay zeros (the store is dense over
     what was fetched), so a missing day here is a day that was never fetched.
     """
-    params: dict = {"start": start, "end": end, "agents": list(agents)}
+    params: dict[str, Any] = {"start": start, "end": end, "agents": list(agents)}
     where = ""
     if codes is not None:
         where = "AND a.commune_code IN (SELECT unnest($codes))"
@@ -60,7 +61,7 @@ def commune_daily(
 
 def commune_totals(store: Store, start: date, end: date, codes: list[str] | None = None) -> pl.DataFrame:
     """Per commune: user views over the period and the number of days with data."""
-    params: dict = {"start": start, "end": end}
+    params: dict[str, Any] = {"start": start, "end": end}
     where = ""
     if codes is not None:
         where = "AND a.commune_code IN (SELECT unnest($codes))"
@@ -90,7 +91,7 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
     (redirects) are summed by DuckDB first, which is cheap as they are few.
     """
     days = (end - start).days + 1
-    params: dict = {"start": start, "end": end}
+    params: dict[str, Any] = {"start": start, "end": end}
     where = ""
     if codes is not None:
         where = "AND commune_code IN (SELECT unnest($codes))"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -70,7 +71,7 @@ def create_app(path: str | Path, write_token: str | None = None, *, refresh: flo
     return app
 
 
-_DESCRIBED: dict = {
+_DESCRIBED: dict[str, Any] = {
     "title": "Belvédère",
     "version": __version__,
     "description": M.t("web_api_description"),
@@ -86,7 +87,7 @@ def _routes(app: FastAPI) -> FastAPI:
     return app
 
 
-def openapi_document() -> dict:
+def openapi_document() -> dict[str, Any]:
     """The OpenAPI description the server publishes at /openapi.json, without a store (for tools
     and tests that generate requests from it)."""
     return _routes(FastAPI(**_DESCRIBED)).openapi()

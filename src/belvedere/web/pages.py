@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import polars as pl
@@ -45,7 +45,7 @@ EndQ = Annotated[IsoDate | None, Query()]
 
 @pages.get("/", response_class=HTMLResponse)
 def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None) -> HTMLResponse:
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         d_start, d_end = st.obs.period(start, end)
         metrics = st.obs.metrics(d_start, d_end)
         by_dep = present.departement_rates(metrics)
@@ -69,7 +69,7 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
 @pages.get("/commune/{code}", response_class=HTMLResponse)
 async def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                  end: EndQ = None) -> HTMLResponse:  # fmt: skip
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         card, spikes, peers, series = st.obs.commune_view(code, start, end)
         smooth = present.smooth_week(series["date"], series["views"]).round(1)
         chart = {
@@ -239,7 +239,7 @@ def compare_page(
     the first 28 days). The state lives in the URL, so the page is its own permalink."""
     codes = [x.strip() for x in c.split(",") if x.strip()][:MAX_COMPARE]
 
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         cards, series = [], []
         for code in codes:
             card = st.obs.profile(code, start, end)
@@ -262,7 +262,7 @@ def compare_page(
 @pages.get("/evenements", response_class=HTMLResponse)
 def events_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "all",
                 start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         events = st.obs.events(start, end, scope).sort("start", descending=True)
         spikes = st.obs.spikes(None, start, end, scope, include_bots=False)
         top = spikes.sort("excess_views", descending=True).head(50)
