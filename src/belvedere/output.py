@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -106,7 +107,7 @@ def _cell(value: object) -> str:
 
 
 def emit_record(
-    record: dict[str, Any],
+    record: Mapping[str, Any],
     fmt: Format,
     *,
     title: str | None = None,

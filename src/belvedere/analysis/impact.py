@@ -59,7 +59,8 @@ def counterfactual(y: np.ndarray, reference: np.ndarray, w: Window, excluded: np
     level_y, level_r = y[pre][ok].sum(), reference[pre][ok].sum()
     if level_r <= 0 or level_y <= 0:
         return None
-    return reference[w.pre : w.post + 1] * (level_y / level_r)
+    scaled: np.ndarray = reference[w.pre : w.post + 1] * (level_y / level_r)
+    return scaled
 
 
 def log_ratio(y: np.ndarray, cf: np.ndarray, w: Window, part: str) -> float:

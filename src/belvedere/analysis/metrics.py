@@ -25,7 +25,7 @@ RANK_GROUPS: dict[str, str | None] = {
 
 def _nan_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / den
+        out: np.ndarray = num / den
     out[~np.isfinite(out)] = np.nan
     return out
 

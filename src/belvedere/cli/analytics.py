@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
+from rich.progress import TaskID
 
 from belvedere import figures
 from belvedere import messages as M
@@ -69,7 +70,7 @@ def observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observat
     """An Observatory whose long computations show a progress bar on stderr."""
     store = open_store(ctx, read_only=not write)
     with progress_bar() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -171,7 +172,7 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
 
 
-def _rank(card: dict[str, Any], group: str) -> str:
+def _rank(card: Mapping[str, Any], group: str) -> str:
     r = card.get(f"rank_{group}")
     return f"{r}/{card[f'n_{group}']}" if r is not None else "—"
 

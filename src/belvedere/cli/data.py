@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import polars as pl
 import typer
@@ -32,11 +32,11 @@ from belvedere.cli.common import (
     make_client,
     open_store,
     parse_agents,
-    parse_date,
     progress_bar,
     pvd_app,
 )
 from belvedere.config import Settings
+from belvedere.dates import parse_date
 from belvedere.errors import AmbiguousCommuneError, BelvedereError
 from belvedere.figures import runs as figures_runs
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
@@ -473,7 +473,7 @@ def fetch(
                 if not requests:
                     return FetchReport(titles=len(articles))
                 done_titles: dict[int, int] = {}
-                per_title = {}
+                per_title: dict[int, int] = {}
                 for r in requests:
                     per_title[r.article_id] = per_title.get(r.article_id, 0) + 1
                 with progress_bar() as progress:
@@ -550,11 +550,11 @@ def maps_fetch(contact: ContactOpt = None) -> None:
     def check(status: int, data: object) -> dict[str, Any]:
         if not isinstance(data, dict) or not data.get("features"):
             raise ValueError("no features")
-        return data
+        return cast(dict[str, Any], data)
 
     async def run() -> dict[str, Any]:
         async with make_client(Settings(), contact) as client:
-            return (await client.get_json(url, parse=check))[1]
+            return cast(dict[str, Any], (await client.get_json(url, parse=check))[1])
 
     try:
         data = asyncio.run(run())

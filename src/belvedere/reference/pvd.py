@@ -8,7 +8,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pyarrow as pa
@@ -132,7 +131,7 @@ def load_pvd(store: Store, path_or_url: str, source_date: str | None = None,
         if old not in history or order[kind] < order[history[old][1]]:
             history[old] = (cur, kind)
 
-    accepted: dict[str, tuple[Any, ...]] = {}
+    accepted: dict[str, tuple[str, str, str | None, str | None, str]] = {}
     for raw_code, name, pvd_id in rows:
         code = raw_code.upper()
         if code.isdigit() and len(code) == 4:  # a spreadsheet ate the leading zero
@@ -158,10 +157,10 @@ def load_pvd(store: Store, path_or_url: str, source_date: str | None = None,
         con.execute("DELETE FROM pvd")
         con.execute("DELETE FROM pvd_rejects")
         # through Arrow: executemany costs DuckDB half a second for the 1,606 rows of the list
-        rows = list(accepted.values())
+        kept = list(accepted.values())
         con.register("_pvd", pa.table({
-            "code": [r[0] for r in rows], "source_code": [r[1] for r in rows], "source_name": [r[2] for r in rows],
-            "source_id": [r[3] for r in rows], "mapped_by": [r[4] for r in rows],
+            "code": [r[0] for r in kept], "source_code": [r[1] for r in kept], "source_name": [r[2] for r in kept],
+            "source_id": [r[3] for r in kept], "mapped_by": [r[4] for r in kept],
         }))  # fmt: skip
         con.execute(
             "INSERT INTO pvd SELECT code, source_code, source_name, source_id, mapped_by, ?, ?, ? FROM _pvd",

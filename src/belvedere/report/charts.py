@@ -96,13 +96,13 @@ def daily_chart(
                      f"{escape(text)}</text>")  # fmt: skip
     index = {d: i for i, d in enumerate(dates)}
     for s in spikes or []:
-        i = index.get(s["peak"])
-        if i is None:
+        at = index.get(s["peak"])
+        if at is None:
             continue
         tip = f"{s['peak']} : {_fmt(s['peak_views'])} vues ({M.fr_number(s['peak_ratio'], 1)} × l'habituel)"
         if s.get("note"):
             tip += f" — {s['note']}"
-        parts.append(f'<circle cx="{sx(i):.1f}" cy="{sy(s["peak_views"]):.1f}" r="4" fill="{SPIKE}">'
+        parts.append(f'<circle cx="{sx(at):.1f}" cy="{sy(s["peak_views"]):.1f}" r="4" fill="{SPIKE}">'
                      f"<title>{escape(tip)}</title></circle>")  # fmt: skip
     parts.append("</svg>")
     return "".join(parts)
@@ -251,7 +251,8 @@ def choropleth(features: list[dict[str, Any]], values: dict[str, float], *, widt
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     if geometry["type"] == "Polygon":
-        return geometry["coordinates"]
+        rings: list[list[list[float]]] = geometry["coordinates"]
+        return rings
     if geometry["type"] == "MultiPolygon":
         return [ring for poly in geometry["coordinates"] for ring in poly]
     return []

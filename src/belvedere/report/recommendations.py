@@ -6,6 +6,7 @@ figure that triggered it. No trigger, no recommendation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +28,12 @@ class Recommendation:
     trigger: str  # the figure that fired it, in words
 
 
-def _num(card: dict[str, Any], key: str) -> float | None:
+def _num(card: Mapping[str, Any], key: str) -> float | None:
     v = card.get(key)
     return None if v is None or v != v else float(v)
 
 
-def recommend(card: dict[str, Any]) -> list[Recommendation]:
+def recommend(card: Mapping[str, Any]) -> list[Recommendation]:
     """Recommendations for one commune's profile (as ``Observatory.profile`` returns it)."""
     out: list[Recommendation] = []
 
