@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= out/demo.duckdb
 
-.PHONY: demo test lint bench reference clean browser java
+.PHONY: demo test test-fast lint bench reference clean browser java
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ java:
 
 test: $(STAMP) lint browser java
 	$(BIN)/python -m pytest -q
+
+# the unit and integration layers: no web server, browser, Spark or killed processes
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet "mwviews==0.2.1"  # the pure-Python peer the dumps bench compares with

@@ -22,6 +22,25 @@ from belvedere.store import Store
 DATA = Path(__file__).resolve().parent / "data"
 PVD_2021 = shipped_pvd_path()  # the ANCT list of 2021-01-22, as shipped (gzipped CSV)
 DEMO_START, DEMO_END = date(2023, 1, 1), date(2024, 12, 31)
+
+# Test layers (markers): unit tests call pure functions; integration tests build real stores and run
+# the real CLI; end-to-end tests start a real server, a browser or Spark, or kill processes.
+# `make test` runs them all, `make test-fast` all but e2e.
+UNIT = {"test_analysis", "test_present", "test_repository"}
+E2E = {"test_web_browser", "test_web_api", "test_api_fuzz", "test_crashes"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in E2E or "spark" in item.name or "serve" in item.name or "servers" in item.name:
+            item.add_marker(pytest.mark.e2e)
+        elif module in UNIT:
+            item.add_marker(pytest.mark.unit)
+        else:
+            item.add_marker(pytest.mark.integration)
+
+
 DEMO_SEED = 7
 
 
