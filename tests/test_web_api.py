@@ -96,7 +96,10 @@ def test_ranking_is_paginated_and_consistent(client: httpx.Client) -> None:
 def test_bad_input_is_4xx_with_a_message(client: httpx.Client, path: str, params: dict, status: int) -> None:
     r = client.get(path, params=params)
     assert r.status_code == status, r.text
-    assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+    if path.startswith("/api/"):  # the API answers JSON, a page a French page
+        assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+    else:
+        assert r.headers["content-type"].startswith("text/html") and '<section class="error"' in r.text
 
 
 def test_annotation_needs_the_token(client: httpx.Client, demo_db: Path) -> None:
@@ -294,3 +297,27 @@ def test_the_servers_own_write_does_not_hide_an_outside_one(demo_copy: Path) -> 
     texts = set(st.obs.annotations()["text"].to_list())
     assert {"dehors", "dedans"} <= texts
     st.obs.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading", "says"),
+    [
+        ("/commune/99999", 404, "Page introuvable", "Commune inconnue"),
+        ("/classement?start=2024-13-01", 422, "Demande à corriger", "une date AAAA-MM-JJ est attendue"),
+        ("/classement?start=0", 422, "Demande à corriger", "Date invalide"),
+        ("/nulle-part", 404, "Page introuvable", "Adresse inconnue : /nulle-part"),
+        ("/commune/61074/rapport.xls", 404, "Page introuvable", "html ou pdf"),
+    ],
+)
+def test_pages_answer_mistakes_with_a_french_page(client: httpx.Client, path: str, status: int, heading: str,
+                                                  says: str) -> None:  # fmt: skip
+    page = client.get(path)
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert f"<h1>{heading}</h1>" in page.text and says in page.text
+    assert '<html lang="fr">' in page.text and 'href="/"' in page.text  # a way back, in French
+    assert "{" not in page.text.split("<main>")[1].split("</main>")[0]  # no JSON dumped on the page
+
+
+def test_the_api_keeps_answering_json_in_french(client: httpx.Client) -> None:
+    bad = client.get("/api/ranking", params={"limit": 0})
+    assert bad.status_code == 422 and bad.json() == {"detail": "Requête invalide : limit : au moins 1"}

@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,7 +25,7 @@ from starlette.routing import Match, Route
 from belvedere import __version__
 from belvedere import messages as M
 from belvedere.web.api import REFRESH_SECONDS, State, router
-from belvedere.web.pages import pages
+from belvedere.web.pages import ENV, pages
 
 
 def create_app(path: str | Path, write_token: str | None = None, *, refresh: float = REFRESH_SECONDS) -> FastAPI:
@@ -41,7 +41,7 @@ def create_app(path: str | Path, write_token: str | None = None, *, refresh: flo
     app.state.belvedere = st
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # Starlette's own answers (no such address, a method the address does not take, a body
         # that is not JSON) in French like ours; a 405 lists every method of the address
         headers = dict(exc.headers or {})
@@ -57,18 +57,50 @@ def create_app(path: str | Path, write_token: str | None = None, *, refresh: flo
             detail = M.t("web_bad_method", method=request.method, allowed=headers["Allow"])
         elif exc.status_code == 400 and detail == "There was an error parsing the body":
             detail = M.t("web_bad_body")
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=headers)
+        return _answer(request, exc.status_code, str(detail), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         # one readable sentence first, the details after
         parts = []
         for err in exc.errors():
             where = ".".join(str(x) for x in err.get("loc", []) if x not in ("query", "path", "body"))
-            parts.append(f"{where} : {err.get('msg')}")
-        return JSONResponse(status_code=422, content={"detail": M.t("web_invalid", errors=" ; ".join(parts))})
+            parts.append(f"{where} : {_french(err)}")
+        return _answer(request, 422, M.t("web_invalid", errors=" ; ".join(parts)))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # never a bare "Internal Server Error": a French sentence (the fault suite keeps this rare)
+        return _answer(request, 500, M.t("web_error_internal"))
 
     return app
+
+
+def _answer(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An error as the asker reads it: ``{"detail": ...}`` for the JSON API, a French page for a person."""
+    path = request.url.path
+    if path.startswith("/api/") or path in ("/api", "/openapi.json") or path.startswith("/static/"):
+        return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
+    st = getattr(request.app.state, "belvedere", None)
+    key = f"web_error_title_{status}" if f"web_error_title_{status}" in M.FR else "web_error_title_422"
+    html = ENV.get_template("error.html.j2").render(
+        simulated=bool(st and st.obs.simulated), heading=M.t(key), message=detail, status=status
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _french(err: Any) -> str:
+    """A validation error in French where its kind is known, else as pydantic words it."""
+    kind, ctx = str(err.get("type", "")), dict(err.get("ctx") or {})
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])  # our own validators speak French already
+    key = f"pydantic_{kind}"
+    if key in M.FR:
+        try:
+            return M.t(key, **{k: v for k, v in ctx.items() if isinstance(v, str | int | float)})
+        except KeyError:
+            pass
+    return str(err.get("msg", kind))
 
 
 _DESCRIBED: dict[str, Any] = {

@@ -211,7 +211,7 @@ def commune_report(code: str, fmt: str, st: Annotated[State, Depends(state)], st
     from belvedere.report.render import html_to_pdf
 
     if fmt not in ("html", "pdf"):
-        raise HTTPException(404, M.t("web_bad_export", fmt=fmt))
+        raise HTTPException(404, M.t("web_bad_report_format", fmt=fmt))
     html = _call(st, commune_report_html, st.obs, code, start, end)
     if fmt == "html":
         return HTMLResponse(html)
