@@ -118,3 +118,10 @@ def test_the_profile_is_exactly_its_typed_description(demo_store: Store) -> None
     obs = Observatory(demo_store)
     code = obs.ranking(scope="pvd")["code"][0]
     assert set(obs.profile(code)) == set(Profile.__annotations__)
+
+
+def test_a_commune_without_audience_reads_an_empty_panel(ref_store: Store) -> None:
+    from belvedere.store.queries import load_panel
+
+    panel = load_panel(ref_store, date(2024, 1, 1), date(2024, 1, 31), ["61074"])
+    assert panel.codes == [] and panel.days == 31 and panel.start == date(2024, 1, 1)

@@ -74,6 +74,7 @@ class Panel:
             self.covered[rows],
         )
 
+    @classmethod
     def empty(cls, start: date, days: int = 0) -> Panel:
         z = np.zeros((0, days), dtype=np.int32)
         return cls([], start, z, z.copy(), z.copy(), z.copy(), np.zeros((0, days), dtype=bool))

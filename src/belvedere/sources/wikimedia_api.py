@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 from urllib.parse import quote
 
 import numpy as np
@@ -190,7 +191,7 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
         return 0
     # zero-fill with numpy: absent days had no views
     arts, dates, accesses, agents, views = [], [], [], [], []
-    ranges = {"article_id": [], "access": [], "agent": [], "start_date": [], "end_date": []}
+    ranges: dict[str, list[Any]] = {"article_id": [], "access": [], "agent": [], "start_date": [], "end_date": []}
     for r in results:
         if r.status == "failed" or r.covered_end is None:
             continue
@@ -239,7 +240,7 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
             )
             con.unregister("_rows")
             n_rows = table.num_rows
-        log = {
+        log: dict[str, list[Any]] = {
             "origin": [], "article_id": [], "access": [], "agent": [], "start_date": [], "end_date": [],
             "status": [], "rows": [], "detail": [],
         }  # fmt: skip
@@ -299,7 +300,8 @@ async def fetch_ranges(
     async def one(req: RangeRequest) -> RangeResult:
         url = per_article_url(base, project, req.access, req.agent, req.title, req.start, req.end)
         try:
-            status, views = await client.get_json(url, ok_statuses=(200, 404), parse=_parse_range)
+            status, parsed = await client.get_json(url, ok_statuses=(200, 404), parse=_parse_range)
+            views = cast(tuple[np.ndarray, np.ndarray], parsed)
         except FetchFailed as exc:
             return RangeResult(req, "failed", detail=str(exc))
         if status == 404:

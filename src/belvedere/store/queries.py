@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -117,7 +118,7 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
     single = arts.filter(pl.col("n_articles") == 1)
     multi = arts.filter(pl.col("n_articles") > 1)
 
-    def scatter(reader, lut: np.ndarray) -> None:
+    def scatter(reader: Iterable[pa.RecordBatch], lut: np.ndarray) -> None:
         for batch in reader:
             rows = lut[batch.column(0).to_numpy()]
             d = batch.column(1).to_numpy()
@@ -139,7 +140,7 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
             store.con.unregister(name)
 
     if single.height:
-        lut = np.full(int(single["article_id"].max()) + 1, -1, dtype=np.int64)
+        lut = np.full(int(single.select(pl.col("article_id").max()).item()) + 1, -1, dtype=np.int64)
         lut[single["article_id"].to_numpy()] = [row_of[c] for c in single["commune_code"].to_list()]
         stream(
             "_panel_articles",
@@ -160,6 +161,6 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
             "WHERE p.date BETWEEN $start AND $end GROUP BY ALL",
             np.arange(n, dtype=np.int64),
         )
-    covered = (user >= 0).any(axis=0)
+    covered = np.asarray((user >= 0).any(axis=0), dtype=bool)
     np.maximum(user, 0, out=user)
     return Panel(panel_codes, start, user[0], user[1], user[2], automated, covered)

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import polars as pl
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
@@ -27,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from belvedere import messages as M
 from belvedere import present
-from belvedere.api import GROUPINGS, RANK_METRICS, Observatory
+from belvedere.api import GROUPINGS, RANK_METRICS, Observatory, Profile
 from belvedere.errors import (
     AmbiguousCommuneError,
     BelvedereError,
@@ -90,7 +90,7 @@ class State:
         self.reloads = 0  # refreshes picked up since the start
         self._guard = threading.Lock()
         self.busy = threading.Lock()  # one analysis call at a time (see _call)
-        self._pages: OrderedDict[tuple, str] = OrderedDict()  # the last pages rendered (see cached)
+        self._pages: OrderedDict[tuple[Any, ...], str] = OrderedDict()  # the last pages rendered (see cached)
         self._next_check = time.monotonic() + refresh
         self.refreshing = False
         self._loading: Observatory | None = None  # the Observatory a rebuild is warming
@@ -115,12 +115,12 @@ class State:
         obs.campaigns()
         obs.store.release()
 
-    def page_key(self, *parts: object) -> tuple:
+    def page_key(self, *parts: object) -> tuple[Any, ...]:
         """What a rendered page depends on: the figures (one per refresh), the annotations, the
         request."""
         return (self.reloads, self.obs.notes_version, *parts)
 
-    def page(self, key: tuple) -> str | None:
+    def page(self, key: tuple[Any, ...]) -> str | None:
         """A page rendered before, among the last PAGE_CACHE ones: the same figures and the same
         annotations give the same page, so a popular commune is rendered once, not per visit."""
         with self._guard:
@@ -129,7 +129,7 @@ class State:
                 self._pages.move_to_end(key)
             return page
 
-    def keep(self, key: tuple, page: str) -> str:
+    def keep(self, key: tuple[Any, ...], page: str) -> str:
         with self._guard:
             self._pages[key] = page
             while len(self._pages) > PAGE_CACHE:
@@ -215,7 +215,8 @@ class State:
 
 
 def state(request: Request) -> State:
-    return request.app.state.belvedere
+    st: State = request.app.state.belvedere
+    return st
 
 
 def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
@@ -274,7 +275,7 @@ LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
 @router.get("/status", summary="État du serveur : période des données, rafraîchissements")
-def status(st: Annotated[State, Depends(state)]) -> dict:
+def status(st: Annotated[State, Depends(state)]) -> dict[str, Any]:
     """What the server is showing: the period of the audience it holds, and how many times it
     picked up new data from the store since it started (``reloads``)."""
     first, last = _call(st, st.obs.period)
@@ -285,28 +286,29 @@ def status(st: Annotated[State, Depends(state)]) -> dict:
 
 @router.get("/communes", summary="Recherche de communes (insensible aux accents)")
 async def communes(st: Annotated[State, Depends(state)], q: Annotated[str, Query(min_length=1, max_length=100)],
-                   limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict]:  # fmt: skip
+                   limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:  # fmt: skip
     df = await _call_quick(st, st.obs.ready(), st.obs.search, q, limit)
     return _records(df.select("code", "name", "departement", "population", "is_pvd"))
 
 
 @router.get("/communes/{code}", summary="Fiche d'une commune (indicateurs, rangs, typologie)", responses=COMMUNE)
 async def commune(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
-                  end: EndQ = None) -> dict:  # fmt: skip
-    return await _call_quick(st, st.obs.ready(start, end), st.obs.profile, code, start, end)
+                  end: EndQ = None) -> dict[str, Any]:  # fmt: skip
+    card: Profile = await _call_quick(st, st.obs.ready(start, end), st.obs.profile, code, start, end)
+    return cast(dict[str, Any], card)
 
 
 @router.get(
     "/communes/{code}/series", summary="Audience quotidienne (vues, ordinateur, mobile, robots)", responses=COMMUNE
 )
 async def series(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
-                 end: EndQ = None) -> list[dict]:  # fmt: skip
+                 end: EndQ = None) -> list[dict[str, Any]]:  # fmt: skip
     return _records(await _call_quick(st, st.obs.ready(start, end), st.obs.series, code, start, end))
 
 
 @router.get("/communes/{code}/peers", summary="Communes comparables", responses=COMMUNE)
 async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None,
-                n: Annotated[int, Query(ge=1, le=100)] = 10) -> list[dict]:  # fmt: skip
+                n: Annotated[int, Query(ge=1, le=100)] = 10) -> list[dict[str, Any]]:  # fmt: skip
     df = await _call_quick(st, st.obs.ready(start, end), st.obs.peers, code, start, end, n)
     return _records(df.select("code", "name", "departement", "population", "is_pvd", "typology",
                               "views_per_inhabitant", "visibility_surplus", "rank_in_group", "is_target"))  # fmt: skip
@@ -314,7 +316,7 @@ async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ =
 
 @router.get("/communes/{code}/spikes", summary="Pics d'audience d'une commune, avec annotations", responses=COMMUNE)
 async def commune_spikes(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
-                         end: EndQ = None) -> list[dict]:  # fmt: skip
+                         end: EndQ = None) -> list[dict[str, Any]]:  # fmt: skip
     return _records(await _call_quick(st, st.obs.ready(start, end), st.obs.spikes, code, start, end))
 
 
@@ -327,7 +329,7 @@ async def ranking(
     end: EndQ = None,
     limit: LimitQ = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> dict:
+) -> dict[str, Any]:
     if metric not in RANK_METRICS:
         raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
     df = await _call_quick(st, st.obs.ready(start, end), st.obs.ranking, start, end, scope, metric)
@@ -341,7 +343,7 @@ async def ranking(
 @router.get("/groups", summary="Médiane et dispersion par groupe (PVD, classes de taille…)")
 def groups(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None,
            metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
-           by: Annotated[str, Query(max_length=30)] = "group") -> list[dict]:  # fmt: skip
+           by: Annotated[str, Query(max_length=30)] = "group") -> list[dict[str, Any]]:  # fmt: skip
     if metric not in RANK_METRICS:
         raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
     if by not in GROUPINGS:
@@ -351,7 +353,7 @@ def groups(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ
 
 @router.get("/events", summary="Événements partagés", responses=COMMUNE)
 def events(st: Annotated[State, Depends(state)], scope: ScopeQ = "all", start: StartQ = None,
-           end: EndQ = None) -> list[dict]:  # fmt: skip
+           end: EndQ = None) -> list[dict[str, Any]]:  # fmt: skip
     return _records(_call(st, st.obs.events, start, end, scope))
 
 
@@ -377,7 +379,7 @@ def require_token(st: Annotated[State, Depends(state)],
 
 @router.post("/annotations", status_code=201, summary="Annoter un pic ou un événement (jeton requis)",
              responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
-def annotate(body: AnnotationIn, st: Annotated[State, Depends(state)]) -> dict:
+def annotate(body: AnnotationIn, st: Annotated[State, Depends(state)]) -> dict[str, Any]:
     def run() -> int:
         return st.obs.annotate(body.text, commune=body.commune, on=body.date, url=body.url,
                                category=body.category, shared=body.shared)  # fmt: skip
@@ -401,13 +403,13 @@ class CampaignIn(BaseModel):
 
 @router.get("/campaigns", summary="Campagnes enregistrées (d'une commune, ou toutes)", responses=COMMUNE)
 def campaigns(st: Annotated[State, Depends(state)],
-              commune: Annotated[str | None, Query(max_length=200)] = None) -> list[dict]:  # fmt: skip
+              commune: Annotated[str | None, Query(max_length=200)] = None) -> list[dict[str, Any]]:  # fmt: skip
     return _records(_call(st, st.obs.campaigns, commune))
 
 
 @router.post("/campaigns", status_code=201, summary="Enregistrer une campagne (jeton requis)",
              responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
-def add_campaign(body: CampaignIn, st: Annotated[State, Depends(state)]) -> dict:
+def add_campaign(body: CampaignIn, st: Annotated[State, Depends(state)]) -> dict[str, Any]:
     def run() -> int:
         return st.obs.add_campaign(body.name, body.communes, body.start, body.end, channel=body.channel,
                                    cost=body.cost, notes=body.notes)  # fmt: skip
@@ -417,7 +419,7 @@ def add_campaign(body: CampaignIn, st: Annotated[State, Depends(state)]) -> dict
 
 @router.delete("/campaigns/{campaign_id}", summary="Supprimer une campagne (jeton requis)",
                responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
-def remove_campaign(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> dict:
+def remove_campaign(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> dict[str, Any]:
     _call(st, st.write, lambda: st.obs.remove_campaign(campaign_id))
     return {"removed": campaign_id}
 
@@ -427,5 +429,5 @@ def remove_campaign(campaign_id: CampaignId, st: Annotated[State, Depends(state)
     summary="Effet d'une campagne : vues en plus, intervalle, placebo",
     responses=COMMUNE,
 )
-def campaign_impact(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> list[dict]:
+def campaign_impact(campaign_id: CampaignId, st: Annotated[State, Depends(state)]) -> list[dict[str, Any]]:
     return _call(st, st.obs.impact, campaign_id)
