@@ -151,7 +151,7 @@ def score_typology(typology: pl.DataFrame, profiles: pl.DataFrame) -> tuple[floa
         .otherwise(pl.col("typology"))
     )
     t = t.with_columns(pred.alias("predicted"))
-    agreement = float((t["truth"] == t["predicted"]).mean()) if t.height else float("nan")
+    agreement = _number((t["truth"] == t["predicted"]).mean()) if t.height else float("nan")
     confusion = t.group_by("truth", "predicted").len().sort("truth", "predicted")
     return agreement, confusion
 
@@ -178,8 +178,13 @@ def score_campaigns(estimates: pl.DataFrame, truth: pl.DataFrame) -> CampaignSco
     return CampaignScore(
         planted=df.height,
         zero_effect=zero.height,
-        coverage=float(covered.mean()) if df.height else float("nan"),
-        zero_not_significant=float((~zero["significant"]).mean()) if zero.height else float("nan"),
-        power=float(big["significant"].mean()) if big.height else float("nan"),
-        median_width=float((df["uplift_high"] - df["uplift_low"]).median()) if df.height else float("nan"),
+        coverage=_number(covered.mean()) if df.height else float("nan"),
+        zero_not_significant=_number((~zero["significant"]).mean()) if zero.height else float("nan"),
+        power=_number(big["significant"].mean()) if big.height else float("nan"),
+        median_width=_number((df["uplift_high"] - df["uplift_low"]).median()) if df.height else float("nan"),
     )
+
+
+def _number(value: object) -> float:
+    """A Polars aggregate as a float (NaN when there was nothing to aggregate)."""
+    return float(value) if isinstance(value, int | float) else float("nan")
