@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from belvedere import messages as M
+from belvedere.errors import BelvedereError
+
 DEFAULT_DB = "belvedere.duckdb"
 WIKIMEDIA_API = "https://wikimedia.org/api/rest_v1"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
@@ -28,9 +31,6 @@ def _number(name: str, default: str, kind: type[int] | type[float], low: float, 
     except ValueError:
         value = None
     if value is None or not (low <= value <= high):  # NaN fails both comparisons
-        from belvedere import messages as M
-        from belvedere.errors import BelvedereError
-
         raise BelvedereError(M.t("bad_setting", name=name, value=raw, low=low, high=high))
     return value
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from belvedere import __version__
+from belvedere.errors import BelvedereError
 from belvedere.store import Store
 from belvedere.store.db import now
 
@@ -140,9 +141,6 @@ def refresh(obs: Observatory) -> list[tuple[date, date]]:
     for start, end in periods:
         try:
             done.append(compute(obs, start, end))
-        except Exception as exc:  # a period the audience no longer covers: say it, keep the others
-            from belvedere.errors import BelvedereError
-
-            if not isinstance(exc, BelvedereError):
-                raise
+        except BelvedereError:  # a period the audience no longer covers: left as it is, the others done
+            continue
     return done

@@ -96,9 +96,10 @@ def compute(ctx: typer.Context, start: StartOpt = None, end: EndOpt = None) -> N
 
 def refresh_figures(ctx: typer.Context) -> None:
     """After a write that changed the audience: the national figures the store keeps, computed again."""
-    with observatory(ctx, write=True) as obs:
-        if figures.runs(obs.store).is_empty():
+    with open_store(ctx, read_only=True) as store:
+        if figures.runs(store).is_empty():  # no figures kept yet: nothing to refresh, no progress bar
             return
+    with observatory(ctx, write=True) as obs:
         done = figures.refresh(obs)
     for d_start, d_end in done:
         console.print(M.t("figures_refreshed", start=M.fr_date(d_start), end=M.fr_date(d_end)))

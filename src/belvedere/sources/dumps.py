@@ -90,12 +90,16 @@ class IngestReport:
 BASE = "split_part({t}, '_(', 1)"
 
 
+# every current and former commune name, as titles write them (underscores)
+NAMES = (
+    "SELECT DISTINCT replace(name, ' ', '_') AS name FROM (SELECT name FROM communes "
+    "UNION ALL SELECT old_name FROM commune_history WHERE old_name IS NOT NULL)"
+)
+
+
 def commune_names(store: Store) -> pa.Table:
     """Every current and former commune name, as titles write them (underscores)."""
-    return store.con.sql(
-        "SELECT DISTINCT replace(name, ' ', '_') AS name FROM (SELECT name FROM communes "
-        "UNION ALL SELECT old_name FROM commune_history WHERE old_name IS NOT NULL)"
-    ).to_arrow_table()
+    return store.con.sql(NAMES).to_arrow_table()
 
 
 def compression_of(f: Path) -> str:
@@ -174,8 +178,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
             report.skipped.append(f.name)
             continue
         if f.name in done:
-            # refuses another content unless --replace, which also reads the same content again
-            if _new_digest(f, done, replace) is None and not replace:
+            if _new_digest(f, done, replace) is None:  # another content is refused unless --replace
                 report.skipped.append(f.name)
                 continue
             replacing.append(f)
@@ -300,10 +303,12 @@ def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str
 
 @dataclass
 class HourRead:
-    """What reading one hourly file gave: views per article and access, every page's (or None), checksum."""
+    """What reading one hourly file gave: views per article and access, the pages it keeps in
+    project_views (every page with --all-articles, else the commune-like titles that are not
+    articles), its checksum and its malformed lines skipped."""
 
     known: pa.Table
-    every: pa.Table | None
+    every: pa.Table
     digest: str
     malformed: int
 
@@ -441,7 +446,8 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, ev
 
 def _write_pages(con: duckdb.DuckDBPyConnection, project: str, counts: str, params: list[Any], agent: str) -> None:
     """Every page of ``counts`` (title, access, date, hour, views) into ``project_pages`` and
-    ``project_views`` (``--all-articles``), inside the caller's transaction; zero counts left out."""
+    ``project_views`` (every page with --all-articles, else the pool of commune-like titles), inside
+    the caller's transaction; zero counts left out."""
     con.execute(
         f"""INSERT INTO project_pages (project, title)
             SELECT DISTINCT ?, c.title FROM ({counts}) c
@@ -503,11 +509,12 @@ def ingested(store: Store) -> dict[str, str]:
 
 
 def _new_digest(f: Path, done: dict[str, str], replace: bool = False) -> str | None:
-    """The file's SHA-256 when it is still to ingest, None when it already was; a file of that
-    name ingested with another content is refused, unless ``replace`` says it is on purpose."""
+    """The file's SHA-256 when it is to be read, None when it was already ingested as it is; a file
+    of that name ingested with another content is refused, unless ``replace`` says it is on purpose
+    (``replace`` also reads the same content again: titles learned since)."""
     digest = sha256(f)
     if done.get(f.name) == digest:
-        return None
+        return digest if replace else None
     if f.name in done and not replace:
         raise BelvedereError(M.t("dump_changed", name=f.name))
     return digest
@@ -668,8 +675,6 @@ def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "f
     for k, f in enumerate(files, start=1):
         replacing = f.name in done
         digest = _new_digest(f, done, replace)
-        if digest is None and replace:  # --replace reads the same content again (titles learned since)
-            digest = done[f.name]
         if digest is None:
             report.skipped.append(f.name)
             continue
@@ -739,10 +744,11 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
             else "TRUE"
         )
         biggest = f"coalesce(list_max({day_counts}), 0)" if period.monthly else "total"
+        # a negative total is counted apart (refused whole), not as a malformed row
+        broken = f"total IS NULL OR access IS NULL OR access NOT IN {ACCESSES} OR NOT coalesce({days_ok}, FALSE)"
         lines, malformed, negative, too_large = con.execute(
             f"""SELECT count(*),
-                       count(*) FILTER (WHERE total IS NULL OR access IS NULL OR access NOT IN {ACCESSES}
-                                        OR (total >= 0 AND NOT coalesce({days_ok}, FALSE))),
+                       count(*) FILTER (WHERE total IS NULL OR (total >= 0 AND ({broken}))),
                        count(*) FILTER (WHERE total < 0),
                        count(*) FILTER (WHERE total >= 0 AND {biggest} > {MAX_DAILY_VIEWS})
                 FROM _rows"""
@@ -750,10 +756,7 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
         check_counts(f.name, lines=lines, malformed=malformed, negative=negative, too_large=too_large,
                      limit=MAX_DAILY_VIEWS)  # fmt: skip
         if malformed:  # within the tolerance: left out, and counted in the summary
-            con.execute(
-                f"DELETE FROM _rows WHERE total IS NULL OR access IS NULL OR access NOT IN {ACCESSES} "
-                f"OR NOT coalesce({days_ok}, FALSE)"
-            )
+            con.execute(f"DELETE FROM _rows WHERE {broken}")
         if replacing:  # --replace: the former record goes, the ingest log says so
             con.execute("DELETE FROM dump_files WHERE name = ?", [f.name])
             con.execute(
@@ -845,10 +848,7 @@ def recover_views(con: duckdb.DuckDBPyConnection, after: int) -> Recovery:
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _new_kept AS
-            SELECT n.*, {BASE.format(t="n.title")} IN (
-                SELECT replace(name, ' ', '_') FROM communes
-                UNION ALL SELECT replace(old_name, ' ', '_') FROM commune_history WHERE old_name IS NOT NULL
-            ) AS plausible,
+            SELECT n.*, {BASE.format(t="n.title")} IN (SELECT name FROM ({NAMES})) AS plausible,
             (SELECT page_key FROM project_pages p WHERE p.project = n.project AND p.title = n.title) AS page_key
             FROM _new n"""
     )
