@@ -230,6 +230,30 @@ def test_level_shift_found_and_summers_ignored() -> None:
     assert level_shifts(no_shift).is_empty()
 
 
+def test_change_points_are_those_of_ruptures() -> None:
+    """The hand-written optimal partitioning answers what ruptures' linear-kernel search answers
+    (ruptures is a test dependency only: its SciPy import cost a second per command)."""
+    import ruptures
+
+    from belvedere.analysis.changepoints import optimal_breaks
+
+    rng = np.random.default_rng(7)
+    checked = with_breaks = 0
+    for _ in range(400):
+        n, min_size = int(rng.integers(16, 300)), int(rng.integers(2, 10))
+        y = rng.normal(0, rng.uniform(0.05, 0.5), n)
+        for _ in range(int(rng.integers(0, 4))):
+            y[int(rng.integers(0, n)) :] += rng.normal(0, 1)
+        pen = 4 * float(np.median(np.abs(np.diff(y)))) ** 2 * np.log(n)
+        expected = ruptures.KernelCPD(kernel="linear", min_size=min_size).fit(y.reshape(-1, 1)).predict(pen=pen)
+        found = optimal_breaks(y, pen, min_size)
+        assert found == [int(b) for b in expected[:-1]], (n, min_size)
+        checked += 1
+        with_breaks += bool(found)
+    assert checked == 400 and with_breaks > 100  # the comparison saw segmentations, not only none
+    assert optimal_breaks(np.zeros(5), 1.0, 3) == []
+
+
 # --- peers and typology -------------------------------------------------------------------------
 def test_peers_prefer_same_size_and_departement() -> None:
     codes = [f"{i:05d}" for i in range(40)]

@@ -35,7 +35,7 @@ def test_kept_figures_give_the_same_answers_without_loading_the_panel(demo_copy:
         code = fresh.ranking(scope="pvd")["code"][0]
         computed = _answers(fresh, code)
     with Observatory(Store(demo_copy)) as obs:
-        start, end = figures.compute(obs)
+        start, end = figures.compute(obs, kind=figures.STANDARD)
     with Observatory(Store(demo_copy, read_only=True)) as obs:
         kept = _answers(obs, code)
         nat = obs._nat(None, None)
@@ -70,7 +70,7 @@ def test_figures_are_never_used_stale(demo_copy: Path) -> None:
 
 def test_compute_command_and_info(demo_copy: Path) -> None:
     out = run_cli("compute", "--start", "2024-01-01", "--end", "2024-06-30", db=demo_copy, check=True)
-    assert "1 janv. 2024" in out.stdout and "30 juin 2024" in out.stdout
+    assert "1 janv. 2024" in out.stdout and "30 juin 2024" in out.stdout and "1 période(s)" in out.stdout
     info = json.loads(run_cli("info", "--format", "json", db=demo_copy, check=True).stdout)
     assert info["figures"] == [{"start": "2024-01-01", "end": "2024-06-30", "current": True}]
     with Store(demo_copy, read_only=True) as store:
@@ -99,17 +99,41 @@ def test_an_ingest_refreshes_the_kept_figures(tmp_path: Path, reference_db: Path
         return out
 
     run_cli("ingest", *day(date(2024, 3, 1), 2), db=db, check=True)
-    run_cli("compute", db=db, check=True)
-    out = run_cli("ingest", *day(date(2024, 3, 2), 7), db=db, check=True)
-    assert "recalculés" in out.stdout and "2 mars 2024" in out.stdout
+    run_cli("ingest", *day(date(2024, 3, 2), 2), db=db, check=True)
+    run_cli("compute", db=db, check=True)  # the standard periods: here the whole audience, 1-2 March
+    run_cli("compute", "--start", "2024-03-01", "--end", "2024-03-01", db=db, check=True)  # and one asked
+    with Store(db, read_only=True) as store:
+        asked_at = figures.runs(store).filter(pl.col("kind") == figures.ASKED)["computed_at"].to_list()
+    out = run_cli("ingest", *day(date(2024, 3, 3), 7), db=db, check=True)
+    assert "recalculés" in out.stdout and "3 mars 2024" in out.stdout
     with Store(db, read_only=True) as store:
         kept = figures.runs(store)
-        # the period kept before and the whole audience's, both current
-        assert kept.filter(pl.col("current")).select("period_start", "period_end").rows() == [
-            (date(2024, 3, 1), date(2024, 3, 1)),
-            (date(2024, 3, 1), date(2024, 3, 2)),
+        # the whole audience's period, moved to 3 March; the one asked, untouched by the new day: still
+        # current, not computed again; the former standard period, dropped
+        assert kept.select("period_start", "period_end", "kind", "current").rows() == [
+            (date(2024, 3, 1), date(2024, 3, 1), figures.ASKED, True),
+            (date(2024, 3, 1), date(2024, 3, 3), figures.STANDARD, True),
         ]
-        assert figures.load(store, date(2024, 3, 1), date(2024, 3, 2)) is not None
+        assert kept.filter(pl.col("kind") == figures.ASKED)["computed_at"].to_list() == asked_at
+        assert figures.load(store, date(2024, 3, 1), date(2024, 3, 3)) is not None
+    run_cli("ingest", "--replace", *day(date(2024, 3, 1), 9), db=db, check=True)  # a day of it rewritten
+    with Store(db, read_only=True) as store:
+        assert figures.runs(store)["current"].to_list() == [True, True]  # both computed again
+
+
+def test_standard_periods() -> None:
+    assert figures.standard_periods(date(2023, 11, 30), date(2026, 11, 29)) == [
+        (date(2023, 11, 30), date(2026, 11, 29)),  # the whole audience, which is also the last 3 years
+        (date(2025, 11, 30), date(2026, 11, 29)),  # the last 12 months
+        (date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2025, 1, 1), date(2025, 12, 31)),
+    ]
+    assert figures.standard_periods(date(2020, 1, 1), date(2024, 2, 29))[:3] == [
+        (date(2020, 1, 1), date(2024, 2, 29)),
+        (date(2023, 3, 1), date(2024, 2, 29)),
+        (date(2021, 3, 1), date(2024, 2, 29)),
+    ]
+    assert figures.standard_periods(date(2024, 3, 1), date(2024, 3, 2)) == [(date(2024, 3, 1), date(2024, 3, 2))]
 
 
 def test_the_profile_is_exactly_its_typed_description(demo_store: Store) -> None:

@@ -18,7 +18,7 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, TypedDict, cast
 
@@ -43,7 +43,7 @@ from belvedere.analysis.typology import classify, nearest_large_city
 from belvedere.config import Settings
 from belvedere.errors import BelvedereError, ReadOnlyStoreError, UnknownCampaignError
 from belvedere.reference.lookup import COMMUNE_COLUMNS, COMMUNE_FROM, match_communes, resolve_commune, select_communes
-from belvedere.store import Store
+from belvedere.store import Store, writes
 from belvedere.store.queries import audience_range, communes_frame, load_panel
 
 CATEGORIES = {
@@ -528,21 +528,9 @@ class Observatory:
                 raise BelvedereError(M.t("annotation_needs_commune"))
             code = self.code_of(commune)
         kind = "shared" if shared else "spike"
-        with self.lock, self.store.transaction() as con:
-            # the same note twice (a command run again after an interruption) is kept once
-            same = con.execute(
-                "SELECT min(annotation_id) FROM annotations WHERE target_kind = ? AND commune_code IS NOT DISTINCT "
-                "FROM ? AND target_date = ? AND text = ? AND url IS NOT DISTINCT FROM ? AND category = ?",
-                [kind, code, day, text, url, cat],
-            ).fetchall()[0][0]
-            if same is not None:
-                return int(same)
-            con.execute(
-                "INSERT INTO annotations (target_kind, commune_code, target_date, text, url, category, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [kind, code, day, text, url, cat, datetime.now(UTC).replace(tzinfo=None)],
-            )
-            new_id = con.execute("SELECT max(annotation_id) FROM annotations").fetchall()[0][0]
+        with self.lock:
+            new_id = writes.add_annotation(self.store, kind=kind, code=code, day=day, text=text, url=url,
+                                           category=cat)  # fmt: skip
         self._notes = None
         self.notes_version += 1
         return int(new_id)
@@ -576,35 +564,8 @@ class Observatory:
             raise BelvedereError(M.t("campaign_no_commune"))
         channel = (channel or "").strip() or None
         with self.lock:
-            # the same campaign twice (a command run again after an interruption) is kept once
-            same = self.store.con.execute(
-                "SELECT c.campaign_id FROM campaigns c JOIN campaign_communes cc USING (campaign_id) "
-                "WHERE c.name = ? AND c.start_date = ? AND c.end_date = ? AND c.channel IS NOT DISTINCT FROM ? "
-                "AND c.cost IS NOT DISTINCT FROM ? AND c.notes IS NOT DISTINCT FROM ? "
-                "GROUP BY c.campaign_id HAVING list_sort(list(cc.commune_code)) = list_sort(?::VARCHAR[]) "
-                "ORDER BY c.campaign_id LIMIT 1",
-                [name, d_start, d_end, channel, cost, notes, codes],
-            ).fetchall()
-            if same:
-                return int(same[0][0])
-            clash = self.store.frame(
-                "SELECT c.campaign_id, c.name, c.start_date, c.end_date, cc.commune_code FROM campaigns c "
-                "JOIN campaign_communes cc USING (campaign_id) WHERE cc.commune_code IN (SELECT unnest(?)) "
-                "AND c.start_date <= ? AND c.end_date >= ? ORDER BY c.campaign_id LIMIT 1",
-                [codes, d_end, d_start],
-            )
-            if clash.height:
-                r = clash.row(0, named=True)
-                raise BelvedereError(M.t("campaign_overlap", code=r["commune_code"], id=r["campaign_id"],
-                                         name=r["name"], start=r["start_date"], end=r["end_date"]))  # fmt: skip
-            with self.store.transaction() as con:
-                new_id = con.execute(
-                    "INSERT INTO campaigns (name, channel, start_date, end_date, cost, notes, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING campaign_id",
-                    [name, channel, d_start, d_end, cost, notes, datetime.now(UTC).replace(tzinfo=None)],
-                ).fetchall()[0][0]  # fmt: skip
-                for code in codes:
-                    con.execute("INSERT INTO campaign_communes VALUES (?, ?)", [new_id, code])
+            new_id = writes.add_campaign(self.store, name=name, codes=codes, start=d_start, end=d_end,
+                                         channel=channel, cost=cost, notes=notes)  # fmt: skip
         self._campaign_changed()
         return int(new_id)
 
@@ -632,9 +593,8 @@ class Observatory:
         if self.store.read_only:
             raise ReadOnlyStoreError(M.t("read_only_store"))
         self.campaign(campaign_id)
-        with self.lock, self.store.transaction() as con:
-            con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [int(campaign_id)])
-            con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [int(campaign_id)])
+        with self.lock:
+            writes.remove_campaign(self.store, int(campaign_id))
         self._campaign_changed()
 
     def notes_changed(self) -> None:
@@ -682,42 +642,24 @@ class Observatory:
         panel = nat.panel
         if code not in panel.positions:
             raise BelvedereError(M.t("no_audience_commune", code=code))
-        start_i, end_i = (camp["start_date"] - panel.start).days, (camp["end_date"] - panel.start).days
-        if end_i > panel.days - 1:
+        w = impact.campaign_window(panel, camp["start_date"], camp["end_date"])
+        if w == "not_over":
             raise BelvedereError(M.t("impact_not_over", end=camp["end_date"], last=panel.end))
-        if start_i < impact.MIN_PRE_DAYS:
-            raise BelvedereError(M.t("impact_short_pre", days=max(start_i, 0), first=panel.start,
-                                     need=impact.MIN_PRE_DAYS))  # fmt: skip
-        w = impact.Window(
-            max(0, start_i - impact.PRE_DAYS), start_i, end_i, min(panel.days - 1, end_i + impact.POST_DAYS)
-        )
-        # the commune first, then its donors: only those rows of the panel (it is communes x days)
+        if not isinstance(w, impact.Window):
+            raise BelvedereError(M.t("impact_short_pre", days=max((camp["start_date"] - panel.start).days, 0),
+                                     first=panel.start, need=impact.MIN_PRE_DAYS))  # fmt: skip
         donors, relaxed = self._impact_donors(nat, code, w)
-        rows = np.array([panel.positions[c] for c in [code, *donors]])
-        missing = ~panel.covered[rows]
-        user = panel.desktop[rows].astype(np.float64) + panel.mobile_web[rows] + panel.mobile_app[rows]
-        mobile = panel.mobile_web[rows].astype(np.float64) + panel.mobile_app[rows]
-        user[missing], mobile[missing] = np.nan, np.nan
-        row, rows = 0, slice(1, None) if donors else []
-        excluded = np.zeros(panel.days, dtype=bool)
-        for s in self._spikes_of(nat, code).filter(~pl.col("suspected_bot")).iter_rows(named=True):
-            excluded[max(0, (s["start"] - panel.start).days) : (s["end"] - panel.start).days + 1] = True
-        found = impact.best_estimate(user[row], user[rows] if donors else None, w, excluded)
+        own = self._spikes_of(nat, code).filter(~pl.col("suspected_bot")).select("start", "end").rows()
+        found = impact.campaign_estimate(panel, code, donors, w, own)
         if found is None:
             raise BelvedereError(M.t("impact_impossible", code=code))
-        reference = (impact.peer_composite(mobile[rows], w) if found["method"] == "peers"
-                     else impact.year_earlier(mobile[row]))  # fmt: skip
-        history = 364 if found["method"] == "own" else 0
-        mobile_found = impact.estimate(mobile[row], reference, w, excluded, history_before=history)
-        name = self._name(code)
         out = {
-            "campaign_id": camp["campaign_id"], "campaign": camp["name"], "code": code, "name": name,
+            "campaign_id": camp["campaign_id"], "campaign": camp["name"], "code": code, "name": self._name(code),
             "start": camp["start_date"], "end": camp["end_date"],
             "after_end": panel.start + timedelta(days=w.post), "pre_start": panel.start + timedelta(days=w.pre),
             "method": found["method"], "donors": len(donors), "donors_relaxed": relaxed,
             "method_spread": found["alternatives"], "placebos": found["placebos"], "pre_fit": found["pre_fit"],
-            "during": found["during"], "after": found["after"],
-            "mobile_during": mobile_found["during"] if mobile_found else None,
+            "during": found["during"], "after": found["after"], "mobile_during": found["mobile_during"],
             "simulated": self.simulated,
         }  # fmt: skip
         out["why"] = M.impact_why(out)
@@ -726,33 +668,21 @@ class Observatory:
         return out
 
     def _impact_donors(self, nat: _National, code: str, w: impact.Window) -> tuple[list[str], bool]:
-        """Untreated comparable communes: same size class and typology (or size class alone when
-        fewer than 5), no campaign, no spike from the pre-period to the after-period, data every day;
-        the 40 closest in population."""
+        """The campaign's comparable communes (:func:`impact.choose_donors`): the typology, the
+        communes with a campaign, those with a spike from the pre-period to the after-period, and
+        which have data every day of the window."""
         typ = self.typology_frame(nat.start, nat.end)
-        me = typ.row(self._typology_rows(nat)[code], named=True)
         treated = set(self.campaigns()["communes"].explode().to_list())
         first, last = nat.start + timedelta(days=w.pre), nat.start + timedelta(days=w.post)
-        spikes = self._spikes_all(nat)
         around = ~pl.col("suspected_bot") & (pl.col("start") <= last) & (pl.col("end") >= first)
-        spiky = set(spikes.filter(around)["code"].to_list())
+        spiky = set(self._spikes_all(nat).filter(around)["code"].to_list())
         # data every day of the window, read on the panel rows of the typology's communes
         if nat.typology_panel_rows is None:
             nat.typology_panel_rows = np.array([nat.panel.positions.get(c, -1) for c in typ["code"].to_list()])
         at = nat.typology_panel_rows
         covered = nat.panel.covered[:, w.pre : w.post + 1].all(axis=1)
         full = pl.Series((at >= 0) & covered[np.maximum(at, 0)])
-        base = typ.filter(
-            full & (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code)
-            & ~pl.col("code").is_in(pl.Series(list(treated | spiky), dtype=pl.String).implode())
-        )  # fmt: skip
-        pool = base.filter(pl.col("typology") == me["typology"])
-        relaxed = pool.height < 5
-        if relaxed:
-            pool = base
-        pop = max(float(me["population"] or 1), 1.0)
-        pool = pool.with_columns((pl.col("population").cast(pl.Float64).clip(1) / pop).log().abs().alias("_d"))
-        return pool.sort(["_d", "code"]).head(40)["code"].to_list(), relaxed
+        return impact.choose_donors(typ, code, treated=treated, spiky=spiky, full=full)
 
     def _typology_rows(self, nat: _National) -> dict[str, int]:
         if nat.typology_rows is None:

@@ -14,7 +14,7 @@ columns drops and rebuilds them.
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -27,20 +27,43 @@ from belvedere.store.db import now
 if TYPE_CHECKING:
     from belvedere.api import Observatory
 
-# what a set of figures holds; bump FORMAT when their meaning changes without their columns
-KINDS = ("metrics", "spikes", "typology", "events")
-FORMAT = 1
+# what a set of figures holds; bump FORMAT when their meaning changes without their columns. The
+# metrics are the typology's first columns: kept once, as the list of those columns.
+KINDS = ("spikes", "typology", "events")
+FORMAT = 2
 RUNS = "figures_runs"
+RUNS_COLUMNS = ("period_start", "period_end", "fingerprint", "computed_at", "seconds", "kind", "metrics_columns")
+STANDARD, ASKED = "standard", "asked"  # computed after every write / asked once (kept, refreshed)
 
 
-def fingerprint(store: Store) -> str:
-    """What the figures depend on, read in milliseconds: every audience write logs a line (fetch,
-    ingest, simulation, resolve) or changes the number of audience rows, and a new version of the
+def fingerprint(store: Store, start: date, end: date) -> str:
+    """What the figures of [start, end] depend on, read in milliseconds: every write of audience
+    logs a line with the days it wrote (fetch, ingest, simulation), and the writes that may change
+    any day (resolved titles, reference, PVD list, replaced files) log one without days. A day of
+    new audience thus leaves the figures of the periods before it current. A new version of the
     code may compute them otherwise."""
-    con = store.con
-    last_log = con.execute("SELECT coalesce(max(ingest_id), 0) FROM ingest_log").fetchall()[0][0]
-    rows = con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0]
-    return f"{last_log}:{rows}:{__version__}:{FORMAT}"
+    last = store.con.execute(
+        "SELECT coalesce(max(ingest_id), 0) FROM ingest_log WHERE start_date IS NULL OR end_date IS NULL "
+        "OR (start_date <= ? AND end_date >= ?)",
+        [end, start],
+    ).fetchall()[0][0]
+    return f"{last}:{__version__}:{FORMAT}"
+
+
+def standard_periods(first: date, last: date) -> list[tuple[date, date]]:
+    """The periods kept after every write: the whole audience (every command's default), the last
+    12 months, the last 3 years, and each calendar year held in full."""
+    periods = [(first, last)]
+    for years in (1, 3):
+        try:
+            back = last.replace(year=last.year - years) + timedelta(days=1)
+        except ValueError:  # 29 February
+            back = last.replace(year=last.year - years, day=28) + timedelta(days=1)
+        periods.append((max(first, back), last))
+    for year in range(first.year, last.year + 1):
+        if date(year, 1, 1) >= first and date(year, 12, 31) <= last:
+            periods.append((date(year, 1, 1), date(year, 12, 31)))
+    return list(dict.fromkeys(periods))
 
 
 def _exists(store: Store, table: str) -> bool:
@@ -51,14 +74,23 @@ def _exists(store: Store, table: str) -> bool:
     )
 
 
+def _usable(store: Store) -> bool:
+    """Whether the store keeps figures in this version's layout (an older one's are ignored, and
+    replaced at the next save)."""
+    if not _exists(store, RUNS):
+        return False
+    have = tuple(r[0] for r in store.con.execute(f"DESCRIBE {RUNS}").fetchall())
+    return have == RUNS_COLUMNS
+
+
 def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None:
     """The figures of [start, end] if they were computed from the store as it is now, else None."""
-    if not _exists(store, RUNS):
+    if not _usable(store):
         return None
     run = store.con.execute(
-        f"SELECT fingerprint FROM {RUNS} WHERE period_start = ? AND period_end = ?", [start, end]
+        f"SELECT fingerprint, metrics_columns FROM {RUNS} WHERE period_start = ? AND period_end = ?", [start, end]
     ).fetchall()
-    if not run or run[0][0] != fingerprint(store):
+    if not run or run[0][0] != fingerprint(store, start, end):
         return None
     frames = {}
     for kind in KINDS:
@@ -67,21 +99,29 @@ def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None
             "AND period_end = ? ORDER BY _row",
             [start, end],
         ).drop("_row")
+    frames["metrics"] = frames["typology"].select(run[0][1])
     return frames
 
 
-def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], seconds: float) -> None:
+def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], seconds: float,
+         kind: str = ASKED) -> None:  # fmt: skip
     """Keep the figures of [start, end] (replacing those of that period), in one transaction."""
     con = store.con
-    stamp = fingerprint(store)
+    stamp = fingerprint(store, start, end)
+    missing = set(frames["metrics"].columns) - set(frames["typology"].columns)
+    assert not missing, f"the typology lost metrics: {missing}"
     with store.transaction():
+        if _exists(store, RUNS) and not _usable(store):  # an older layout: every figure is computed again
+            for table in (RUNS, *(f"figures_{k}" for k in ("metrics", *KINDS))):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
             f"CREATE TABLE IF NOT EXISTS {RUNS} (period_start DATE, period_end DATE, fingerprint VARCHAR, "
-            "computed_at TIMESTAMP, seconds DOUBLE, PRIMARY KEY (period_start, period_end))"
+            "computed_at TIMESTAMP, seconds DOUBLE, kind VARCHAR, metrics_columns VARCHAR[], "
+            "PRIMARY KEY (period_start, period_end))"
         )
-        for kind in KINDS:
-            table = f"figures_{kind}"
-            frame = frames[kind].with_row_index("_row")
+        for name in KINDS:
+            table = f"figures_{name}"
+            frame = frames[name].with_row_index("_row")
             con.register("_figures", frame.to_arrow())
             shape = con.execute("DESCRIBE SELECT ?::DATE AS period_start, ?::DATE AS period_end, * FROM _figures",
                                 [start, end]).fetchall()  # fmt: skip
@@ -97,10 +137,23 @@ def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], 
             con.execute(f"INSERT INTO {table} SELECT ?::DATE, ?::DATE, * FROM _figures", [start, end])
             con.unregister("_figures")
         con.execute(f"DELETE FROM {RUNS} WHERE period_start = ? AND period_end = ?", [start, end])
-        con.execute(f"INSERT INTO {RUNS} VALUES (?, ?, ?, ?, ?)", [start, end, stamp, now(), seconds])
+        con.execute(f"INSERT INTO {RUNS} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [start, end, stamp, now(), seconds, kind, frames["metrics"].columns])  # fmt: skip
 
 
-def compute(obs: Observatory, start: str | date | None = None, end: str | date | None = None) -> tuple[date, date]:
+def forget(store: Store, periods: list[tuple[date, date]]) -> None:
+    """Drop the figures of these periods (standard periods the audience has moved past)."""
+    if not periods or not _usable(store):
+        return
+    with store.transaction() as con:
+        for start, end in periods:
+            for table in (RUNS, *(f"figures_{k}" for k in KINDS)):
+                if _exists(store, table):
+                    con.execute(f"DELETE FROM {table} WHERE period_start = ? AND period_end = ?", [start, end])
+
+
+def compute(obs: Observatory, start: str | date | None = None, end: str | date | None = None,
+            kind: str = ASKED) -> tuple[date, date]:  # fmt: skip
     """Compute the national figures of a period with ``obs`` (its progress callback shows the
     stages) and keep them in its store, which must be open for writing. Returns the period."""
     t0 = time.perf_counter()
@@ -109,38 +162,57 @@ def compute(obs: Observatory, start: str | date | None = None, end: str | date |
     obs.forget_national(d_start, d_end)
     frames = obs.national_frames(d_start, d_end)
     with obs.lock:
-        save(obs.store, d_start, d_end, frames, time.perf_counter() - t0)
+        save(obs.store, d_start, d_end, frames, time.perf_counter() - t0, kind)
     return d_start, d_end
 
 
 def runs(store: Store) -> pl.DataFrame:
-    """The periods whose figures are kept, and whether they are still those of the store."""
-    if not _exists(store, RUNS):
+    """The periods whose figures are kept, whether they are still those of the store, and whether
+    they are standard periods or periods someone asked for."""
+    if not _usable(store):
         return pl.DataFrame(schema={"period_start": pl.Date, "period_end": pl.Date, "computed_at": pl.Datetime,
-                                    "seconds": pl.Float64, "current": pl.Boolean})  # fmt: skip
-    stamp = fingerprint(store)
-    return store.frame(
-        f"SELECT period_start, period_end, computed_at, seconds, fingerprint = ? AS current FROM {RUNS} "
-        "ORDER BY period_start, period_end",
-        [stamp],
+                                    "seconds": pl.Float64, "kind": pl.String, "current": pl.Boolean})  # fmt: skip
+    kept = store.frame(
+        f"SELECT period_start, period_end, computed_at, seconds, kind, fingerprint FROM {RUNS} "
+        "ORDER BY period_start, period_end"
     )
+    current = [fp == fingerprint(store, s, e) for s, e, fp in kept.select("period_start", "period_end", "fingerprint")
+               .iter_rows()]  # fmt: skip
+    return kept.drop("fingerprint").with_columns(pl.Series("current", current, dtype=pl.Boolean))
+
+
+def keep_standard(obs: Observatory, *, force: bool = False) -> list[tuple[date, date]]:
+    """Compute the standard periods whose figures are missing or no longer current (all of them
+    with ``force``), the periods asked before that new audience changed, and drop the standard
+    periods of the past (last year's "last 12 months"). Returns the periods computed; a period
+    already current costs a query."""
+    kept = runs(obs.store)
+    first, last = obs.period()
+    standard = standard_periods(first, last)
+    gone = [(s, e) for s, e, k in kept.select("period_start", "period_end", "kind").iter_rows()
+            if k == STANDARD and (s, e) not in standard]  # fmt: skip
+    with obs.lock:
+        forget(obs.store, gone)
+    current = {(s, e) for s, e, c in kept.select("period_start", "period_end", "current").iter_rows() if c}
+    asked = [(s, e) for s, e, k in kept.select("period_start", "period_end", "kind").iter_rows()
+             if k == ASKED and (s, e) not in standard]  # fmt: skip
+    todo = [p for p in [*standard, *asked] if force or p not in current]
+    done = []
+    for i, period in enumerate(todo):
+        if obs.progress:
+            obs.progress("periods", i, len(todo))
+        try:
+            done.append(compute(obs, *period, kind=STANDARD if period in standard else ASKED))
+        except BelvedereError:  # a period the audience no longer covers: left as it is, the others done
+            continue
+    if obs.progress and todo:
+        obs.progress("periods", len(todo), len(todo))
+    return done
 
 
 def refresh(obs: Observatory) -> list[tuple[date, date]]:
-    """After new audience: compute again the kept periods that are no longer current, and the
-    whole audience's period (the default one, whose end may have moved). Nothing when the store
-    keeps no figures yet (``compute`` or ``demo`` start keeping them). Returns the periods computed."""
-    kept = runs(obs.store)
-    if kept.is_empty():
+    """After new audience: :func:`keep_standard`, when the store keeps figures (``compute`` or
+    ``demo`` start keeping them; a store that never asked for them is not made to pay)."""
+    if runs(obs.store).is_empty():
         return []
-    periods = [obs.period()]
-    for start, end in kept.filter(~pl.col("current")).select("period_start", "period_end").iter_rows():
-        if (start, end) not in periods:
-            periods.append((start, end))
-    done = []
-    for start, end in periods:
-        try:
-            done.append(compute(obs, start, end))
-        except BelvedereError:  # a period the audience no longer covers: left as it is, the others done
-            continue
-    return done
+    return keep_standard(obs)

@@ -210,12 +210,16 @@ FR: dict[str, str] = {
     "annotation_needs_commune": "Indiquez la commune du pic (ou --shared pour un événement partagé).",
     "cmd_compute": (
         "Calcule les chiffres nationaux d'une période (rangs, surplus, pics, typologie, événements) et les garde "
-        "dans le magasin : les commandes, les rapports et le serveur les lisent ensuite en un instant."
+        "dans le magasin : les commandes, les rapports et le serveur les lisent ensuite en un instant. Sans "
+        "période : les périodes standard (toute l'audience, les 12 derniers mois, les 3 dernières années, chaque "
+        "année civile complète), recalculées aussi après chaque écriture d'audience."
     ),
     "info_figures": "Chiffres nationaux gardés",
     "figures_refreshed": "Chiffres nationaux du {start} au {end} recalculés avec la nouvelle audience.",
     "info_figures_stale": "à recalculer : l'audience a changé depuis",
-    "compute_done": "Chiffres nationaux du {start} au {end} calculés et gardés dans le magasin ({seconds} s).",
+    "compute_done": "Chiffres nationaux du {start} au {end} calculés et gardés dans le magasin.",
+    "compute_total": "{n} période(s) calculée(s) en {seconds} s.",
+    "stage_periods": "Périodes",
     "stage_audience": "Lecture des audiences",
     "stage_spikes": "Détection des pics (communes)",
     "opt_period_start": "Début de la période (AAAA-MM-JJ ; défaut : début des données).",

@@ -24,9 +24,13 @@ have. Equal-weight scaled peers are also what a town's team can be told in one s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
+import polars as pl
+
+from belvedere.analysis.panel import Panel
 
 MIN_PRE_DAYS = 56  # eight weeks of history before a campaign, at least
 PRE_DAYS = 91  # the pre-period used when there is more history (13 weeks)
@@ -199,3 +203,57 @@ def best_estimate(y: np.ndarray, donors: np.ndarray | None, w: Window, excluded:
     result["method"] = method
     result["alternatives"] = {k: v["during"]["placebo_spread"] for k, v in found.items()}
     return result
+
+
+def campaign_window(panel: Panel, start: date, end: date) -> Window | str:
+    """The estimate's window in the panel's day indices, or why there is none: ``not_over`` (the
+    campaign ends after the last day held), ``short_pre`` (less than MIN_PRE_DAYS before it)."""
+    start_i, end_i = (start - panel.start).days, (end - panel.start).days
+    if end_i > panel.days - 1:
+        return "not_over"
+    if start_i < MIN_PRE_DAYS:
+        return "short_pre"
+    return Window(max(0, start_i - PRE_DAYS), start_i, end_i, min(panel.days - 1, end_i + POST_DAYS))
+
+
+def choose_donors(typology: pl.DataFrame, code: str, *, treated: set[str], spiky: set[str],
+                  full: pl.Series, limit: int = 40) -> tuple[list[str], bool]:  # fmt: skip
+    """Untreated comparable communes: same size class and typology (or size class alone when fewer
+    than 5), not ``treated`` (a campaign of theirs), not ``spiky`` (a spike in the window), with
+    data every day of the window (``full``, aligned on ``typology``'s rows); the ``limit`` closest in
+    population. Returns them and whether the typology had to be relaxed."""
+    me = typology.filter(pl.col("code") == code).row(0, named=True)
+    base = typology.filter(
+        full & (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code)
+        & ~pl.col("code").is_in(pl.Series(list(treated | spiky), dtype=pl.String).implode())
+    )  # fmt: skip
+    pool = base.filter(pl.col("typology") == me["typology"])
+    relaxed = pool.height < 5
+    if relaxed:
+        pool = base
+    pop = max(float(me["population"] or 1), 1.0)
+    pool = pool.with_columns((pl.col("population").cast(pl.Float64).clip(1) / pop).log().abs().alias("_d"))
+    return pool.sort(["_d", "code"]).head(limit)["code"].to_list(), relaxed
+
+
+def campaign_estimate(panel: Panel, code: str, donors: list[str], w: Window,
+                      spikes: list[tuple[date, date]]) -> dict[str, Any] | None:  # fmt: skip
+    """The effect of a campaign on ``code``'s user views (:func:`best_estimate`, the commune's own
+    spikes ``spikes`` left out of every fit) and on its mobile views alone, against the same kind
+    of reference; None when no counterfactual can be built."""
+    rows = np.array([panel.positions[c] for c in [code, *donors]])
+    missing = ~panel.covered[rows]
+    user = panel.desktop[rows].astype(np.float64) + panel.mobile_web[rows] + panel.mobile_app[rows]
+    mobile = panel.mobile_web[rows].astype(np.float64) + panel.mobile_app[rows]
+    user[missing], mobile[missing] = np.nan, np.nan
+    excluded = np.zeros(panel.days, dtype=bool)
+    for first, last in spikes:
+        excluded[max(0, (first - panel.start).days) : (last - panel.start).days + 1] = True
+    found = best_estimate(user[0], user[1:] if donors else None, w, excluded)
+    if found is None:
+        return None
+    reference = peer_composite(mobile[1:], w) if found["method"] == "peers" else year_earlier(mobile[0])
+    history = 364 if found["method"] == "own" else 0
+    mobile_found = estimate(mobile[0], reference, w, excluded, history_before=history)
+    found["mobile_during"] = mobile_found["during"] if mobile_found else None
+    return found

@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 from numpy.lib.stride_tricks import sliding_window_view
 
+from belvedere.analysis.changepoints import optimal_breaks
 from belvedere.analysis.panel import Panel
 
 SPIKE_SCHEMA = {
@@ -418,11 +419,9 @@ def _row_nanmedian(grid: np.ndarray) -> np.ndarray:
 
 def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: int = 8,
                  date_column: str = "date", value_column: str = "views") -> pl.DataFrame:  # fmt: skip
-    """Lasting level shifts of one daily series (change points of weekly levels, PELT with an l2
-    cost from ``ruptures``), kept when the level changes by at least ``min_change`` (30 %) for ``min_weeks``.
+    """Lasting level shifts of one daily series (optimal change points of weekly levels under an l2
+    cost), kept when the level changes by at least ``min_change`` (30 %) for ``min_weeks``.
     """
-    import ruptures
-
     schema = {"date": pl.Date, "level_before": pl.Float64, "level_after": pl.Float64, "change": pl.Float64}
     dates, views = series[date_column], series[value_column]  # Series operations: no query plans
     if dates.dtype != pl.Date:
@@ -445,9 +444,7 @@ def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: in
 
     def segments(y: np.ndarray) -> list[int]:
         noise = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2) or 0.05
-        # exact PELT with the l2 cost; the linear-kernel implementation is compiled (~300x faster)
-        algo = ruptures.KernelCPD(kernel="linear", min_size=min_weeks).fit(y.reshape(-1, 1))
-        return [int(b) for b in algo.predict(pen=4 * noise**2 * np.log(len(y)))[:-1]]
+        return optimal_breaks(y, 4 * noise**2 * np.log(len(y)), min_weeks)
 
     y = raw
     breaks: list[int] = []

@@ -86,16 +86,22 @@ def observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observat
 
 @app.command(help=M.t("cmd_compute"))
 def compute(ctx: typer.Context, start: StartOpt = None, end: EndOpt = None) -> None:
-    """Compute the national figures of a period and keep them in the store (see belvedere.figures)."""
+    """Compute the national figures and keep them in the store (see belvedere.figures): the
+    standard periods by default, or the period asked."""
     t0 = time.perf_counter()
     with observatory(ctx, write=True) as obs:
-        d_start, d_end = figures.compute(obs, start, end)
-    console.print(M.t("compute_done", start=M.fr_date(d_start), end=M.fr_date(d_end),
-                      seconds=M.fr_number(time.perf_counter() - t0, 1)))  # fmt: skip
+        if start is None and end is None:
+            done = figures.keep_standard(obs, force=True)
+        else:
+            done = [figures.compute(obs, start, end)]
+    for d_start, d_end in done:
+        console.print(M.t("compute_done", start=M.fr_date(d_start), end=M.fr_date(d_end)))
+    console.print(M.t("compute_total", n=len(done), seconds=M.fr_number(time.perf_counter() - t0, 1)))
 
 
 def refresh_figures(ctx: typer.Context) -> None:
-    """After a write that changed the audience: the national figures the store keeps, computed again."""
+    """After a write that changed the audience: the national figures the store keeps, computed again
+    where the new audience changed them."""
     with open_store(ctx, read_only=True) as store:
         if figures.runs(store).is_empty():  # no figures kept yet: nothing to refresh, no progress bar
             return

@@ -302,10 +302,10 @@ def demo(
             )
         )
         _print_summary(store, d_start, d_end)
-    # the national figures of the simulated period, kept: every command after reads them at once
+    # the national figures of the standard periods, kept: every command after reads them at once
     from belvedere.cli.analytics import compute as compute_figures
 
-    compute_figures(ctx, str(d_start), str(d_end))
+    compute_figures(ctx)
 
 
 def _print_summary(store: Store, start: date, end: date) -> None:

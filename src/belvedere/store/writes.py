@@ -1,0 +1,87 @@
+"""What the town's team writes into the store: annotations and campaigns.
+
+The checks of what they mean (a known category, a date in range, a commune that exists) belong to
+:class:`belvedere.api.Observatory`; here is how they are written: one transaction each, refused on
+a read-only store, and idempotent, so that a command run again after an interruption (or a form
+sent twice) keeps one record, not two.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from belvedere import messages as M
+from belvedere.errors import BelvedereError, ReadOnlyStoreError
+from belvedere.store.db import Store
+
+
+def _writable(store: Store) -> None:
+    if store.read_only:
+        raise ReadOnlyStoreError(M.t("read_only_store"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def add_annotation(store: Store, *, kind: str, code: str | None, day: date, text: str, url: str | None,
+                   category: str) -> int:  # fmt: skip
+    """The annotation's id: the existing one when the same note is already there."""
+    _writable(store)
+    with store.transaction() as con:
+        same = con.execute(
+            "SELECT min(annotation_id) FROM annotations WHERE target_kind = ? AND commune_code IS NOT DISTINCT "
+            "FROM ? AND target_date = ? AND text = ? AND url IS NOT DISTINCT FROM ? AND category = ?",
+            [kind, code, day, text, url, category],
+        ).fetchall()[0][0]
+        if same is not None:
+            return int(same)
+        new_id = con.execute(
+            "INSERT INTO annotations (target_kind, commune_code, target_date, text, url, category, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING annotation_id",
+            [kind, code, day, text, url, category, _now()],
+        ).fetchall()[0][0]
+    return int(new_id)
+
+
+def add_campaign(store: Store, *, name: str, codes: list[str], start: date, end: date, channel: str | None,
+                 cost: float | None, notes: str | None) -> int:  # fmt: skip
+    """The campaign's id: the existing one when the same campaign is already there. Refused when
+    one of its communes already has a campaign over those days (their effects could not be told
+    apart)."""
+    _writable(store)
+    with store.transaction() as con:
+        same = con.execute(
+            "SELECT c.campaign_id FROM campaigns c JOIN campaign_communes cc USING (campaign_id) "
+            "WHERE c.name = ? AND c.start_date = ? AND c.end_date = ? AND c.channel IS NOT DISTINCT FROM ? "
+            "AND c.cost IS NOT DISTINCT FROM ? AND c.notes IS NOT DISTINCT FROM ? "
+            "GROUP BY c.campaign_id HAVING list_sort(list(cc.commune_code)) = list_sort(?::VARCHAR[]) "
+            "ORDER BY c.campaign_id LIMIT 1",
+            [name, start, end, channel, cost, notes, codes],
+        ).fetchall()
+        if same:
+            return int(same[0][0])
+        clash = con.execute(
+            "SELECT c.campaign_id, c.name, c.start_date, c.end_date, cc.commune_code FROM campaigns c "
+            "JOIN campaign_communes cc USING (campaign_id) WHERE cc.commune_code IN (SELECT unnest(?)) "
+            "AND c.start_date <= ? AND c.end_date >= ? ORDER BY c.campaign_id LIMIT 1",
+            [codes, end, start],
+        ).fetchall()
+        if clash:
+            other, other_name, other_start, other_end, code = clash[0]
+            raise BelvedereError(M.t("campaign_overlap", code=code, id=other, name=other_name, start=other_start,
+                                     end=other_end))  # fmt: skip
+        new_id = con.execute(
+            "INSERT INTO campaigns (name, channel, start_date, end_date, cost, notes, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING campaign_id",
+            [name, channel, start, end, cost, notes, _now()],
+        ).fetchall()[0][0]
+        con.executemany("INSERT INTO campaign_communes VALUES (?, ?)", [[new_id, code] for code in codes])
+    return int(new_id)
+
+
+def remove_campaign(store: Store, campaign_id: int) -> None:
+    _writable(store)
+    with store.transaction() as con:
+        con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [campaign_id])
+        con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [campaign_id])
