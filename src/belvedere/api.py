@@ -41,8 +41,16 @@ from belvedere.analysis.spikes import (
 )
 from belvedere.analysis.typology import classify, nearest_large_city
 from belvedere.config import Settings
-from belvedere.errors import BelvedereError, ReadOnlyStoreError, UnknownCampaignError
-from belvedere.reference.lookup import COMMUNE_COLUMNS, COMMUNE_FROM, match_communes, resolve_commune, select_communes
+from belvedere.errors import BelvedereError, ReadOnlyStoreError, UnknownCampaignError, UnknownCommuneError
+from belvedere.reference.lookup import (
+    COMMUNE_COLUMNS,
+    COMMUNE_FROM,
+    INSEE_CODE,
+    match_communes,
+    resolve_commune,
+    select_communes,
+    suggest_communes,
+)
 from belvedere.store import Store, writes
 from belvedere.store.queries import audience_range, communes_frame, load_panel
 
@@ -261,12 +269,30 @@ class Observatory:
             return self.store.frame(sql, params)
 
     def search(self, text: str, limit: int = 20) -> pl.DataFrame:
-        """Communes whose name contains ``text`` (accents and case ignored), best matches first;
-        answered from memory after the first call."""
+        """Communes for what someone typed, best matches first (see :meth:`find`)."""
+        return self.find(text, limit)[0]
+
+    def find(self, text: str, limit: int = 20) -> tuple[pl.DataFrame, str]:
+        """Communes for what someone typed, and how they were found: ``code`` (an INSEE code, current
+        or former), ``name`` (the name contains it, accents, case and hyphens ignored), ``close`` (no
+        name does: the closest names, for "Vouliez-vous dire"), or ``none``. Answered from memory
+        after the first call."""
         if self._search is None:
             with self.lock:
                 self._search = self.store.frame(f"SELECT {COMMUNE_COLUMNS}, c.search_key FROM {COMMUNE_FROM}")
-        return match_communes(self._search, text, limit).drop("search_key")
+        typed = text.strip()
+        if INSEE_CODE.match(typed):
+            try:
+                code = self.code_of(typed)
+            except UnknownCommuneError:
+                pass
+            else:
+                return self._search.filter(pl.col("code") == code).drop("search_key"), "code"
+        found = match_communes(self._search, typed, limit)
+        if found.height:
+            return found.drop("search_key"), "name"
+        close = suggest_communes(self._search, typed, min(limit, 5))
+        return close.drop("search_key"), "close" if close.height else "none"
 
     def code_of(self, commune: str) -> str:
         """The current INSEE code of a commune given by code, former code, name or "Name (dep)".

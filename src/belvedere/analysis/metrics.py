@@ -42,6 +42,18 @@ def seasonal_index(user: np.ndarray, months: np.ndarray, season: tuple[int, ...]
     return share, index
 
 
+def _seasonal(
+    by_month: np.ndarray, days_by_month: np.ndarray, season: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`seasonal_index` from per-month sums of views and of covered days (columns Jan..Dec)."""
+    cols = [m - 1 for m in season]
+    season_views, season_days = by_month[:, cols].sum(axis=1), days_by_month[:, cols].sum(axis=1)
+    total, all_days = by_month.sum(axis=1), days_by_month.sum(axis=1)
+    share = _nan_ratio(season_views, total)
+    index = _nan_ratio(_nan_ratio(season_views, season_days), _nan_ratio(total, all_days))
+    return share, index
+
+
 def robust_loglog_fit(x: np.ndarray, y: np.ndarray, *, c: float = 1.345, iterations: int = 50) -> tuple[float, float]:
     """Huber regression of y on x (iteratively reweighted least squares): (intercept, slope).
 
@@ -76,17 +88,23 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
     ``communes_frame`` gives). The surplus is fitted over every commune of the panel, so pass the
     whole country's panel to get the national surplus, then filter.
     """
-    user = panel.user
     covered = panel.covered
-    days = covered.sum(axis=1)
-    total = np.nansum(user, axis=1)
-    desktop = np.where(covered, panel.desktop, 0).sum(axis=1, dtype=np.int64)
-    mobile = np.where(covered, panel.mobile_web.astype(np.int64) + panel.mobile_app, 0).sum(axis=1)
+    # user views with 0 where not covered, and per-month / per-weekday sums of views and of covered
+    # days as two matrix products (exact: integer counts in float64), not one NaN-aware pass each
+    user = np.where(covered, panel.desktop.astype(np.float64) + panel.mobile_web + panel.mobile_app, 0.0)
     dates = panel.dates
     months = dates.astype("datetime64[M]").astype(int) % 12 + 1
     weekday = (dates.astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday; 0 = Monday
-    summer_share, summer_index = seasonal_index(user, months, SUMMER_MONTHS)
-    winter_share, winter_index = seasonal_index(user, months, WINTER_MONTHS)
+    calendar = np.zeros((panel.days, 19))
+    calendar[np.arange(panel.days), months - 1] = 1.0
+    calendar[np.arange(panel.days), 12 + weekday] = 1.0
+    views_by, days_by = user @ calendar, covered.astype(np.float64) @ calendar
+    days = covered.sum(axis=1)
+    total = views_by[:, :12].sum(axis=1)
+    desktop = np.where(covered, panel.desktop, 0).sum(axis=1, dtype=np.int64)
+    mobile = np.where(covered, panel.mobile_web.astype(np.int64) + panel.mobile_app, 0).sum(axis=1)
+    summer_share, summer_index = _seasonal(views_by[:, :12], days_by[:, :12], SUMMER_MONTHS)
+    winter_share, winter_index = _seasonal(views_by[:, :12], days_by[:, :12], WINTER_MONTHS)
     mean = _nan_ratio(total, days.astype(float))
     cols: dict[str, object] = {
         "code": panel.codes,
@@ -102,8 +120,7 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
         "winter_index": winter_index,
     }
     for k, name in enumerate(WEEKDAYS):
-        sel = weekday == k
-        day_mean = _nan_ratio(np.nansum(user[:, sel], axis=1), np.sum(covered[:, sel], axis=1).astype(float))
+        day_mean = _nan_ratio(views_by[:, 12 + k], days_by[:, 12 + k])
         cols[f"weekday_{name}"] = _nan_ratio(day_mean, mean)
     cols["yoy_change"] = _yoy(user, covered)
     df = pl.DataFrame(cols, strict=False).join(

@@ -124,7 +124,7 @@ def resolve_commune(store: Store, query: str) -> dict[str, Any]:
         rows = [r for code in current if (r := get_commune(store, code))]
         candidates = ", ".join(f"{r['name']} ({r['departement']}, {r['code']})" for r in rows[:12])
         raise AmbiguousCommuneError(M.t("ambiguous_commune", query=query, candidates=candidates), rows)
-    raise UnknownCommuneError(M.t("unknown_commune", query=query))
+    raise UnknownCommuneError(M.t("unknown_commune", query=query) + did_you_mean(store, q))
 
 
 def search_communes(store: Store, text: str, limit: int = 20) -> pl.DataFrame:
@@ -197,3 +197,36 @@ def select_communes(store: Store, spec: str) -> list[str]:
     if not out:
         raise UnknownCommuneError(M.t("unknown_commune", query=spec))
     return out
+
+
+def suggest_communes(communes: pl.DataFrame, text: str, limit: int = 5, cutoff: float = 80.0) -> pl.DataFrame:
+    """Communes whose folded name is close to the folded ``text`` (a letter missing, doubled or
+    swapped: "carouges" finds Carrouges), closest first, then the most populated; empty when
+    nothing is close. ``communes`` holds ``search_key`` (see :func:`match_communes`)."""
+    from rapidfuzz import fuzz, process
+
+    key = fold(text)
+    if len(key) < 3 or communes.is_empty():
+        return communes.clear()
+    hits = process.extract(key, communes["search_key"].to_list(), scorer=fuzz.ratio, limit=limit * 4,
+                           score_cutoff=cutoff)  # fmt: skip
+    if not hits:
+        return communes.clear()
+    rows = pl.DataFrame({"_row": [h[2] for h in hits], "_score": [float(h[1]) for h in hits]},
+                        schema={"_row": pl.UInt32, "_score": pl.Float64})  # fmt: skip
+    found = communes.with_row_index("_row").join(rows, on="_row")
+    return (
+        found.sort(["_score", "population", "code"], descending=[True, True, False], nulls_last=True)
+        .head(limit)
+        .drop("_row", "_score")
+    )
+
+
+def did_you_mean(store: Store, text: str, limit: int = 3) -> str:
+    """ " Vouliez-vous dire : Carrouges (61, 61074) ?" for an unknown commune, or "" when no name is close."""
+    candidates = store.frame(f"SELECT {COMMUNE_COLUMNS}, c.search_key FROM {COMMUNE_FROM}")
+    close = suggest_communes(candidates, text, limit)
+    if close.is_empty():
+        return ""
+    names = ", ".join(f"{r['name']} ({r['departement']}, {r['code']})" for r in close.iter_rows(named=True))
+    return " " + M.t("did_you_mean", names=names)

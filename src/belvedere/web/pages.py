@@ -13,11 +13,12 @@ from typing import Annotated, Any
 import orjson
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from belvedere import messages as M
 from belvedere import present
 from belvedere.api import RANK_METRICS
+from belvedere.reference.names import fold
 from belvedere.report import charts
 from belvedere.report.maps import departement_features
 from belvedere.report.recommendations import recommend
@@ -31,8 +32,13 @@ PAGE = 50
 ENV = environment("belvedere.web", "belvedere.report")
 
 
+# the navigation entry of each page (marked aria-current)
+CURRENT = {"home.html.j2": "/", "ranking.html.j2": "/classement", "compare.html.j2": "/comparer",
+           "events.html.j2": "/evenements", "etude.html.j2": "/etude"}  # fmt: skip
+
+
 def render_html(st: State, template: str, **ctx: object) -> str:
-    return ENV.get_template(template).render({"simulated": st.obs.simulated, **ctx})
+    return ENV.get_template(template).render({"simulated": st.obs.simulated, "current": CURRENT.get(template), **ctx})
 
 
 def render(st: State, template: str, **ctx: object) -> HTMLResponse:
@@ -64,6 +70,22 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
         }
 
     return render(st, "home.html.j2", **_call(st, run))
+
+
+@pages.get("/recherche", response_class=HTMLResponse, response_model=None)
+def search_page(st: Annotated[State, Depends(state)],
+                q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse | RedirectResponse:  # fmt: skip
+    """What Enter in the search box leads to: the commune itself when what was typed names one
+    (a code, or a name only one commune has), else the communes found, or the closest names."""
+    typed = q.strip()
+    if not typed:
+        return render(st, "search.html.j2", q="", rows=[], how="none")
+    rows, how = _call(st, st.obs.find, typed, PAGE)
+    exact = rows.filter(pl.col("name").map_elements(fold, return_dtype=pl.String) == fold(typed))
+    if how == "code" or (how == "name" and rows.height == 1) or (how == "name" and exact.height == 1):
+        code = rows["code"][0] if how != "name" or rows.height == 1 else exact["code"][0]
+        return RedirectResponse(f"/commune/{code}", status_code=303)
+    return render(st, "search.html.j2", q=typed, rows=rows.to_dicts(), how=how)
 
 
 @pages.get("/commune/{code}", response_class=HTMLResponse)
@@ -256,7 +278,8 @@ def compare_page(
         return {"cards": cards, "chart": script_json(series)}
 
     data = _call(st, run) if codes else {"cards": [], "chart": "[]"}
-    return render(st, "compare.html.j2", codes=",".join(codes), mode=mode, **data)
+    unit = M.t({"raw": "ui_compare_unit_raw", "inhab": "ui_compare_unit_inhab", "index": "ui_compare_unit_index"}[mode])
+    return render(st, "compare.html.j2", codes=",".join(codes), mode=mode, unit=unit, **data)
 
 
 @pages.get("/evenements", response_class=HTMLResponse)

@@ -1,0 +1,131 @@
+"""Every page on a phone (390 px) and a laptop (1366 px), in Debian's Chromium: no sideways
+scrolling, no serious or critical accessibility violation (axe-core, WCAG 2.1 A/AA rules, bundled
+in tests/vendor), the search usable from the keyboard and forgiving of typos.
+
+Screenshots of each page at both widths go to out/screenshots/ (looked at before closing an issue).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from belvedere.report.render import CHROMIUM_FLAGS, chromium_path
+from belvedere.store import Store
+from tests.test_web_api import server  # noqa: F401  (the same live server fixture)
+from tests.test_web_browser import SHOTS
+
+AXE = gzip.decompress((Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js.gz").read_bytes()).decode()
+WIDTHS = {"telephone": 390, "portable": 1366}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def _page(browser: Any, width: int) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": 860})
+    page: Page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page
+
+
+def _communes(demo_db: Path) -> tuple[str, str, str]:
+    with Store(demo_db, read_only=True) as s:
+        rows = s.con.execute(
+            "SELECT c.code, c.name FROM pvd p JOIN communes c USING (code) "
+            "WHERE c.code IN (SELECT commune_code FROM articles) ORDER BY c.population DESC, c.code LIMIT 2"
+        ).fetchall()
+    return rows[0][0], rows[1][0], rows[0][1]
+
+
+def _pages(demo_db: Path) -> dict[str, str]:
+    one, two, _ = _communes(demo_db)
+    return {
+        "accueil": "/",
+        "commune": f"/commune/{one}",
+        "classement": "/classement",
+        "comparer": f"/comparer?c={one},{two}",
+        "evenements": "/evenements",
+        "etude": "/etude",
+        "recherche": "/recherche?q=zzzqqq",
+        "erreur": "/commune/99999",
+    }
+
+
+def _serious(page: Page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: "tag",
+                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+            return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+        }"""
+    )
+    return list(result)
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_every_page_fits_the_screen_and_passes_axe(browser: Any, server: str, demo_db: Path,  # noqa: F811
+                                                   device: str) -> None:  # fmt: skip
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width = WIDTHS[device]
+    page = _page(browser, width)
+    problems = {}
+    for name, path in _pages(demo_db).items():
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("main h1, main h2").count() > 0, name  # a real page, not an error dump
+        page.screenshot(path=str(SHOTS / f"{name}-{device}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            problems[name] = [f"{overflow} px wider than the {width} px screen"]
+        found = _serious(page)
+        if found:
+            problems.setdefault(name, []).extend(found)
+    page.context.close()
+    assert not problems, problems
+
+
+def test_the_search_works_from_the_keyboard_and_forgives(browser: Any, server: str, demo_db: Path) -> None:  # noqa: F811
+    one, _, name = _communes(demo_db)
+    page = _page(browser, WIDTHS["telephone"])
+    page.goto(server + "/")
+    # arrow keys walk the suggestions, Enter opens the one selected
+    page.focus("#q")
+    page.keyboard.type(name[: max(4, len(name) - 2)].lower())
+    page.wait_for_selector("#suggestions li")
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#suggestion-0", "aria-selected") == "true"
+    assert page.get_attribute("#q", "aria-activedescendant") == "suggestion-0"
+    first = page.get_attribute("#suggestion-0 a", "href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{first}")
+    # Enter with the full name and nothing selected: the commune itself (one commune has that name)
+    page.goto(server + "/")
+    page.fill("#q", name)
+    page.press("#q", "Enter")
+    page.wait_for_url(f"**/commune/{one}")
+    # an INSEE code typed in the box
+    page.goto(server + f"/recherche?q={one}")
+    assert page.url.endswith(f"/commune/{one}")
+    # a letter missing: "Vouliez-vous dire", with the commune offered
+    typo = name[:2] + name[3:]
+    page.goto(server + "/recherche?q=" + typo)
+    assert "Vouliez-vous dire" in page.inner_text("#did-you-mean")
+    assert page.locator(f'#results a[href="/commune/{one}"]').count() == 1
+    # nothing close: said in words, with what can be typed
+    page.goto(server + "/recherche?q=qqqzzzxxx")
+    assert "Aucune commune" in page.inner_text("#no-result")
+    page.context.close()
