@@ -70,7 +70,7 @@ def test_figures_are_never_used_stale(demo_copy: Path) -> None:
 
 def test_compute_command_and_info(demo_copy: Path) -> None:
     out = run_cli("compute", "--start", "2024-01-01", "--end", "2024-06-30", db=demo_copy, check=True)
-    assert "1 janv. 2024" in out.stdout and "30 juin 2024" in out.stdout and "1 période(s)" in out.stdout
+    assert "1er janv. 2024" in out.stdout and "30 juin 2024" in out.stdout and "1 période(s)" in out.stdout
     info = json.loads(run_cli("info", "--format", "json", db=demo_copy, check=True).stdout)
     assert info["figures"] == [{"start": "2024-01-01", "end": "2024-06-30", "current": True}]
     with Store(demo_copy, read_only=True) as store:

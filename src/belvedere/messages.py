@@ -12,7 +12,7 @@ FR: dict[str, str] = {
     # app
     "app_help": "Belvédère — observatoire de la visibilité numérique des communes françaises.",
     "opt_db": "Fichier DuckDB du magasin (défaut : $BELVEDERE_DB, sinon ./belvedere.duckdb).",
-    "opt_format": "Format de sortie : table, csv ou json.",
+    "opt_format": "Format de sortie : table, csv, tableur (CSV pour Excel ou LibreOffice en français) ou json.",
     "simulated_label": "⚠ DONNÉES SIMULÉES — audiences générées pour la démonstration, pas des chiffres réels.",
     "simulated_short": "données simulées",
     "error_prefix": "Erreur",
@@ -46,6 +46,9 @@ FR: dict[str, str] = {
     "cmd_communes_show": "Affiche une commune (code INSEE, ancien code ou nom).",
     "unknown_commune": "Commune inconnue : « {query} ».",
     "did_you_mean": "Vouliez-vous dire : {names} ?",
+    "unknown_departement": "Département inconnu : « {value} » (son numéro ou son nom est attendu).",
+    "unknown_region": "Région inconnue : « {value} » (son code ou son nom est attendu).",
+    "unknown_epci": "Intercommunalité inconnue : « {value} » (son code SIREN ou son nom est attendu).",
     "ambiguous_commune": "« {query} » désigne plusieurs communes : {candidates}. Précisez le code INSEE.",
     "old_code_mapped": "Le code {old} ({kind}) correspond aujourd'hui à {name} ({code}).",
     "no_match": "Aucune commune ne correspond à « {query} ».",
@@ -96,7 +99,7 @@ FR: dict[str, str] = {
     "opt_agents": "Agents : user, automated, spider (séparés par des virgules).",
     "bad_date": "Date invalide : « {value} » (format attendu AAAA-MM-JJ).",
     "end_before_start": "La date de fin ({end}) est avant la date de début ({start}).",
-    "bad_format": "Format inconnu : « {value} » (table, csv ou json).",
+    "bad_format": "Format inconnu : « {value} » (table, csv, tableur ou json).",
     "bad_agent": "Agent inconnu : « {value} » (user, automated ou spider).",
     "export_gaps": "Attention : {missing} jours de la période n'ont pas de données pour {communes} commune(s).",
     "no_audience": "Aucune audience dans le magasin pour ces communes sur cette période.",
@@ -280,6 +283,41 @@ FR: dict[str, str] = {
     "cmd_typology": "Typologie des communes (saisonnière, événementielle, notoriété, peu visible…) et pourquoi.",
     "typology_title": "Typologie",
     "lbl_rank": "Rang",
+    "lbl_period_start": "Début de la période",
+    "period_all": "Toute la période",
+    "period_year": "Année {year}",
+    "period_12_months": "12 derniers mois",
+    "period_3_years": "3 dernières années",
+    "span_years": "{n} ans",
+    "span_year": "1 an",
+    "span_months": "{n} mois",
+    "span_days": "{n} jours",
+    "period_words": "sur {span} (du {start} au {end})",
+    "lbl_days": "Jours avec des données",
+    "lbl_desktop_views": "Vues ordinateur",
+    "lbl_mobile_views": "Vues mobile",
+    "lbl_expected_daily": "Vues / jour attendues (taille)",
+    "lbl_fit_slope": "Pente de l'ajustement population-vues",
+    "lbl_summer_index_baseline": "Indice été (hors pics)",
+    "lbl_winter_index_baseline": "Indice hiver (hors pics)",
+    "lbl_weekday_index": "Indice {day}",
+    "lbl_rank_in": "Rang {group}",
+    "lbl_n_in": "Communes classées {group}",
+    "lbl_percentile_in": "Centile {group}",
+    "day_mon": "lundi",
+    "day_tue": "mardi",
+    "day_wed": "mercredi",
+    "day_thu": "jeudi",
+    "day_fri": "vendredi",
+    "day_sat": "samedi",
+    "day_sun": "dimanche",
+    "group_france": "France",
+    "group_pvd": "PVD",
+    "group_region": "région",
+    "group_departement": "département",
+    "group_size_class": "taille",
+    "lbl_period_end": "Fin de la période",
+    "lbl_simulated": "Données simulées",
     "lbl_rank_france": "Rang France",
     "lbl_surplus": "Surplus de visibilité",
     "lbl_per_1000": "Vues / 1 000 hab. / an",
@@ -867,7 +905,21 @@ FR: dict[str, str] = {
     "ui_ranking_population": "Population",
     "ui_ranking_vues_hab": "Vues / hab.",
     "ui_ranking_surplus": "Surplus",
-    "ui_ranking_pages": "communes · page {page} / {pages} ·",
+    "ui_ranking_pages": "Page {page} sur {pages}",
+    "ui_ranking_period": "Audience {period}.",
+    "ui_period_presets": "Périodes",
+    "ui_ranking_region_hint": "ex. Normandie ou 28",
+    "ui_ranking_departement_hint": "ex. Orne ou 61",
+    "ui_ranking_epci": "Intercommunalité",
+    "ui_ranking_epci_hint": "nom ou SIREN",
+    "ui_ranking_communes_found": "communes",
+    "ui_ranking_exports": "Exporter :",
+    "ui_export_spreadsheet": "Tableur (Excel, LibreOffice)",
+    "ui_ranking_caption": "Classement par {metric}, {period} ; cliquez un titre de colonne pour trier.",
+    "ui_ranking_none": "Aucune commune ne répond à ces filtres.",
+    "ui_pages": "Pages du classement",
+    "ui_page_prev": "Page précédente",
+    "ui_page_next": "Page suivante",
 }
 
 # Size classes by population, stated once (bands are [low, high)).
@@ -893,8 +945,8 @@ MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 
 
 def fr_date(d: date) -> str:
-    """A date as a French reader writes it: « 30 nov. 2023 »."""
-    return f"{d.day} {MONTHS_SHORT[d.month - 1]} {d.year}"
+    """A date as a French reader writes it: « 30 nov. 2023 », « 1er janv. 2024 »."""
+    return f"{'1er' if d.day == 1 else d.day} {MONTHS_SHORT[d.month - 1]} {d.year}"
 
 
 def fr_number(x: float | None, decimals: int = 1) -> str:

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
+from belvedere.present import COLUMN_LABELS, spreadsheet_csv
 
 console = Console()
 err_console = Console(stderr=True)
@@ -23,6 +24,7 @@ err_console = Console(stderr=True)
 class Format(StrEnum):
     table = "table"
     csv = "csv"
+    tableur = "tableur"  # the CSV French spreadsheets open as is (see present.spreadsheet_csv)
     json = "json"
 
 
@@ -60,6 +62,12 @@ def to_json_compact(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
+def _write_bytes(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def emit(
     df: pl.DataFrame,
     fmt: Format,
@@ -72,6 +80,9 @@ def emit(
     df = df.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))  # NaN is not JSON, nor a value
     if fmt is Format.json:
         sys.stdout.write(to_json(df.to_dicts()) + "\n")
+        return
+    if fmt is Format.tableur:
+        _write_bytes(spreadsheet_csv(df, labels or COLUMN_LABELS))
         return
     if fmt is Format.csv:
         nested = [c for c, t in df.schema.items() if isinstance(t, pl.List | pl.Struct | pl.Array)]
@@ -98,7 +109,7 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return M.t("lbl_yes") if value else M.t("lbl_no")
     if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", " ")
+        return "—" if value != value else M.fr_number(value, 2)
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
     if isinstance(value, list):
@@ -118,9 +129,12 @@ def emit_record(
     if fmt is Format.json:
         sys.stdout.write(to_json(record) + "\n")
         return
-    if fmt is Format.csv:
+    if fmt in (Format.csv, Format.tableur):
         flat = {k: (to_json(v) if isinstance(v, list | dict) else v) for k, v in record.items()}
-        sys.stdout.write(pl.DataFrame([flat]).write_csv())
+        if fmt is Format.tableur:
+            _write_bytes(spreadsheet_csv(pl.DataFrame([flat]), labels or COLUMN_LABELS))
+        else:
+            sys.stdout.write(pl.DataFrame([flat]).write_csv())
         return
     labels = labels or {}
     table = Table(title=title, show_header=False, title_justify="left")

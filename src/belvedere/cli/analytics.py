@@ -26,43 +26,7 @@ EndOpt = Annotated[str | None, typer.Option("--end", help=M.t("opt_period_end"))
 ScopeOpt = Annotated[str, typer.Option("--scope", help=M.t("opt_scope"))]
 CommuneArg = Annotated[str, typer.Argument(help=M.t("arg_commune"))]
 
-A_LABELS = {
-    **LABELS,
-    "rank": M.t("lbl_rank"),
-    "rank_france": M.t("lbl_rank_france"),
-    "total_views": M.t("lbl_views"),
-    "visibility_surplus": M.t("lbl_surplus"),
-    "views_per_1000_inh_year": M.t("lbl_per_1000"),
-    "mobile_share": M.t("lbl_mobile_share"),
-    "summer_share": M.t("lbl_summer_share"),
-    "winter_share": M.t("lbl_winter_share"),
-    "summer_index": M.t("lbl_summer_index"),
-    "winter_index": M.t("lbl_winter_index"),
-    "yoy_change": M.t("lbl_yoy"),
-    "typology": M.t("lbl_typology_code"),
-    "typology_label": M.t("lbl_typology"),
-    "typology_explanation": M.t("lbl_explanation"),
-    "explanation": M.t("lbl_explanation"),
-    "start": M.t("lbl_start"),
-    "peak": M.t("lbl_peak"),
-    "end": M.t("lbl_end"),
-    "peak_views": M.t("lbl_peak_views"),
-    "baseline_views": M.t("lbl_baseline_views"),
-    "peak_ratio": M.t("lbl_peak_ratio"),
-    "excess_views": M.t("lbl_excess"),
-    "suspected_bot": M.t("lbl_bot"),
-    "annotations": M.t("lbl_annotations"),
-    "communes": M.t("lbl_communes"),
-    "names": M.t("lbl_names"),
-    "background": M.t("lbl_background"),
-    "rank_in_group": M.t("lbl_rank_in_group"),
-    "is_target": M.t("lbl_is_target"),
-    "spikes_per_year": M.t("lbl_spikes_per_year"),
-    "group": M.t("lbl_group"),
-    "median": M.t("lbl_median"),
-    "q1": M.t("lbl_q1"),
-    "q3": M.t("lbl_q3"),
-}
+A_LABELS = LABELS
 
 
 @contextmanager

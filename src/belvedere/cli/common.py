@@ -21,6 +21,7 @@ from belvedere.config import Settings
 from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError, SchemaTooOldError, StoreMissingError
 from belvedere.output import err_console
+from belvedere.present import COLUMN_LABELS
 from belvedere.reference.load import prepare_store
 from belvedere.sources.http import PoliteClient
 from belvedere.store import SCHEMA_VERSION, Store
@@ -41,36 +42,7 @@ CommunesReq = Annotated[str, typer.Option(help=M.t("opt_communes"))]
 StartReq = Annotated[str, typer.Option(help=M.t("opt_start"))]
 EndReq = Annotated[str, typer.Option(help=M.t("opt_end_export"))]
 AgentsOpt = Annotated[str, typer.Option(help=M.t("opt_agents"))]
-LABELS = {
-    "code": M.t("lbl_code"),
-    "name": M.t("lbl_name"),
-    "departement": M.t("lbl_dep"),
-    "region_name": M.t("lbl_region"),
-    "population": M.t("lbl_population"),
-    "size_class": M.t("lbl_size_class"),
-    "is_pvd": M.t("lbl_pvd"),
-    "is_commune_nouvelle": M.t("lbl_cn"),
-    "views": M.t("lbl_views"),
-    "views_per_inhabitant": M.t("lbl_views_per_inh"),
-    "mean_daily_views": M.t("lbl_views_per_day"),
-    "merged_count": M.t("lbl_merged"),
-    "epci_name": M.t("lbl_epci"),
-    "zone": M.t("lbl_zone"),
-    "departement_name": M.t("lbl_dep_name"),
-    "region": M.t("lbl_region_code"),
-    "epci": M.t("lbl_epci_code"),
-    "lat": M.t("lbl_lat"),
-    "lon": M.t("lbl_lon"),
-    "point_source": M.t("lbl_point_source"),
-    "history": M.t("lbl_history"),
-    "mapped_from": M.t("lbl_mapped_from"),
-    "source_code": M.t("lbl_source_code"),
-    "mapped_by": M.t("lbl_mapped_by"),
-    "pvd_source": M.t("lbl_pvd_source"),
-    "first_date": M.t("lbl_first_date"),
-    "last_date": M.t("lbl_last_date"),
-    "path": M.t("lbl_path"),
-}
+LABELS = COLUMN_LABELS  # the French column names: one list for the terminal, the pages, the exports
 
 
 @app.callback()

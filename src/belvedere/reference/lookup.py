@@ -161,6 +161,13 @@ def select_communes(store: Store, spec: str) -> list[str]:
               "size": "size_class", "taille": "size_class"}.get(kind) if value else None  # fmt: skip
     if column:
         value = value.strip().upper() if column != "size_class" else value.strip()
+        if column != "size_class":  # a name ("dep:Orne", "region:Normandie") as well as a code
+            areas = store.frame(
+                "SELECT DISTINCT c.departement, d.name AS departement_name, c.region, r.name AS region_name "
+                "FROM communes c LEFT JOIN departements d ON d.code = c.departement "
+                "LEFT JOIN regions r ON r.code = c.region"
+            )
+            value = area_code(areas, column, spec.strip().partition(":")[2])
         codes = [
             r[0]
             for r in store.con.execute(
@@ -230,3 +237,31 @@ def did_you_mean(store: Store, text: str, limit: int = 3) -> str:
         return ""
     names = ", ".join(f"{r['name']} ({r['departement']}, {r['code']})" for r in close.iter_rows(named=True))
     return " " + M.t("did_you_mean", names=names)
+
+
+AREA_COLUMNS = {"departement": ("departement", "departement_name"), "region": ("region", "region_name"),
+                "epci": ("epci", "epci_name")}  # fmt: skip
+
+
+def area_code(communes: pl.DataFrame, kind: str, text: str) -> str:
+    """The code of a département, région or EPCI given by code ("61", "2a", "1" for "01") or by name
+    ("Orne", "normandie", "CC du Pays de Bray"), read from a communes frame holding the code and name
+    columns; an unknown one raises with the closest names."""
+    code_col, name_col = AREA_COLUMNS[kind]
+    areas = communes.select(code_col, name_col).drop_nulls(code_col).unique().sort(code_col)
+    typed = text.strip()
+    wanted = {typed.upper(), typed.upper().zfill(2)}
+    by_code = areas.filter(pl.col(code_col).str.to_uppercase().is_in(list(wanted)))
+    if by_code.height:
+        return str(by_code[code_col][0])
+    keys = [fold(n or "") for n in areas[name_col].to_list()]
+    key = fold(typed)
+    exact = [i for i, k in enumerate(keys) if k == key]
+    if len(exact) == 1:
+        return str(areas[code_col][exact[0]])
+    from rapidfuzz import fuzz, process
+
+    close = process.extract(key, keys, scorer=fuzz.WRatio, limit=3, score_cutoff=80) if key else []
+    names = ", ".join(f"{areas[name_col][i]} ({areas[code_col][i]})" for _, _, i in close)
+    hint = " " + M.t("did_you_mean", names=names) if names else ""
+    raise BelvedereError(M.t(f"unknown_{kind}", value=typed) + hint)

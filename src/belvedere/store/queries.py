@@ -20,10 +20,11 @@ def communes_frame(store: Store) -> pl.DataFrame:
         """
         SELECT c.code, c.name, c.departement, d.name AS departement_name, c.region, r.name AS region_name,
                c.population, c.size_class, c.zone, c.lat, c.lon, c.is_commune_nouvelle, c.merged_count,
-               (p.code IS NOT NULL) AS is_pvd
+               (p.code IS NOT NULL) AS is_pvd, c.epci, e.name AS epci_name
         FROM communes c
         LEFT JOIN departements d ON d.code = c.departement
         LEFT JOIN regions r ON r.code = c.region
+        LEFT JOIN epci e ON e.code = c.epci
         LEFT JOIN pvd p ON p.code = c.code
         ORDER BY c.code
         """

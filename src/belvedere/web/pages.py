@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import orjson
 import polars as pl
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from belvedere import messages as M
 from belvedere import present
 from belvedere.api import RANK_METRICS
+from belvedere.reference.lookup import area_code
 from belvedere.reference.names import fold
 from belvedere.report import charts
 from belvedere.report.maps import departement_features
@@ -138,37 +140,55 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+PAGE_METRICS = (*RANK_METRICS, "population")  # what the Classement sorts by
+
+
 class RankingQuery:
-    """The filters of the Classement page, shared by the page and its exports."""
+    """The filters of the Classement page, shared by the page and its exports. Département, région
+    and EPCI are given by code or by name ("61", "Orne")."""
 
     def __init__(
         self,
-        scope: Annotated[str, Query(max_length=2000)] = "pvd",
+        scope: Annotated[str, Query(pattern="^(pvd|all)$")] = "pvd",
         metric: Annotated[str, Query(max_length=50)] = "views_per_inhabitant",
-        region: Annotated[str | None, Query(max_length=3)] = None,
-        departement: Annotated[str | None, Query(max_length=3)] = None,
+        order: Annotated[str, Query(pattern="^(desc|asc)$")] = "desc",
+        region: Annotated[str | None, Query(max_length=100)] = None,
+        departement: Annotated[str | None, Query(max_length=100)] = None,
+        epci: Annotated[str | None, Query(max_length=150)] = None,
         size_class: Annotated[str | None, Query(max_length=10)] = None,
         typology: Annotated[str | None, Query(max_length=30)] = None,
         start: StartQ = None,
         end: EndQ = None,
         page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
     ) -> None:
-        if metric not in RANK_METRICS:
-            raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
-        self.scope, self.metric, self.start, self.end, self.page = scope, metric, start, end, page
-        self.filters = {"region": region or "", "departement": departement or "", "size_class": size_class or "",
-                        "typology": typology or ""}  # fmt: skip
+        if metric not in PAGE_METRICS:
+            raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(PAGE_METRICS)))
+        self.scope, self.metric, self.order, self.start, self.end = scope, metric, order, start, end
+        self.page = page
+        self.filters = {"region": region or "", "departement": departement or "", "epci": epci or "",
+                        "size_class": size_class or "", "typology": typology or ""}  # fmt: skip
+        self.period: tuple[date, date] | None = None
 
     def frame(self, st: State) -> pl.DataFrame:
         """All rows matching the filters, ranked on the metric (the page shows one slice of it)."""
 
         def run() -> pl.DataFrame:
-            df = st.obs.metrics(self.start, self.end, self.scope, typology=True)
-            for col, value in self.filters.items():
-                if value:
-                    df = df.filter(pl.col(col) == value)
+            self.period = st.obs.period(self.start, self.end)
+            df = st.obs.metrics(*self.period, self.scope, typology=True)
+            communes = st.obs.communes()
+            for kind in ("region", "departement", "epci"):
+                if self.filters[kind].strip():
+                    code = area_code(communes, kind, self.filters[kind])
+                    if kind == "epci":
+                        members = communes.filter(pl.col("epci") == code)["code"]
+                        df = df.filter(pl.col("code").is_in(members.implode()))
+                    else:
+                        df = df.filter(pl.col(kind) == code)
+            for col in ("size_class", "typology"):
+                if self.filters[col]:
+                    df = df.filter(pl.col(col) == self.filters[col])
             m = self.metric
-            df = df.filter(pl.col(m).is_not_null()).sort([m, "code"], descending=[True, False])
+            df = df.filter(pl.col(m).is_not_null()).sort([m, "code"], descending=[self.order == "desc", False])
             shown = ["rank", "code", "name", "departement", "region", "population", "size_class", "is_pvd",
                      "typology_label", "total_views", "mean_daily_views", "views_per_inhabitant",
                      "visibility_surplus"]  # fmt: skip
@@ -178,48 +198,99 @@ class RankingQuery:
 
         return _call(st, run)
 
+    def pages(self, df: pl.DataFrame) -> int:
+        return max(1, -(-df.height // PAGE))
+
     def page_rows(self, df: pl.DataFrame) -> pl.DataFrame:
-        return df.slice((self.page - 1) * PAGE, PAGE)
+        """The rows of the page asked; past the last page, the last page."""
+        return df.slice((min(self.page, self.pages(df)) - 1) * PAGE, PAGE)
+
+
+def _query(request: Request, **changes: object) -> str:
+    """The page's query string with some parameters changed (None: removed)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return urlencode(params)
+
+
+# the columns a click on their header sorts by
+SORTABLE = ("population", "views_per_inhabitant", "visibility_surplus", "total_views", "mean_daily_views")
 
 
 @pages.get("/classement", response_class=HTMLResponse)
 def ranking_page(request: Request, st: Annotated[State, Depends(state)],
                  q: Annotated[RankingQuery, Depends()]) -> HTMLResponse:  # fmt: skip
     df = q.frame(st)
+    assert q.period is not None
+    pages_n = q.pages(df)
+    page = min(q.page, pages_n)
+    first, last = _call(st, st.obs.period)
+    sort_links = {}
+    for col in (*SORTABLE, q.metric):
+        order = "asc" if col == q.metric and q.order == "desc" else "desc"
+        sort_links[col] = "?" + _query(request, metric=col, order=order, page=None)
     return render(
         st,
         "ranking.html.j2",
         rows=q.page_rows(df).to_dicts(),
         total=df.height,
-        page=q.page,
-        pages=max(1, -(-df.height // PAGE)),
+        page=page,
+        pages=pages_n,
+        page_link=lambda n: "?" + _query(request, page=n),
         metric=q.metric,
+        order=q.order,
         metrics=RANK_METRICS,
-        metric_keys=M.METRIC_LABEL_KEYS,
+        metric_keys={**M.METRIC_LABEL_KEYS, "population": "lbl_population"},
         scope=q.scope,
         **q.filters,
-        query=str(request.url.query),
+        query=_query(request, page=page),
+        sort_links=sort_links,
+        period=present.period_words(*q.period),
+        start=q.period[0],
+        end=q.period[1],
+        presets=[
+            (label, s, e, "?" + _query(request, start=s, end=e, page=None))
+            for label, s, e in present.period_presets(first, last)
+        ],
         sizes=list(M.SIZE_CLASS_LABELS),
         types=["seasonal-coast", "seasonal-mountain", "event-driven", "steady-famous", "low-visibility", "ordinary"],
     )
 
 
+EXPORTS = {"csv": "text/csv; charset=utf-8", "tableur.csv": "text/csv; charset=utf-8",
+           "parquet": "application/vnd.apache.parquet", "json": "application/json"}  # fmt: skip
+
+
 @pages.get("/classement.{fmt}")
 def ranking_export(fmt: str, st: Annotated[State, Depends(state)],
                    q: Annotated[RankingQuery, Depends()]) -> Response:  # fmt: skip
-    """Exactly the rows the page shows (same filters, same page), as CSV or Parquet."""
-    if fmt not in ("csv", "parquet"):
+    """Exactly the rows the page shows (same filters, same page) with their period: standard CSV,
+    a CSV French spreadsheets open as is (tableur.csv), Parquet or JSON."""
+    if fmt not in EXPORTS:
         raise HTTPException(404, M.t("web_bad_export", fmt=fmt))
     df = q.page_rows(q.frame(st))
+    assert q.period is not None
+    df = df.with_columns(pl.lit(q.period[0]).alias("period_start"), pl.lit(q.period[1]).alias("period_end"))
     if st.obs.simulated:
         df = df.with_columns(pl.lit(True).alias("simulated"))
+    name = f"classement-{q.period[0]}-{q.period[1]}"
     if fmt == "csv":
-        return Response(df.write_csv(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="classement.csv"'})  # fmt: skip
-    buf = io.BytesIO()
-    df.write_parquet(buf)
-    return Response(buf.getvalue(), media_type="application/vnd.apache.parquet",
-                    headers={"Content-Disposition": 'attachment; filename="classement.parquet"'})  # fmt: skip
+        data = df.write_csv().encode()
+    elif fmt == "tableur.csv":
+        data = present.spreadsheet_csv(df)
+    elif fmt == "json":
+        data = orjson.dumps(df.to_dicts(), option=orjson.OPT_SERIALIZE_NUMPY)
+    else:
+        buf = io.BytesIO()
+        df.write_parquet(buf)
+        data = buf.getvalue()
+    suffix = "csv" if fmt.endswith("csv") else fmt
+    return Response(data, media_type=EXPORTS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'})  # fmt: skip
 
 
 @pages.get("/commune/{code}/rapport.{fmt}")
