@@ -69,7 +69,8 @@ def _serious(page: Page) -> list[str]:
             const r = await axe.run(document, {runOnly: {type: "tag",
                 values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
             return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-                .map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+                .map(v => v.id + " (" + v.impact + "): "
+                     + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
         }"""
     )
     return list(result)

@@ -779,6 +779,29 @@ class Observatory:
             index = nat.peer_index[metric] = PeerIndex(nat.typology, metric)
         return index.group(code, n)
 
+    def articles(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
+        """The commune's Wikipedia titles (the article, its redirects, former communes' titles) with
+        the user views each got over the period: title, url, is_redirect, verified, source, views."""
+        code = self.code_of(commune)
+        d_start, d_end = self.period(start, end)
+        return self.frame(
+            "SELECT a.title, 'https://' || replace(a.project, '.wikipedia', '.wikipedia.org') || '/wiki/' || a.title "
+            "AS url, a.redirect_of IS NOT NULL AS is_redirect, a.verified, a.source, "
+            "(SELECT sum(p.views) FROM pageviews p WHERE p.article_id = a.article_id AND p.agent = 'user' "
+            "AND p.date BETWEEN ? AND ?)::BIGINT AS views FROM articles a WHERE a.commune_code = ? "
+            "ORDER BY is_redirect, views DESC NULLS LAST, a.title",
+            [d_start, d_end, code],
+        )
+
+    def former_communes(self, commune: str) -> pl.DataFrame:
+        """The former and delegated communes merged into this one: old_code, old_name, kind."""
+        code = self.code_of(commune)
+        return self.frame(
+            "SELECT old_code, any_value(old_name) AS old_name, string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kind "
+            "FROM commune_history WHERE current_code = ? AND old_code <> ? GROUP BY old_code ORDER BY old_code",
+            [code, code],
+        )
+
     def profile(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> Profile:
         """Everything about one commune for the period, as a dict ready for JSON."""
         return self.commune_view(commune, start, end).profile

@@ -246,7 +246,28 @@ FR: dict[str, str] = {
     "cmd_profile": "Fiche d'une commune : audience, rangs, surplus de visibilité, saisonnalité, typologie, pics.",
     "surplus_words": "vue {x} fois ce que sa taille laisse prévoir",
     "ranks_words": "France {france} · PVD {pvd} · département {dep} · même taille {size}",
-    "peers_words": "{rank}e sur {of} communes comparables",
+    "peers_words": "{rank} sur {of} communes comparables (vues par habitant)",
+    "peers_not_ranked": "non classée parmi ses {of} communes comparables : population inconnue ou nulle",
+    "days_with_data": "{n} jours avec des données",
+    "change_unknown": "non mesurable (il faut deux années complètes de données)",
+    "change_stable": "stable ({pct})",
+    "change_up": "en hausse de {pct}",
+    "change_down": "en baisse de {pct}",
+    "surplus_no_population": (
+        "La population de {name} est inconnue ou nulle : ses vues ne peuvent pas être rapportées à sa taille "
+        "(pas de vues par habitant, pas de rang) ; elles restent comptées : {observed} vues par jour."
+    ),
+    "rank_of": "{rank} sur {of} {group}",
+    "rank_group_france": "en France",
+    "rank_group_pvd": "Petites Villes de Demain",
+    "rank_group_region": "dans sa région",
+    "rank_group_departement": "dans son département",
+    "rank_group_size_class": "de même taille",
+    "ranks_none": "non classée sur la période",
+    "ranks_none_population": "non classée : population inconnue ou nulle",
+    "why_no_population": (
+        "Population inconnue ou nulle : son audience ne peut pas être comparée à ce que sa taille laisse prévoir."
+    ),
     "cmd_peers": "Les communes les plus comparables (taille, département, région, typologie, statut PVD).",
     "peers_title": "Communes comparables",
     "cmd_spikes": "Pics d'audience d'une commune, de toutes (--all) ou d'une série quelconque (--csv).",
@@ -884,6 +905,58 @@ FR: dict[str, str] = {
     "ui_search_found": "{n} commune(s) pour « {q} », les plus peuplées d'abord.",
     "ui_search_caption": "Communes trouvées : nom, département, population (Insee), Petite Ville de Demain.",
     "ui_yes": "oui",
+    "map_unit": "Vues par habitant {period}",
+    "map_legend_unit": "Vues par habitant sur la période",
+    "ui_home_intro": (
+        "Audience des articles Wikipédia des communes {period}. Cherchez une commune ci-dessus, ou parcourez le "
+        "classement."
+    ),
+    "ui_home_map_help": "Cliquez un département pour voir le classement de ses communes.",
+    "ui_home_rising": "Les plus fortes hausses sur un an",
+    "ui_yoy_caption": "Vues des 12 derniers mois par rapport aux 12 précédents.",
+    "ui_home_rising_none": "Il faut deux années complètes de données pour mesurer une évolution sur un an.",
+    "ui_home_events_link": "Les pics et les événements partagés",
+    "ui_commune_period": "Audience {period}.",
+    "ui_commune_is_pvd": "Petite Ville de Demain",
+    "ui_kpi_views": "vues de l'article {period}",
+    "ui_kpi_per_day": "vues par jour en moyenne",
+    "ui_kpi_per_inh": "vues par habitant sur la période ({population} hab.)",
+    "ui_kpi_no_population": "vues par habitant : population inconnue ou nulle",
+    "ui_kpi_surplus": "fois l'audience attendue pour sa taille",
+    "ui_chart_controls": "Réglages du graphique",
+    "ui_chart_step": "Pas",
+    "ui_chart_day": "jour",
+    "ui_chart_week": "semaine",
+    "ui_chart_month": "mois",
+    "ui_chart_access": "Accès",
+    "ui_chart_all": "tous",
+    "ui_chart_split": "ordinateur et mobile",
+    "ui_chart_log": "échelle logarithmique",
+    "ui_chart_png": "Image (PNG)",
+    "ui_chart_alt": (
+        "Vues quotidiennes de l'article de {name}, {period} ; les mêmes données par mois sont dans le tableau qui suit."
+    ),
+    "ui_chart_help": (
+        "Glissez sur le graphique pour zoomer, double-cliquez pour revenir. Points rouges : pics ; bandes vertes : "
+        "campagnes ; traits orange : annotations."
+    ),
+    "ui_chart_as_table": "Les données du graphique, mois par mois",
+    "ui_chart_table_caption": "Vues de l'article de {name} par mois (tous accès, ordinateur, mobile).",
+    "ui_month": "Mois",
+    "ui_days_with_data": "Jours avec des données",
+    "ui_spikes_caption": "Les jours où l'audience a nettement dépassé son niveau habituel.",
+    "ui_ranks_intro": "Par vues par habitant, elle est",
+    "ui_peers_caption": "Ses communes comparables (taille, département, type) : {words}.",
+    "ui_season_words": "Juillet-août : {summer} des vues ; décembre-mars : {winter} ; sur mobile : {mobile}.",
+    "ui_yoy_words": "Sur les 12 derniers mois, l'audience est {change} par rapport aux 12 précédents.",
+    "ui_articles": "Articles Wikipédia suivis",
+    "ui_article_unverified": "titre déduit du nom, non vérifié",
+    "ui_article_views": "{views} vues sur la période",
+    "ui_article_no_views": "aucune vue relevée sur la période",
+    "ui_former_communes": "Anciennes communes",
+    "kind_deleguee": "commune déléguée",
+    "kind_associee": "commune associée",
+    "kind_ancien_code": "ancien code",
     "ui_compare_unit_raw": "vues par jour (moyenne 7 j)",
     "ui_compare_unit_inhab": "vues par jour pour 1 000 hab.",
     "ui_compare_unit_index": "indice (100 = 28 premiers jours)",
@@ -941,6 +1014,8 @@ def t(key: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+MONTHS_LONG = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+               "novembre", "décembre")  # fmt: skip
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 

@@ -5,7 +5,9 @@ and the printed report of a commune never disagree. Number and date wording is i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -190,3 +192,87 @@ def spreadsheet_csv(df: pl.DataFrame, labels: dict[str, str] = COLUMN_LABELS) ->
     out = out.rename({c: labels.get(c, c) for c in out.columns})
     text = out.write_csv(separator=";", decimal_comma=True, date_format="%d/%m/%Y")
     return ("\ufeff" + text).encode("utf-8")
+
+
+# --- one commune's figures in words (the commune page, its report and `belvedere profile`) ----------
+RANK_GROUPS = ("france", "pvd", "region", "departement", "size_class")
+
+
+def ordinal(n: int) -> str:
+    """1er, 2e, 121e."""
+    return "1er" if n == 1 else f"{M.fr_number(n, 0)}e"
+
+
+def change_words(x: float | None) -> str:
+    """A relative change worded: "en hausse de 32 %", "en baisse de 13 %", "stable (+0,4 %)"."""
+    if x is None or x != x:
+        return M.t("change_unknown")
+    if abs(x) < 0.01:
+        return M.t("change_stable", pct=M.fr_percent(x, 1))
+    return M.t("change_up" if x > 0 else "change_down", pct=M.fr_percent(abs(x)))
+
+
+def has_population(card: Mapping[str, Any]) -> bool:
+    return bool(card.get("population"))
+
+
+def surplus_words(card: Mapping[str, Any]) -> str:
+    """How the commune's audience compares with what its size predicts, in a sentence; said plainly
+    when its population is unknown or zero (no per-inhabitant figure then means anything)."""
+    x = card.get("visibility_surplus")
+    if not has_population(card) or x is None or x != x:
+        return M.t("surplus_no_population", name=card["name"], observed=M.fr_number(card.get("mean_daily_views"), 1))
+    return M.t("report_surplus_sentence", name=card["name"], x=M.fr_number(x, 1),
+               expected=M.fr_number(card.get("expected_daily_views"), 1),
+               observed=M.fr_number(card.get("mean_daily_views"), 1))  # fmt: skip
+
+
+def rank_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The groups the commune is ranked in (by views per inhabitant): group, label, rank, of, percentile."""
+    rows = []
+    for g in RANK_GROUPS:
+        rank = card.get(f"rank_{g}")
+        if rank is None:
+            continue
+        rows.append({"group": g, "label": M.t(f"rank_group_{g}"), "rank": int(rank), "of": card.get(f"n_{g}"),
+                     "percentile": card.get(f"percentile_{g}")})  # fmt: skip
+    return rows
+
+
+def rank_words(card: Mapping[str, Any]) -> str:
+    """ "121e sur 34 957 en France · 31e sur 1 606 PVD · …", or why the commune is not ranked."""
+    rows = rank_rows(card)
+    if not rows:
+        return M.t("ranks_none_population" if not has_population(card) else "ranks_none")
+    return " · ".join(M.t("rank_of", rank=ordinal(r["rank"]), of=M.fr_number(r["of"], 0), group=r["label"])
+                      for r in rows)  # fmt: skip
+
+
+def peers_words(card: Mapping[str, Any]) -> str:
+    peers = card.get("peers") or {}
+    rank, of = peers.get("rank"), peers.get("of")
+    if rank is None or not has_population(card):
+        return M.t("peers_not_ranked", of=of or 0)
+    return M.t("peers_words", rank=ordinal(int(rank)), of=of)
+
+
+def monthly_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
+    """A daily series (date, views, desktop, mobile) by month: the chart's data as a table (its text
+    alternative): month label, views, desktop, mobile, days with data, days in the month."""
+    if series.is_empty():
+        return []
+    monthly = (
+        series.group_by(pl.col("date").dt.truncate("1mo").alias("month"))
+        .agg(pl.col("views").sum(), pl.col("desktop").sum(), pl.col("mobile").sum(), pl.len().alias("days"))
+        .sort("month")
+    )
+    return [
+        {**r, "label": f"{M.MONTHS_LONG[r['month'].month - 1]} {r['month'].year}",
+         "month_days": _days_in_month(r["month"])}
+        for r in monthly.to_dicts()
+    ]  # fmt: skip
+
+
+def _days_in_month(d: date) -> int:
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return (nxt - date(d.year, d.month, 1)).days

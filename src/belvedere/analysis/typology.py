@@ -127,4 +127,6 @@ def _classify_one(r: dict[str, Any], cols: list[str]) -> tuple[str, list[str], s
             M.t("reason_none")
         ]
         return "low-visibility", reasons, M.t("why_low", surplus=_fmt(surplus), reasons=" ; ".join(details))
-    return "ordinary", [], M.t("why_ordinary", surplus=_fmt(surplus) if surplus == surplus else "?")
+    if surplus != surplus:  # no population: nothing to compare the audience with
+        return "ordinary", [], M.t("why_no_population")
+    return "ordinary", [], M.t("why_ordinary", surplus=_fmt(surplus))

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import polars as pl
 import typer
 from rich.progress import TaskID
 
-from belvedere import figures
+from belvedere import figures, present
 from belvedere import messages as M
 from belvedere.analysis.spikes import detect_series, level_shifts
 from belvedere.api import RANK_METRICS, Observatory
@@ -117,20 +117,14 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
         "departement": f"{card['departement_name']} ({card['departement']})",
         "population": card["population"],
         "is_pvd": card["is_pvd"],
-        "period": f"{card['start']} → {card['end']} ({card['days']} j)",
+        "period": present.period_words(card["start"], card["end"]) + f" · {M.t('days_with_data', n=card['days'])}",
         "total_views": card["total_views"],
         "mean_daily_views": card["mean_daily_views"],
         "views_per_inhabitant": card["views_per_inhabitant"],
-        "visibility_surplus": M.t("surplus_words", x=M.fr_number(card["visibility_surplus"])),
-        "ranks": M.t(
-            "ranks_words",
-            france=_rank(card, "france"),
-            pvd=_rank(card, "pvd"),
-            dep=_rank(card, "departement"),
-            size=_rank(card, "size_class"),
-        ),
-        "peers": M.t("peers_words", rank=card["peers"]["rank"], of=card["peers"]["of"]),
-        "yoy_change": M.fr_percent(card["yoy_change"]) if card["yoy_change"] is not None else None,
+        "visibility_surplus": present.surplus_words(card),
+        "ranks": present.rank_words(card),
+        "peers": present.peers_words(card),
+        "yoy_change": present.change_words(card["yoy_change"]),
         "mobile_share": M.fr_percent(card["mobile_share"]),
         "summer_share": M.fr_percent(card["summer_share"]),
         "winter_share": M.fr_percent(card["winter_share"]),
@@ -141,11 +135,6 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     labels = {**A_LABELS, "period": M.t("lbl_period"), "ranks": M.t("lbl_ranks"), "peers": M.t("lbl_peers"),
               "spikes": M.t("lbl_spikes")}  # fmt: skip
     emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
-
-
-def _rank(card: Mapping[str, Any], group: str) -> str:
-    r = card.get(f"rank_{group}")
-    return f"{r}/{card[f'n_{group}']}" if r is not None else "—"
 
 
 @app.command(help=M.t("cmd_peers"))

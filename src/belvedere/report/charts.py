@@ -206,10 +206,11 @@ def share_bar(parts_: list[tuple[str, float]], *, width: int = 760, height: int 
 
 
 def choropleth(features: list[dict[str, Any]], values: dict[str, float], *, width: int = 520, height: int = 520,
-               label: str = "") -> str:  # fmt: skip
+               label: str = "", unit: str = "", link: Callable[[str], str] | None = None) -> str:  # fmt: skip
     """Départements (GeoJSON features with ``properties.insee_dep`` or ``code``) coloured by value
-    in 5 quantile classes, with a legend. Overseas départements are drawn where the file puts them
-    (the ANCT file moves them next to mainland France)."""
+    in 5 quantile classes, with a legend titled by ``unit``. Overseas départements are drawn where
+    the file puts them (the ANCT file moves them next to mainland France) and named. With ``link``,
+    each département is a link (to its ranking, on the dashboard)."""
     metro = [f for f in features if _rings(f["geometry"])]
     if not metro:
         return ""
@@ -221,30 +222,45 @@ def choropleth(features: list[dict[str, Any]], values: dict[str, float], *, widt
     def pt(lon: float, lat: float) -> str:
         return f"{(lon - lon0) * k * scale:.1f},{(lat1 - lat) * scale:.1f}"
 
-    known = sorted(v for v in values.values() if v is not None and v == v)
+    known = sorted(v for v in values.values() if v is not None and math.isfinite(v))
     cuts = [known[int(len(known) * q / 5)] for q in range(1, 5)] if known else []
     colors = ("#eff6ff", "#bfdbfe", "#60a5fa", "#2563eb", "#1e3a8a")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-           f'aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
+    legend_h = 44 if known else 0  # the legend sits under the map, never over a département
+    role = "group" if link is not None else "img"  # an image holds no links: a group of them, then
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend_h}" width="100%" '
+           f'role="{role}" aria-label="{escape(label)}" font-family="sans-serif">']  # fmt: skip
     for f in metro:
         props = f["properties"]
         code = str(props.get("insee_dep") or props.get("code") or "")
         v = values.get(code)
-        fill = "#f3f4f6" if v is None else colors[sum(v > c for c in cuts)]
+        fill = "#f3f4f6" if v is None or not math.isfinite(v) else colors[sum(v > c for c in cuts)]
         d = []
         for ring in _rings(f["geometry"]):
             d.append("M" + " L".join(pt(lon, lat) for lon, lat in ring) + " Z")
         name = props.get("lib_dep") or props.get("nom") or code
-        tip = f"{name} ({code}) : {M.fr_number(v, 1) if v is not None else M.t('report_no_data')}"
-        out.append(f'<path d="{" ".join(d)}" fill="{fill}" stroke="#fff" stroke-width="0.6">'
-                   f"<title>{escape(tip)}</title></path>")  # fmt: skip
-    if cuts:  # legend: the five classes
+        shown = M.fr_number(v, 1) if v is not None and math.isfinite(v) else M.t("report_no_data")
+        tip = f"{name} ({code}) : {shown}{' ' + unit if unit and shown != M.t('report_no_data') else ''}"
+        shape = (f'<path d="{" ".join(d)}" fill="{fill}" stroke="#fff" stroke-width="0.6">'
+                 f"<title>{escape(tip)}</title></path>")  # fmt: skip
+        if link is not None:
+            shape = f'<a href="{escape(link(code))}" aria-label="{escape(tip)}">{shape}</a>'
+        out.append(shape)
+        if code.startswith("97"):  # overseas: drawn out of place, so named (under their shape)
+            x0, y0, x1, _ = _bbox(f)
+            lx, ly = (float(v) for v in pt((x0 + x1) / 2, y0).split(","))
+            out.append(f'<text x="{lx:.1f}" y="{ly + 10:.1f}" font-size="9" text-anchor="middle" fill="{INK}">'
+                       f"{escape(str(name))}</text>")  # fmt: skip
+    if cuts:  # legend: the five classes in a row, under the unit
         bounds = [known[0], *cuts, known[-1]]
+        if unit:
+            out.append(f'<text x="4" y="{height + 14}" font-size="11" font-weight="bold" fill="{INK}">'
+                       f"{escape(unit)}</text>")  # fmt: skip
+        step = (width - 8) / 5
         for i, color in enumerate(colors):
-            y = height - 18 * (5 - i)
-            out.append(f'<rect x="4" y="{y}" width="14" height="12" fill="{color}" stroke="{MUTED}"/>')
-            out.append(f'<text x="22" y="{y + 10}" font-size="10" fill="{INK}">{M.fr_number(bounds[i], 1)} – '
-                       f"{M.fr_number(bounds[i + 1], 1)}</text>")  # fmt: skip
+            x, y = 4 + i * step, height + 24
+            out.append(f'<rect x="{x:.0f}" y="{y}" width="14" height="12" fill="{color}" stroke="{MUTED}"/>')
+            out.append(f'<text x="{x + 18:.0f}" y="{y + 10}" font-size="11" fill="{INK}">'
+                       f"{M.fr_number(bounds[i], 1)} – {M.fr_number(bounds[i + 1], 1)}</text>")  # fmt: skip
     out.append("</svg>")
     return "".join(out)
 

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from belvedere import messages as M
+from belvedere import present
 from belvedere.errors import BelvedereError
 
 CHROMIUM_FLAGS = [
@@ -44,6 +45,8 @@ def environment(*packages: str) -> Environment:
     env.filters["n"] = lambda v, d=0: M.fr_number(v, d)
     env.filters["pct"] = lambda v, d=0: M.fr_percent(v, d)
     env.globals["t"] = M.t
+    env.globals["fr_date"] = M.fr_date
+    env.globals["words"] = present  # a commune's figures in words, shared by the pages and the reports
     env.globals["source_label"] = lambda s: M.FR.get(f"source_{s}", s)
     return env
 

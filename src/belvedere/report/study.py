@@ -75,6 +75,7 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
                 departement_features(obs.communes()),
                 dict(zip(by_dep["departement"], by_dep["per_inhabitant"], strict=True)),
                 label=M.t("study_chart_map"),
+                unit=M.t("map_legend_unit"),
             ),
         },
     }

@@ -58,7 +58,8 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
         metrics = st.obs.metrics(d_start, d_end)
         by_dep = present.departement_rates(metrics)
         top = st.obs.ranking(d_start, d_end, present.default_scope(metrics), limit=10)
-        events = st.obs.events(d_start, d_end).sort("start", descending=True).head(5)
+        # the PVD whose audience grew most over a year: where something happened worth a look
+        rising = st.obs.ranking(d_start, d_end, present.default_scope(metrics), metric="yoy_change", limit=5)
         return {
             "start": d_start,
             "end": d_end,
@@ -66,9 +67,12 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
                 departement_features(st.obs.communes()),
                 dict(zip(by_dep["departement"], by_dep["per_inhabitant"], strict=True)),
                 label=M.t("study_chart_map"),
+                unit=M.t("map_legend_unit"),
+                link=lambda dep: f"/classement?scope=all&departement={dep}&start={d_start}&end={d_end}",
             ),
             "top": top.to_dicts(),
-            "events": events.to_dicts(),
+            "period": present.period_words(d_start, d_end),
+            "rising": rising.to_dicts(),
         }
 
     return render(st, "home.html.j2", **_call(st, run))
@@ -96,23 +100,34 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
     def run() -> dict[str, Any]:
         card, spikes, peers, series = st.obs.commune_view(code, start, end)
         smooth = present.smooth_week(series["date"], series["views"]).round(1)
+        impacts = st.obs.commune_impacts(card["code"])
+        notes = [(n["date"], n["text"]) for s in spikes.iter_rows(named=True) for n in _notes(s)]
         chart = {
             "t": _epochs(series["date"]),
             "views": series["views"].to_list(),
+            "desktop": series["desktop"].to_list(),
+            "mobile": series["mobile"].to_list(),
             "smooth": smooth.to_list(),
             "spikes": [
-                {
-                    "t": _epoch(s["peak"]),
-                    "v": s["peak_views"],
-                    "start": str(s["start"]),
-                    "end": str(s["end"]),
-                    "notes": [n["text"] for n in (s["annotations"] or [])],
-                }
+                {"t": _epoch(s["peak"]), "v": s["peak_views"], "start": str(s["start"]), "end": str(s["end"]),
+                 "notes": [n["text"] for n in (s["annotations"] or [])]}
                 for s in spikes.filter(~pl.col("suspected_bot")).iter_rows(named=True)
             ],
-        }
+            "campaigns": [
+                {"start": _epoch(c["campaign"]["start_date"]), "end": _epoch(c["campaign"]["end_date"]),
+                 "name": c["campaign"]["name"]}
+                for c in impacts
+            ],
+            "notes": [{"t": _epoch(d), "text": text} for d, text in notes],
+        }  # fmt: skip
+        articles = st.obs.articles(card["code"], card["start"], card["end"])
+        views_of = {a["title"].replace("_", " "): a["views"] for a in articles.to_dicts()}
+        former = [{**f, "views": views_of.get(f["old_name"])} for f in
+                  st.obs.former_communes(card["code"]).filter(pl.col("old_name").is_not_null()).to_dicts()]  # fmt: skip
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
-                "recommendations": recommend(card), "impacts": st.obs.commune_impacts(card["code"])}  # fmt: skip
+                "recommendations": recommend(card), "impacts": impacts, "articles": articles.to_dicts(),
+                "former": former, "period": present.period_words(card["start"], card["end"]),
+                "months": present.monthly_rows(series), "ranks": present.rank_rows(card)}  # fmt: skip
 
     def build() -> str:
         return render_html(st, "commune.html.j2", **run())
@@ -122,6 +137,44 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
     if page is None:  # rendered inline when the period's figures are ready (a few ms), else in a thread
         page = st.keep(key, await _call_quick(st, st.obs.ready(start, end), build))
     return HTMLResponse(page)
+
+
+def _notes(spike: dict[str, Any]) -> list[dict[str, Any]]:
+    """A spike's annotations with the day they are drawn at (the peak)."""
+    return [{"date": spike["peak"], "text": n["text"]} for n in (spike["annotations"] or [])]
+
+
+SERIES_EXPORTS = {"csv": "text/csv; charset=utf-8", "tableur.csv": "text/csv; charset=utf-8",
+                  "json": "application/json"}  # fmt: skip
+
+
+@pages.get("/commune/{code}/serie.{fmt}")
+def commune_series_export(code: str, fmt: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                          end: EndQ = None) -> Response:  # fmt: skip
+    """The commune's daily audience of the period (what its chart draws): CSV, French spreadsheet
+    CSV or JSON, with the period and the simulated mark."""
+    if fmt not in SERIES_EXPORTS:
+        raise HTTPException(404, M.t("web_bad_export", fmt=fmt))
+
+    def run() -> tuple[str, pl.DataFrame]:
+        the_code = st.obs.code_of(code)
+        return the_code, st.obs.series(the_code, start, end)
+
+    the_code, series = _call(st, run)
+    df = series.with_columns(pl.lit(the_code).alias("code"))
+    if st.obs.simulated:
+        df = df.with_columns(pl.lit(True).alias("simulated"))
+    if fmt == "csv":
+        data = df.write_csv().encode()
+    elif fmt == "tableur.csv":
+        data = present.spreadsheet_csv(df)
+    else:
+        data = orjson.dumps(df.to_dicts())
+    days = [d for d in (series["date"].min(), series["date"].max()) if isinstance(d, date)]
+    span = "".join(f"-{d.isoformat()}" for d in days)
+    name = f"audience-{the_code}{span}.{'csv' if fmt.endswith('csv') else fmt}"
+    return Response(data, media_type=SERIES_EXPORTS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 def _epoch(d: date) -> int:

@@ -70,6 +70,12 @@ function frTimeAxis() {
   };
 }
 
+// Numbers on the value axis and in the legend the French way: "100 000", "12,5".
+const frNumber = v => v == null ? "–" : v.toLocaleString("fr-FR", { maximumFractionDigits: 1 });
+function frValueAxis(label) {
+  return { size: 70, label: label, values: (u, splits) => splits.map(v => v == null ? "" : frNumber(v)) };
+}
+
 // A chart as wide as its box, on a phone turned sideways too.
 function fitWidth(el, plot) {
   let timer = null;
@@ -79,24 +85,102 @@ function fitWidth(el, plot) {
   });
 }
 
-// The commune's daily audience: drag to zoom, double-click to reset, values on hover.
-function drawSeries(el, data) {
-  const spikeAt = new Map(data.spikes.map(s => [s.t, s.v]));
-  const marks = data.t.map(t => spikeAt.has(t) ? spikeAt.get(t) : null);
-  const opts = {
-    width: el.clientWidth || 900, height: el.clientWidth < 500 ? 240 : 300,
-    fmtDate: tpl => uPlot.fmtDate(tpl, FR_DATES),
-    series: [
-      { label: "Date", value: (u, v) => v == null ? "–" : uPlot.fmtDate("{D} {MMM} {YYYY}", FR_DATES)(new Date(v * 1e3)) },
-      { label: "Vues", stroke: "#93c5fd", width: 1 },
-      { label: "Moyenne 7 j", stroke: "#1d4ed8", width: 2 },
-      { label: "Pics", stroke: "#dc2626", width: 0, points: { show: true, size: 8, fill: "#dc2626" } },
-    ],
-    axes: [frTimeAxis(), { size: 60, label: "vues par jour" }],
+// Sums of a daily series by week (Monday first) or month, for the step selector.
+function aggregate(data, step) {
+  if (step === "day") return { t: data.t, views: data.views, desktop: data.desktop, mobile: data.mobile };
+  const keys = [], sums = new Map();
+  data.t.forEach(function (t, i) {
+    const d = new Date(t * 1e3);
+    const key = step === "week" ? t - ((d.getUTCDay() + 6) % 7) * 86400 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1e3;
+    if (!sums.has(key)) { sums.set(key, [0, 0, 0]); keys.push(key); }
+    const s = sums.get(key);
+    s[0] += data.views[i]; s[1] += data.desktop[i]; s[2] += data.mobile[i];
+  });
+  return { t: keys, views: keys.map(k => sums.get(k)[0]), desktop: keys.map(k => sums.get(k)[1]),
+    mobile: keys.map(k => sums.get(k)[2]) };
+}
+
+// Campaign periods as green bands behind the curves, annotations as orange lines over them.
+function marksHooks(data) {
+  return {
+    drawClear: [function (u) {
+      const c = u.ctx;
+      c.save();
+      c.fillStyle = "rgba(5, 150, 105, 0.15)";
+      for (const k of data.campaigns || []) {
+        const x0 = u.valToPos(k.start, "x", true), x1 = u.valToPos(k.end + 86400, "x", true);
+        c.fillRect(x0, u.bbox.top, Math.max(x1 - x0, 2), u.bbox.height);
+      }
+      c.restore();
+    }],
+    draw: [function (u) {
+      const c = u.ctx;
+      c.save();
+      c.strokeStyle = "#c2410c"; c.fillStyle = "#9a3412"; c.setLineDash([4, 3]); c.font = "12px sans-serif";
+      for (const n of data.notes || []) {
+        const x = u.valToPos(n.t, "x", true);
+        c.beginPath(); c.moveTo(x, u.bbox.top); c.lineTo(x, u.bbox.top + u.bbox.height); c.stroke();
+        c.fillText(n.text.slice(0, 30), x + 3, u.bbox.top + 12);
+      }
+      c.restore();
+    }],
   };
-  const plot = new uPlot(opts, [data.t, data.views, data.smooth, marks], el);
-  el.dataset.points = String(data.t.length);
-  fitWidth(el, plot);
+}
+
+// The commune's audience: daily, weekly or monthly, all accesses or desktop and mobile apart,
+// linear or log scale; drag to zoom, double-click to reset, values on hover; PNG export.
+function drawSeries(el, data) {
+  const state = { step: "day", split: false, log: false };
+  let plot = null;
+  function build() {
+    if (plot) plot.destroy();
+    const agg = aggregate(data, state.step);
+    const positive = v => (state.log && v <= 0) ? null : v;
+    const unit = { day: "vues par jour", week: "vues par semaine", month: "vues par mois" }[state.step];
+    const series = [{ label: "Date", value: (u, v) => v == null ? "–" : uPlot.fmtDate(state.step === "month" ? "{MMMM} {YYYY}" : "{D} {MMM} {YYYY}", FR_DATES)(new Date(v * 1e3)) }];
+    const arrays = [agg.t];
+    if (state.split) {
+      series.push({ label: "Ordinateur", stroke: "#1d4ed8", width: 1.5, value: (u, v) => frNumber(v) },
+        { label: "Mobile", stroke: "#b45309", width: 1.5, value: (u, v) => frNumber(v) });
+      arrays.push(agg.desktop.map(positive), agg.mobile.map(positive));
+    } else {
+      series.push({ label: "Vues", stroke: state.step === "day" ? "#93c5fd" : "#1d4ed8", width: state.step === "day" ? 1 : 2,
+        value: (u, v) => frNumber(v) });
+      arrays.push(agg.views.map(positive));
+    }
+    if (state.step === "day") {
+      const spikeAt = new Map(data.spikes.map(s => [s.t, s.v]));
+      if (!state.split) {
+        series.push({ label: "Moyenne 7 j", stroke: "#1e3a8a", width: 2, value: (u, v) => frNumber(v) });
+        arrays.push(data.smooth.map(v => v == null ? null : positive(v)));
+      }
+      series.push({ label: "Pics", stroke: "#dc2626", width: 0, points: { show: true, size: 8, fill: "#dc2626" } });
+      arrays.push(data.t.map(t => spikeAt.has(t) ? spikeAt.get(t) : null));
+    }
+    const opts = {
+      width: el.clientWidth || 900, height: el.clientWidth < 500 ? 240 : 300,
+      fmtDate: tpl => uPlot.fmtDate(tpl, FR_DATES),
+      scales: { y: { distr: state.log ? 3 : 1 } },
+      series: series,
+      axes: [frTimeAxis(), frValueAxis(unit + (state.log ? " (échelle log.)" : ""))],
+      hooks: marksHooks(data),
+    };
+    plot = new uPlot(opts, arrays, el);
+    el.dataset.points = String(agg.t.length);
+    el.dataset.step = state.step;
+  }
+  const on = (id, fn) => { const x = document.getElementById(id); if (x) x.addEventListener("change", fn); };
+  on("chart-step", ev => { state.step = ev.target.value; build(); });
+  on("chart-access", ev => { state.split = ev.target.value === "split"; build(); });
+  on("chart-log", ev => { state.log = ev.target.checked; build(); });
+  const png = document.getElementById("chart-png");
+  if (png) png.addEventListener("click", function () { png.href = plot.ctx.canvas.toDataURL("image/png"); });
+  build();
+  let timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(() => plot.setSize({ width: el.clientWidth, height: plot.height }), 100);
+  });
   return plot;
 }
 
@@ -110,7 +194,7 @@ function drawCompare(el, series, unit) {
     width: el.clientWidth || 900, height: 320,
     fmtDate: tpl => uPlot.fmtDate(tpl, FR_DATES),
     series: [{ label: "Date" }, ...series.map((s, i) => ({ label: s.label, stroke: colors[i % colors.length], width: 2 }))],
-    axes: [frTimeAxis(), { size: 60, label: unit || "" }],
+    axes: [frTimeAxis(), frValueAxis(unit || "")],
   };
   el.dataset.series = String(series.length);
   const plot = new uPlot(opts, data, el);

@@ -1,0 +1,161 @@
+"""The pages a town's team and an analyst use, over a real server: Classement (names for areas,
+pages, sorting, periods, exports a French spreadsheet opens), the commune page (its words, its
+articles, its series exports, the chart's steps), the home map, read-only servers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from belvedere import present
+from belvedere.store import Store
+from belvedere.web.app import create_app
+from tests.conftest import run_cli, serving
+from tests.test_web_api import server  # noqa: F401  (the same live server fixture)
+
+
+@pytest.fixture(scope="module")
+def client(server: str) -> Iterator[httpx.Client]:  # noqa: F811
+    with httpx.Client(base_url=server, timeout=120) as c:
+        yield c
+
+
+def _biggest_dep(demo_db: Path) -> tuple[str, str]:
+    with Store(demo_db, read_only=True) as s:
+        return s.con.execute(
+            "SELECT c.departement, d.name FROM pvd p JOIN communes c USING (code) JOIN departements d "
+            "ON d.code = c.departement WHERE c.code IN (SELECT commune_code FROM articles) "
+            "GROUP BY ALL ORDER BY count(*) DESC, c.departement LIMIT 1"
+        ).fetchall()[0]
+
+
+def _rows(html: str) -> list[str]:
+    table = html[html.index('id="ranking"') :]
+    return re.findall(r'<td><a href="/commune/(\w+)">', table[: table.index("</table>")])
+
+
+def test_the_ranking_takes_names_pages_sorts_and_periods(client: httpx.Client, demo_db: Path) -> None:
+    dep, dep_name = _biggest_dep(demo_db)
+    by_code = client.get("/classement", params={"departement": dep})
+    by_name = client.get("/classement", params={"departement": dep_name.lower()})
+    assert by_code.status_code == by_name.status_code == 200
+    assert _rows(by_code.text) == _rows(by_name.text) and _rows(by_code.text)
+    typo = client.get("/classement", params={"departement": dep_name[:2] + dep_name[1:]})  # a letter doubled
+    assert typo.status_code == 422 and "text/html" in typo.headers["content-type"]
+    assert "Département inconnu" in typo.text and f"{dep_name} ({dep})" in typo.text  # "Vouliez-vous dire"
+    # pages: a link to the next one; past the last page, the last page (never "34 / 33")
+    first = client.get("/classement", params={"scope": "all"}).text
+    pages = int(re.search(r"Page 1 sur (\d+)", first).group(1))
+    assert pages > 1 and 'id="page-next"' in first and 'id="page-prev"' not in first
+    after = client.get("/classement", params={"scope": "all", "page": pages + 5}).text
+    assert f"Page {pages} sur {pages}" in after and 'id="page-next"' not in after
+    # sorting by a column, both ways
+    up = _rows(client.get("/classement", params={"scope": "all", "metric": "population", "order": "asc"}).text)
+    down = _rows(client.get("/classement", params={"scope": "all", "metric": "population", "order": "desc"}).text)
+    with Store(demo_db, read_only=True) as s:
+        pops = dict(s.con.execute("SELECT code, population FROM communes").fetchall())
+    assert [pops[c] for c in up] == sorted(pops[c] for c in up)
+    assert [pops[c] for c in down] == sorted((pops[c] for c in down), reverse=True)
+    # the periods offered are the standard ones, each a working link
+    presets = re.findall(r'<p class="presets">.*?</p>', first, re.S)[0]
+    links = re.findall(r'href="(\?[^"]+)"', presets)
+    assert len(links) >= 2
+    year = client.get("/classement" + links[-1].replace("&amp;", "&"))
+    assert year.status_code == 200 and "sur 1 an" in year.text
+
+
+def test_ranking_exports_hold_exactly_the_rows_shown(client: httpx.Client, demo_db: Path) -> None:
+    dep, _ = _biggest_dep(demo_db)
+    params = {"departement": dep, "scope": "all"}
+    shown = _rows(client.get("/classement", params=params).text)
+    sheet = client.get("/classement.tableur.csv", params=params)
+    assert sheet.status_code == 200 and sheet.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(sheet.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r["Code"] for r in rows] == shown
+    assert {r["Début de la période"] for r in rows} == {next(iter(rows))["Début de la période"]}
+    assert re.fullmatch(r"\d+,\d+|\d+", rows[0]["Vues / hab."]) and rows[0]["Données simulées"] == "oui"
+    plain = list(csv.DictReader(io.StringIO(client.get("/classement.csv", params=params).text)))
+    as_json = client.get("/classement.json", params=params).json()
+    assert [r["code"] for r in plain] == [r["code"] for r in as_json] == shown
+    assert float(plain[0]["views_per_inhabitant"]) == pytest.approx(as_json[0]["views_per_inhabitant"])
+    assert as_json[0]["period_start"] < as_json[0]["period_end"]
+
+
+def test_the_commune_page_words_articles_and_series_exports(client: httpx.Client, demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as s:
+        code, title = s.con.execute(
+            "SELECT a.commune_code, a.title FROM articles a JOIN pvd p ON p.code = a.commune_code "
+            "ORDER BY a.commune_code LIMIT 1"
+        ).fetchall()[0]
+    page = client.get(f"/commune/{code}").text
+    assert "Audience sur 2 ans (du 1er janv. 2023" in page  # the period in words, French dates
+    assert f'href="https://fr.wikipedia.org/wiki/{title}"' in page  # the article, linked
+    assert re.search(r"Par vues par habitant, elle est \d+(er|e) sur", page)
+    series = client.get(f"/api/communes/{code}/series").json()
+    exported = client.get(f"/commune/{code}/serie.json").json()
+    assert [(r["date"], r["views"]) for r in exported] == [(r["date"], r["views"]) for r in series]
+    sheet = client.get(f"/commune/{code}/serie.tableur.csv")
+    rows = list(csv.DictReader(io.StringIO(sheet.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == len(series) and re.fullmatch(r"\d\d/\d\d/\d{4}", rows[0]["date"])
+    assert 'attachment; filename="audience-' in sheet.headers["content-disposition"]
+    # the chart's data as a table, month by month, whose views add up to the series
+    months = re.findall(r'<tr><td>[a-zéû]+ \d{4}</td><td class="n">([\d\u202f]+)</td>', page)
+    assert sum(int(m.replace("\u202f", "")) for m in months) == sum(r["views"] for r in series)
+
+
+def test_the_home_map_leads_to_the_ranking(client: httpx.Client) -> None:
+    home = client.get("/").text
+    links = re.findall(r'<a href="(/classement\?scope=all&amp;departement=[0-9AB]+[^"]*)"', home)
+    assert len(links) > 5
+    assert client.get(links[0].replace("&amp;", "&")).status_code == 200
+    assert "Guadeloupe" in home and "Vues par habitant sur la période" in home  # overseas named, legend unit
+    assert "événements partagés" not in home.split("<h2>")[2]  # the home page does not lead with chance
+
+
+def test_a_read_only_server_offers_no_annotation_form(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "ro.duckdb"
+    shutil.copy(demo_db, db)
+    with serving(create_app(db, None)) as url:
+        page = httpx.get(url + "/evenements", timeout=120).text
+    assert 'id="read-only"' in page and 'id="annotate"' not in page
+
+
+def test_words_for_a_commune_without_population() -> None:
+    card: dict[str, Any] = {"name": "Bezonvaux", "population": 0, "visibility_surplus": None,
+                            "mean_daily_views": 1.5, "peers": {"rank": None, "of": 11},
+                            **{f"rank_{g}": None for g in present.RANK_GROUPS}}  # fmt: skip
+    assert "population de Bezonvaux est inconnue ou nulle" in present.surplus_words(card)
+    assert present.rank_words(card) == "non classée : population inconnue ou nulle"
+    assert "None" not in present.peers_words(card) and "11" in present.peers_words(card)
+    card.update(population=623, visibility_surplus=0.9, expected_daily_views=11.6, rank_france=121, n_france=34957)
+    assert "0,9 fois" in present.surplus_words(card)
+    assert present.rank_words(card) == "121e sur 34\u202f957 en France"
+    assert present.change_words(-0.13) == "en baisse de 13\u00a0%" and present.change_words(0.004).startswith("stable")
+    assert present.ordinal(1) == "1er"
+
+
+def test_the_cli_suggests_and_writes_a_spreadsheet(demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as s:
+        name = s.con.execute(
+            "SELECT c.name FROM pvd p JOIN communes c USING (code) WHERE length(c.name) >= 7 "
+            "AND c.code IN (SELECT commune_code FROM articles) ORDER BY c.code LIMIT 1"
+        ).fetchall()[0][0]
+    typo = name[:3] + name[4:]
+    out = run_cli("profile", typo, db=demo_db)
+    assert out.returncode == 1 and "Vouliez-vous dire" in out.stderr and f"{name} (" in out.stderr
+    sheet = run_cli("rank", "--limit", "3", "--format", "tableur", db=demo_db, check=True)
+    lines = sheet.stdout.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Rang;") or ";Rang" in lines[0]
+    assert len(lines) == 4 and all(";" in line for line in lines)
+    data = json.loads(run_cli("rank", "--limit", "3", "--format", "json", db=demo_db, check=True).stdout)
+    assert data[0]["code"] in lines[1]
