@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pypdf
@@ -44,15 +45,50 @@ def test_commune_report_figures_equal_the_api(demo_db: Path) -> None:
 
 def test_every_recommendation_names_its_trigger(demo_db: Path) -> None:
     with Observatory.open(demo_db) as obs:
-        cards = [obs.profile(c) for c in obs.metrics(scope="pvd")["code"].head(25).to_list()]
-    recos = [r for c in cards for r in recommend(c)]
-    assert len({r.key for r in recos}) >= 3  # the rules fire on different towns
+        views = [obs.commune_view(c) for c in obs.metrics(scope="pvd")["code"].head(25).to_list()]
+    recos = [(v.profile, r) for v in views for r in recommend(v.profile, peers=v.peers, spikes=v.spikes)]
+    assert len({r.key for _, r in recos}) >= 3  # the rules fire on different towns
     assert all((r.trigger and any(ch.isdigit() for ch in r.trigger)) or "commune nouvelle" in r.trigger
-               for r in recos)  # fmt: skip
+               for _, r in recos)  # fmt: skip
+    # written from the commune's own figures: its name in every piece of advice, no sign clash
+    assert all(card["name"] in r.advice for card, r in recos)
+    assert not any("-" in r.trigger.split("de ")[-1] for _, r in recos if r.key == "decline")
     # and no recommendation without a trigger: a flat, well-seen town gets none
     calm = {"visibility_surplus": 1.2, "spike_share": 0.0, "typology": "ordinary", "summer_index": 1.05,
             "winter_index": 1.0, "mobile_share": 0.62, "yoy_change": 0.02, "is_commune_nouvelle": False}  # fmt: skip
     assert recommend(calm) == []
+
+
+def test_examples_are_sourced_chosen_by_relevance_and_never_the_town_itself() -> None:
+    from belvedere.report.recommendations import example_for, examples
+
+    assert all(e["url"].startswith("https://") and e["source"] and e["text"] for e in examples())
+    carrouges = {"code": "61074", "name": "Carrouges", "typology": "event-driven", "size_class": "<1k",
+                 "departement": "61", "spike_share": 0.3, "spikes": 4}  # fmt: skip
+    found = example_for(carrouges, ("film", "events"))
+    assert found is not None and found["code"] != "61074" and "film" in found["kinds"]
+    # a festival town of the Gers reads the festival closest to it, not a film
+    gers = {"code": "32999", "name": "X", "typology": "event-driven", "size_class": "1k-2.5k", "departement": "32"}
+    festival = example_for(gers, ("festival", "events"))
+    assert festival is not None and festival["commune"] == "Marciac"
+    # towns that tie do not all read the same example
+    picks = {
+        example_for({**carrouges, "code": f"{i:05d}", "name": f"T{i}", "departement": "99"}, ("events",))["id"]
+        for i in range(40)
+    }
+    assert len(picks) >= 2
+    # the advice of the events rule carries the commune's biggest day and the cause's example
+    import polars as pl
+
+    from belvedere.analysis.spikes import SPIKE_SCHEMA
+
+    spikes = pl.DataFrame([("61074", *[date(2021, 10, d) for d in (12, 13, 15)], 3, 900, 40.0, 22.5, 1500.0, 9.0,
+                            False, None)], schema=SPIKE_SCHEMA, orient="row").with_columns(
+        pl.lit([{"category": "film", "text": "sortie du film"}]).alias("annotations"))  # fmt: skip
+    recos = recommend({**carrouges, "views_per_inhabitant": 20.0}, spikes=spikes)
+    events = next(r for r in recos if r.key == "events")
+    assert "13 oct. 2021" in events.advice and "900 vues" in events.advice
+    assert events.example is not None and "Carrouges" not in events.example.split(" :")[0]
 
 
 def test_banner_when_and_only_when_simulated(demo_copy: Path) -> None:
@@ -103,6 +139,9 @@ def test_report_cli_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
     assert card["name"] in text
     assert re.search(rf"Petites Villes de Demain\s+{card['rank_pvd']}\s", text)
     assert f"1 / {len(reader.pages)}" in text  # page numbers
+    # simulated data: marked on every page, not only the first; nothing to hover on paper
+    assert all("DONNÉES SIMULÉES" in p.extract_text() for p in reader.pages)
+    assert "survol" not in text.lower()
 
 
 @pytest.mark.parametrize(("args", "needle"), [(["report", "commune", "01001", "--out", "x.txt"], ".html ou .pdf")])

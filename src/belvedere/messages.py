@@ -704,7 +704,8 @@ FR: dict[str, str] = {
     "report_total_views": "vues sur la période",
     "report_audience": "Audience au fil du temps",
     "report_daily_legend": (
-        "Vues quotidiennes (trait fin), moyenne sur 7 jours (trait épais), pics en rouge (survolez-les). "
+        "Vues quotidiennes (trait fin), moyenne sur 7 jours (trait épais), pics en rouge (détaillés dans le "
+        "tableau des pics). "
         "Les jours sans données ne sont pas tracés."
     ),
     "report_by_month": "Par mois",
@@ -750,50 +751,65 @@ FR: dict[str, str] = {
         "le rapport en .html."
     ),
     "pdf_failed": "La production du PDF a échoué : {err}",
+    "rec_the_commune": "la commune",
+    "n_spikes": "{n} pics",
+    "one_spike": "{n} pic",
+    "rec_several": "plusieurs",
+    "rec_example": "Exemple",
+    "rec_source": "Source",
     "rec_article_title": "Soigner l'article Wikipédia et les photos de la commune",
     "rec_article": (
-        "La page est moins vue que la taille de la commune ne le laisse prévoir. Les petites villes qui ont "
-        "progressé ont enrichi leur article (histoire, patrimoine, vie locale, sources) et ses images : concours "
-        "photo ouvert aux habitants, photothèque réalisée par un professionnel et versée sous licence libre."
+        "{name} reçoit {observed} vues par jour quand une commune de sa taille en reçoit {expected} : {x} fois "
+        "l'attendu. Un article plus complet (histoire, patrimoine, vie locale, sources) et de bonnes images "
+        "(concours photo ouvert aux habitants, photothèque versée sous licence libre) sont les leviers les plus "
+        "directs."
+    ),
+    "rec_article_peer": (
+        "Parmi ses communes comparables, {peer} ({dep}) est vue {ratio} fois plus par habitant : comparez les deux "
+        "articles (sections, sources, photos)."
     ),
     "rec_article_trigger": "surplus de visibilité de {surplus} (moins de 0,8 fois l'attendu)",
     "rec_events_title": "Profiter des moments médiatiques, et les faire durer",
     "rec_events": (
-        "L'attention arrive par vagues. Préparez de quoi accueillir la prochaine (page d'accueil, visites, "
-        "agenda) et prolongez-la par une animation durable, comme Carrouges avec son théâtre après le film "
-        "« Le Dernier Duel »."
+        "L'attention portée à {name} arrive par vagues : {spikes} sur la période, qui portent {share} des "
+        "vues. Préparez de quoi accueillir la prochaine (page d'accueil, visites, agenda) et prolongez-la par une "
+        "animation durable."
     ),
+    "rec_events_top": "Le plus fort, le {date}, a atteint {views} vues en un jour ({ratio} fois le niveau habituel).",
     "rec_events_trigger": "{spikes} pics sur la période, qui portent {share} des vues",
     "rec_offseason_title": "Animer la commune hors saison",
     "rec_offseason": (
-        "L'audience se concentre sur l'été. Des offres hors saison (parcours numériques pour les familles, "
-        "événements d'automne et d'hiver) étalent la visibilité sur l'année."
+        "Juillet-août font {share} des vues de {name} (indice {index}) et décembre-mars seulement {winter}. Des "
+        "offres hors saison (parcours pour les familles, événements d'automne et d'hiver, patrimoine ouvert toute "
+        "l'année) étalent la visibilité sur l'année."
     ),
     "rec_offseason_trigger": "juillet-août font {share} des vues (indice {index})",
     "rec_summer_title": "Faire connaître la commune au-delà de l'hiver",
     "rec_summer": (
-        "L'audience se concentre sur la saison d'hiver. Mettre en avant les activités des autres saisons "
-        "(randonnée, patrimoine, fêtes d'été) élargit le public."
+        "Décembre-mars font {share} des vues de {name} (indice {index}), juillet-août {summer}. Mettre en avant "
+        "les activités des autres saisons (randonnée, patrimoine, fêtes d'été) élargit le public."
     ),
     "rec_summer_trigger": "décembre-mars font {share} des vues (indice {index})",
     "rec_new_name_title": "Faire connaître le nouveau nom",
     "rec_new_name": (
-        "Commune nouvelle : son nom est encore peu cherché. Reliez les anciens noms au nouveau (redirections "
-        "Wikipédia, pages des communes déléguées, signalétique) et utilisez le nouveau nom partout."
+        "{name} est une commune nouvelle ({merged} anciennes communes) : son nom est encore peu cherché. Reliez "
+        "les anciens noms au nouveau (redirections Wikipédia, pages des communes déléguées, signalétique) et "
+        "utilisez le nouveau nom partout."
     ),
+    "rec_new_name_former": "Les anciens noms à relier : {names}.",
     "rec_new_name_trigger": "commune nouvelle ({merged} anciennes communes)",
     "rec_mobile_title": "Penser d'abord au téléphone",
     "rec_mobile": (
-        "Les visiteurs lisent surtout sur leur téléphone ; ici la part mobile est faible. Des contenus pensés "
-        "pour le mobile (vidéos verticales, pages courtes, photos) touchent mieux ce public."
+        "{share} seulement des vues de {name} viennent d'un téléphone, quand les visiteurs lisent d'abord sur "
+        "mobile. Des contenus pensés pour lui (vidéos verticales, pages courtes, photos) touchent mieux ce public."
     ),
     "rec_mobile_trigger": "part mobile de {share} (moins de 55 %)",
     "rec_decline_title": "Relancer l'intérêt",
     "rec_decline": (
-        "L'audience baisse d'une année sur l'autre. Une actualité à raconter (projet, événement, patrimoine "
+        "L'audience de {name} est {change} sur un an. Une actualité à raconter (projet, événement, patrimoine "
         "restauré) et un article mis à jour aident à la relancer."
     ),
-    "rec_decline_trigger": "audience en baisse de {change} sur un an",
+    "rec_decline_trigger": "audience {change} sur un an",
     # analytics: typology
     "type_event-driven": "Portée par l'événement",
     "type_seasonal-mountain": "Saisonnière (montagne)",

@@ -80,12 +80,15 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     real = [s for s in spike_rows if not s["suspected_bot"]]
     monthly = _monthly(days, values, cov)
     peers = obs.peers(code, d_start, d_end)
+    former = obs.former_communes(code).filter(pl.col("old_name").is_not_null())["old_name"].to_list()
     ctx.update(
         has_data=True,
         missing=coverage(days, cov),
         covered_days=int(sum(cov)),
         period_days=len(days),
-        recommendations=recommend({**card, "merged_count": info.get("merged_count")}),
+        recommendations=recommend(
+            {**card, "merged_count": info.get("merged_count")}, peers=peers, spikes=spikes, former=former
+        ),
         spikes=real,
         bot_spikes=[s for s in spike_rows if s["suspected_bot"]],
         peers=peers.to_dicts(),

@@ -1,16 +1,28 @@
-"""Recommendations triggered by the data, drawn from what worked for other small towns.
+"""Recommendations triggered by the commune's own figures, written with them, and illustrated by the
+documented case closest to it.
 
-Each rule looks at the commune's figures and, when its trigger fires, returns the advice and the
-figure that triggered it. No trigger, no recommendation.
+Each rule looks at the commune's figures and, when its trigger fires, returns advice that quotes
+those figures (and, where it helps, how a comparable commune of its peer group does), the figure
+that triggered it, and an example from ``data/examples.json``: the sourced case of another small
+town closest to this one (same kind of moment, same audience type, same size, same département),
+never the commune itself, varying between towns that tie. No trigger, no recommendation.
 """
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import polars as pl
+
 from belvedere import messages as M
+from belvedere import present
 
 LOW_SURPLUS = 0.8
 EVENT_SHARE = 0.10
@@ -18,6 +30,7 @@ SUMMER_INDEX = 1.3
 WINTER_INDEX = 1.1
 LOW_MOBILE = 0.55
 DECLINE = -0.10
+PEER_BETTER = 1.5  # a peer quoted as a model when it is seen this many times more per inhabitant
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,39 @@ class Recommendation:
     title: str
     advice: str
     trigger: str  # the figure that fired it, in words
+    example: str | None = None  # a documented case of another town, with its source
+    source: str | None = None
+    url: str | None = None
+
+
+@cache
+def examples() -> list[dict[str, Any]]:
+    """The catalogue of documented cases (see data/EXAMPLES.md)."""
+    text = resources.files("belvedere.report").joinpath("data/examples.json").read_text(encoding="utf-8")
+    loaded: list[dict[str, Any]] = json.loads(text)
+    return loaded
+
+
+def example_for(card: Mapping[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] | None:
+    """The documented case closest to the commune for a recommendation: one of ``kinds`` (the
+    first kinds weigh more), the same audience type, size and département; never its own."""
+    code = card.get("code")
+    scored = []
+    for e in examples():
+        if e["code"] == code or e["commune"] == card.get("name"):
+            continue
+        kind_score = max((len(kinds) - i for i, k in enumerate(kinds) if k in e["kinds"]), default=0)
+        if not kind_score:
+            continue
+        same_type = card.get("typology") in e["typologies"]
+        near = (card.get("size_class") == e["size_class"]) + (card.get("departement") == e["departement"])
+        scored.append((3 * kind_score + 2 * same_type + near, e))
+    if not scored:
+        return None
+    top = max(s for s, _ in scored)
+    tied = sorted((e for s, e in scored if s == top), key=lambda e: e["id"])
+    # towns that tie do not all read the same example: the pick follows the commune's code
+    return tied[zlib.crc32(f"{code}:{kinds[0]}".encode()) % len(tied)]
 
 
 def _num(card: Mapping[str, Any], key: str) -> float | None:
@@ -33,32 +79,86 @@ def _num(card: Mapping[str, Any], key: str) -> float | None:
     return None if v is None or v != v else float(v)
 
 
-def recommend(card: Mapping[str, Any]) -> list[Recommendation]:
-    """Recommendations for one commune's profile (as ``Observatory.profile`` returns it)."""
-    out: list[Recommendation] = []
+def _best_peer(card: Mapping[str, Any], peers: pl.DataFrame | None) -> dict[str, Any] | None:
+    """The peer seen the most per inhabitant, when it does clearly better than the commune."""
+    mine = _num(card, "views_per_inhabitant")
+    if peers is None or peers.is_empty() or not mine:
+        return None
+    others = peers.filter(~pl.col("is_target") & pl.col("views_per_inhabitant").is_not_null())
+    if others.is_empty():
+        return None
+    best = others.sort("views_per_inhabitant", descending=True).row(0, named=True)
+    return best if best["views_per_inhabitant"] >= PEER_BETTER * mine else None
 
-    def add(key: str, **figures: object) -> None:
-        trigger = M.t(f"rec_{key}_trigger", **figures)
-        out.append(Recommendation(key, M.t(f"rec_{key}_title"), M.t(f"rec_{key}"), trigger))
+
+def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spikes: pl.DataFrame | None = None,
+              former: list[str] | None = None) -> list[Recommendation]:  # fmt: skip
+    """Recommendations for one commune's profile (as ``Observatory.profile`` returns it), written
+    with its figures; ``peers`` (its peer group), ``spikes`` (its spikes) and ``former`` (the names
+    of its former communes) make the advice more specific when given."""
+    out: list[Recommendation] = []
+    name = card.get("name") or M.t("rec_the_commune")
+
+    def add(key: str, advice: str, kinds: tuple[str, ...] = (), **figures: object) -> None:
+        found = example_for(card, kinds) if kinds else None
+        out.append(Recommendation(key, M.t(f"rec_{key}_title"), advice, M.t(f"rec_{key}_trigger", **figures),
+                                  found["text"] if found else None, found["source"] if found else None,
+                                  found["url"] if found else None))  # fmt: skip
 
     surplus = _num(card, "visibility_surplus")
     if surplus is not None and surplus < LOW_SURPLUS:
-        add("article", surplus=M.fr_number(surplus, 1))
+        observed, expected = _num(card, "mean_daily_views"), _num(card, "expected_daily_views")
+        advice = M.t("rec_article", name=name, observed=M.fr_number(observed, 1), expected=M.fr_number(expected, 1),
+                     x=M.fr_number(surplus, 1))  # fmt: skip
+        peer = _best_peer(card, peers)
+        if peer is not None:
+            ratio = peer["views_per_inhabitant"] / (_num(card, "views_per_inhabitant") or 1)
+            advice += " " + M.t("rec_article_peer", peer=peer["name"], dep=peer.get("departement") or "",
+                                ratio=M.fr_number(ratio, 1))  # fmt: skip
+        add("article", advice, surplus=M.fr_number(surplus, 1))  # its own peers are the example here
     share = _num(card, "spike_share")
     if card.get("typology") == "event-driven" or (share is not None and share >= EVENT_SHARE):
-        add("events", spikes=card.get("spikes", 0), share=M.fr_percent(share or 0.0))
+        n = int(card.get("spikes") or 0)
+        advice = M.t("rec_events", name=name, spikes=M.t("n_spikes" if n > 1 else "one_spike", n=n),
+                     share=M.fr_percent(share or 0.0))  # fmt: skip
+        kinds: tuple[str, ...] = ("events",)
+        if spikes is not None and spikes.height:
+            real = spikes.filter(~pl.col("suspected_bot")) if "suspected_bot" in spikes.columns else spikes
+            if real.height:
+                top = real.sort("excess_views", descending=True).row(0, named=True)
+                advice += " " + M.t("rec_events_top", date=M.fr_date(top["peak"]) if isinstance(top["peak"], date)
+                                    else top["peak"], views=M.fr_number(top["peak_views"], 0),
+                                    ratio=M.fr_number(top["peak_ratio"], 1))  # fmt: skip
+                cats = [a["category"] for a in (top.get("annotations") or []) if a.get("category")]
+                cause = {"tv": "tv", "film": "film", "evenement": "festival", "sport": "events"}.get(
+                    cats[0] if cats else ""
+                )
+                if cause:
+                    kinds = (cause, "events")
+        add("events", advice, kinds, spikes=n, share=M.fr_percent(share or 0.0))
     summer = _num(card, "summer_index")
     if summer is not None and summer >= SUMMER_INDEX:
-        add("offseason", share=M.fr_percent(_num(card, "summer_share")), index=M.fr_number(summer, 1))
+        advice = M.t("rec_offseason", name=name, share=M.fr_percent(_num(card, "summer_share")),
+                     winter=M.fr_percent(_num(card, "winter_share")), index=M.fr_number(summer, 1))  # fmt: skip
+        add("offseason", advice, ("offseason",), share=M.fr_percent(_num(card, "summer_share")),
+            index=M.fr_number(summer, 1))  # fmt: skip
     winter = _num(card, "winter_index")
     if winter is not None and winter >= WINTER_INDEX and (summer or 0) < SUMMER_INDEX:
-        add("summer", share=M.fr_percent(_num(card, "winter_share")), index=M.fr_number(winter, 1))
+        advice = M.t("rec_summer", name=name, share=M.fr_percent(_num(card, "winter_share")),
+                     summer=M.fr_percent(_num(card, "summer_share")), index=M.fr_number(winter, 1))  # fmt: skip
+        add("summer", advice, share=M.fr_percent(_num(card, "winter_share")),
+            index=M.fr_number(winter, 1))  # fmt: skip
     if card.get("is_commune_nouvelle"):
-        add("new_name", merged=card.get("merged_count") or "plusieurs")
+        merged = card.get("merged_count") or M.t("rec_several")
+        names = ", ".join(former[:6]) + ("…" if len(former) > 6 else "") if former else ""
+        advice = M.t("rec_new_name", name=name, merged=merged) + (" " + M.t("rec_new_name_former", names=names)
+                                                                   if names else "")  # fmt: skip
+        add("new_name", advice, merged=merged)
     mobile = _num(card, "mobile_share")
     if mobile is not None and mobile < LOW_MOBILE:
-        add("mobile", share=M.fr_percent(mobile))
+        add("mobile", M.t("rec_mobile", name=name, share=M.fr_percent(mobile)), share=M.fr_percent(mobile))
     yoy = _num(card, "yoy_change")
     if yoy is not None and yoy <= DECLINE:
-        add("decline", change=M.fr_percent(yoy))
+        change = present.change_words(yoy)
+        add("decline", M.t("rec_decline", name=name, change=change), ("decline", "events"), change=change)
     return out

@@ -77,7 +77,8 @@ def write_report(html: str, out: Path, title: str) -> Path:
 
 
 def html_to_pdf(html: str, out: Path, title: str) -> None:
-    """A4, backgrounds printed, page numbers in the footer."""
+    """A4, backgrounds printed, page numbers in the footer; a report of simulated data (its banner
+    says so) carries the mark at the top of every page, not only the first."""
     exe = chromium_path()
     if not Path(exe).exists():
         raise BelvedereError(M.t("chromium_missing", path=exe))
@@ -89,6 +90,10 @@ def html_to_pdf(html: str, out: Path, title: str) -> None:
         'justify-content:space-between"><span>' + _escape(title) + "</span><span>"
         '<span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
     )
+    header = "<span></span>"
+    if 'data-simulated="true"' in html:
+        header = ('<div style="font-size:8px;font-weight:bold;color:#92400e;width:100%;text-align:center">'
+                  + _escape(M.t("simulated_label")) + "</div>")  # fmt: skip
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS, headless=True)
@@ -101,7 +106,7 @@ def html_to_pdf(html: str, out: Path, title: str) -> None:
                     format="A4",
                     print_background=True,
                     display_header_footer=True,
-                    header_template="<span></span>",
+                    header_template=header,
                     footer_template=footer,
                     margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
                 )

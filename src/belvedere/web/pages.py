@@ -125,7 +125,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
         former = [{**f, "views": views_of.get(f["old_name"])} for f in
                   st.obs.former_communes(card["code"]).filter(pl.col("old_name").is_not_null()).to_dicts()]  # fmt: skip
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
-                "recommendations": recommend(card), "impacts": impacts, "articles": articles.to_dicts(),
+                "recommendations": recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former]),
+                "impacts": impacts, "articles": articles.to_dicts(),
                 "former": former, "period": present.period_words(card["start"], card["end"]),
                 "months": present.monthly_rows(series), "ranks": present.rank_rows(card)}  # fmt: skip
 
