@@ -130,3 +130,31 @@ def test_the_search_works_from_the_keyboard_and_forgives(browser: Any, server: s
     page.goto(server + "/recherche?q=qqqzzzxxx")
     assert "Aucune commune" in page.inner_text("#no-result")
     page.context.close()
+
+
+def test_compare_adds_communes_from_suggestions_once(browser: Any, server: str, demo_db: Path) -> None:  # noqa: F811
+    one, two, name = _communes(demo_db)
+    page = _page(browser, WIDTHS["telephone"])
+    with Store(demo_db, read_only=True) as s:
+        other = s.con.execute("SELECT name FROM communes WHERE code = ?", [two]).fetchall()[0][0]
+
+    def pick(text: str, code: str) -> None:
+        page.fill("#compare-add", text)
+        page.wait_for_function(f"Array.from(document.querySelectorAll('#compare-options option'))"
+                               f".some(o => o.dataset.code === '{code}')")  # fmt: skip
+        value = page.eval_on_selector(f'#compare-options option[data-code="{code}"]', "o => o.value")
+        page.fill("#compare-add", value)  # what choosing a suggestion does
+
+    page.goto(server + f"/comparer?c={one}")
+    pick(other, two)
+    assert page.input_value("#compare-codes") == f"{one},{two}"
+    pick(name, one)  # already there: not twice
+    assert page.input_value("#compare-codes") == f"{one},{two}"
+    page.click("#compare-form button")
+    page.wait_for_selector("#compared")
+    assert page.locator("#compared tr").count() == 3  # header + two communes
+    # the same commune by code and by name: one line
+    page.goto(server + f"/comparer?c={one},{name}")
+    assert page.locator("#compared tr").count() == 2
+    assert "sur 2 ans" in page.inner_text("#period")
+    page.context.close()

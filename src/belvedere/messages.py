@@ -973,6 +973,13 @@ FR: dict[str, str] = {
     "kind_deleguee": "commune déléguée",
     "kind_associee": "commune associée",
     "kind_ancien_code": "ancien code",
+    "ui_compare_add": "Ajouter une commune",
+    "ui_compare_add_hint": "nom ou code INSEE",
+    "ui_compare_chart_alt": (
+        "Audience comparée des communes choisies, {period} ; leurs chiffres sont dans le tableau qui suit."
+    ),
+    "ui_compare_caption": "Les communes comparées, {period}.",
+    "ui_compare_empty": "Ajoutez des communes (nom ou code) pour les comparer.",
     "ui_compare_unit_raw": "vues par jour (moyenne 7 j)",
     "ui_compare_unit_inhab": "vues par jour pour 1 000 hab.",
     "ui_compare_unit_index": "indice (100 = 28 premiers jours)",

@@ -384,13 +384,16 @@ def compare_page(
 ) -> HTMLResponse:
     """Up to 10 communes on one chart: raw views, per 1,000 inhabitants, or indexed to 100 (mean of
     the first 28 days). The state lives in the URL, so the page is its own permalink."""
-    codes = [x.strip() for x in c.split(",") if x.strip()][:MAX_COMPARE]
+    typed = [x.strip() for x in c.split(",") if x.strip()]
 
     def run() -> dict[str, Any]:
+        d_start, d_end = st.obs.period(start, end)
+        first, last = st.obs.period()
+        codes = list(dict.fromkeys(st.obs.code_of(x) for x in typed))[:MAX_COMPARE]  # a town named twice: once
         cards, series = [], []
         for code in codes:
-            card = st.obs.profile(code, start, end)
-            s = st.obs.series(card["code"], start, end)  # this commune's days alone, not every commune's
+            card = st.obs.profile(code, d_start, d_end)
+            s = st.obs.series(card["code"], d_start, d_end)  # this commune's days alone, not every commune's
             s = s.with_columns(present.smooth_week(s["date"], s["views"]))
             values = s["smooth"]
             if mode == "inhab":
@@ -400,11 +403,15 @@ def compare_page(
                 values = values / base * 100
             cards.append(card)
             series.append({"label": card["name"], "t": _epochs(s["date"]), "v": values.round(2).to_list()})
-        return {"cards": cards, "chart": script_json(series)}
+        query = {"c": ",".join(codes), "mode": mode}
+        return {"cards": cards, "chart": script_json(series), "codes": ",".join(codes), "start": d_start,
+                "end": d_end, "period": present.period_words(d_start, d_end),
+                "presets": [(label, ps, pe, "?" + urlencode({**query, "start": ps, "end": pe}))
+                            for label, ps, pe in present.period_presets(first, last)]}  # fmt: skip
 
-    data = _call(st, run) if codes else {"cards": [], "chart": "[]"}
+    data = _call(st, run)
     unit = M.t({"raw": "ui_compare_unit_raw", "inhab": "ui_compare_unit_inhab", "index": "ui_compare_unit_index"}[mode])
-    return render(st, "compare.html.j2", codes=",".join(codes), mode=mode, unit=unit, **data)
+    return render(st, "compare.html.j2", mode=mode, unit=unit, **data)
 
 
 @pages.get("/evenements", response_class=HTMLResponse)

@@ -223,3 +223,36 @@ function drawCompare(el, series, unit) {
     out.dataset.status = String(r.status);
   });
 })();
+
+// Comparer: a commune picked among the suggestions (name or code) is added to the list, once.
+(function () {
+  const add = document.getElementById("compare-add");
+  const options = document.getElementById("compare-options");
+  const codes = document.getElementById("compare-codes");
+  if (!add || !options || !codes) return;
+  let timer = null;
+  add.addEventListener("input", function () {
+    clearTimeout(timer);
+    const text = add.value.trim();
+    const picked = Array.from(options.options).find(o => o.value === add.value);
+    if (picked) {
+      const list = codes.value.split(",").map(x => x.trim()).filter(Boolean);
+      if (!list.includes(picked.dataset.code)) list.push(picked.dataset.code);
+      codes.value = list.join(",");
+      add.value = "";
+      return;
+    }
+    if (text.length < 2) return;
+    timer = setTimeout(async function () {
+      const r = await fetch("/api/communes?limit=8&q=" + encodeURIComponent(text));
+      if (!r.ok) return;
+      options.innerHTML = "";
+      for (const c of await r.json()) {
+        const o = document.createElement("option");
+        o.value = c.name + " (" + c.departement + ") " + c.code;
+        o.dataset.code = c.code;
+        options.appendChild(o);
+      }
+    }, 150);
+  });
+})();
