@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import polars as pl
 import pytest
 
+from belvedere import messages as M
 from belvedere import present
 from belvedere.store import Store
 from belvedere.web.app import create_app
@@ -99,6 +101,13 @@ def test_the_commune_page_words_articles_and_series_exports(client: httpx.Client
     assert "Audience sur 2 ans (du 1er janv. 2023" in page  # the period in words, French dates
     assert f'href="https://fr.wikipedia.org/wiki/{title}"' in page  # the article, linked
     assert re.search(r"Par vues par habitant, elle est \d+(er|e) sur", page)
+    # its figure read against the medians of its département, région, the PVD and France
+    from belvedere.api import Observatory
+
+    with Observatory.open(demo_db) as obs:
+        metrics = obs.metrics().filter(pl.col("population") > 0)
+    france = M.fr_number(metrics["views_per_inhabitant"].median(), 1)
+    assert f"en France {france} ({M.fr_number(metrics.height, 0)} communes)" in page
     series = client.get(f"/api/communes/{code}/series").json()
     exported = client.get(f"/commune/{code}/serie.json").json()
     assert [(r["date"], r["views"]) for r in exported] == [(r["date"], r["views"]) for r in series]

@@ -973,6 +973,13 @@ FR: dict[str, str] = {
     "kind_deleguee": "commune déléguée",
     "kind_associee": "commune associée",
     "kind_ancien_code": "ancien code",
+    "lbl_medians": "Vues / hab. médianes",
+    "median_departement": "dans son département",
+    "median_region": "dans sa région",
+    "median_pvd": "parmi les Petites Villes de Demain",
+    "median_france": "en France",
+    "ui_medians": "Vues par habitant sur la même période, commune médiane :",
+    "ui_median_item": "{label} {median} ({n} communes)",
     "ui_compare_add": "Ajouter une commune",
     "ui_compare_add_hint": "nom ou code INSEE",
     "ui_compare_chart_alt": (

@@ -276,3 +276,24 @@ def monthly_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
 def _days_in_month(d: date) -> int:
     nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     return (nxt - date(d.year, d.month, 1)).days
+
+
+def medians_around(
+    metrics: pl.DataFrame, card: Mapping[str, Any], column: str = "views_per_inhabitant"
+) -> list[dict[str, Any]]:
+    """The median of ``column`` in the commune's département, its région, the PVD and France over
+    the same period (communes with a population), to read its own figure against: label, median,
+    communes."""
+    known = metrics.filter(pl.col(column).is_not_null() & (pl.col("population") > 0))
+    groups = [
+        ("median_departement", pl.col("departement") == card.get("departement")),
+        ("median_region", pl.col("region") == card.get("region")),
+        ("median_pvd", pl.col("is_pvd")),
+        ("median_france", pl.lit(True)),
+    ]
+    out = []
+    for key, where in groups:
+        values = known.filter(where)[column]
+        if values.len():
+            out.append({"label": M.t(key), "median": values.median(), "communes": values.len()})
+    return out

@@ -109,6 +109,7 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     f = parse_format(fmt)
     with observatory(ctx) as obs:
         card = obs.profile(commune, start, end)
+        medians = present.medians_around(obs.metrics(card["start"], card["end"]), card)
     if f is not Format.table:
         emit_record(card, f)
         return
@@ -123,6 +124,10 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
         "views_per_inhabitant": card["views_per_inhabitant"],
         "visibility_surplus": present.surplus_words(card),
         "ranks": present.rank_words(card),
+        "medians": " · ".join(
+            M.t("ui_median_item", label=m["label"], median=M.fr_number(m["median"], 1), n=M.fr_number(m["communes"], 0))
+            for m in medians
+        ),
         "peers": present.peers_words(card),
         "yoy_change": present.change_words(card["yoy_change"]),
         "mobile_share": M.fr_percent(card["mobile_share"]),
@@ -133,6 +138,7 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
         "spikes": card["spikes"],
     }
     labels = {**A_LABELS, "period": M.t("lbl_period"), "ranks": M.t("lbl_ranks"), "peers": M.t("lbl_peers"),
+              "medians": M.t("lbl_medians"),
               "spikes": M.t("lbl_spikes")}  # fmt: skip
     emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
 

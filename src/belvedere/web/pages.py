@@ -128,7 +128,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                 "recommendations": recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former]),
                 "impacts": impacts, "articles": articles.to_dicts(),
                 "former": former, "period": present.period_words(card["start"], card["end"]),
-                "months": present.monthly_rows(series), "ranks": present.rank_rows(card)}  # fmt: skip
+                "months": present.monthly_rows(series), "ranks": present.rank_rows(card),
+                "medians": present.medians_around(st.obs.metrics(card["start"], card["end"]), card)}  # fmt: skip
 
     def build() -> str:
         return render_html(st, "commune.html.j2", **run())
