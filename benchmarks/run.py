@@ -138,8 +138,18 @@ def bench_commands(db: Path, workdir: Path) -> None:
     cli = [sys.executable, "-m", "belvedere.cli", "--db", str(db)]
     copy = workdir / "bench_commands.duckdb"
     shutil.copy(db, copy)
+    refresh = (  # one day of new audience logged, then what fetch/ingest do after it
+        "from belvedere.api import Observatory; from belvedere.store import Store; from belvedere import figures; "
+        f"obs = Observatory(Store({str(copy)!r})); last = obs.period()[1]; "
+        "obs.store.con.execute(\"INSERT INTO ingest_log (source, start_date, end_date, status, fetched_at) "
+        "VALUES ('rest_api', ?, ?, 'ok', now())\", [last, last]); "
+        "print(figures.refresh(obs))"
+    )
     cases = [
-        ("compute (national figures, 3 years)", [*cli[:-1], str(copy), "compute"], 20, 3072),
+        ("compute (the whole 3 years alone)", [*cli[:-1], str(copy), "compute", "--start", "2000-01-01",
+                                                "--end", "2100-01-01"], 20, 3072),
+        ("compute (the 4 standard periods)", [*cli[:-1], str(copy), "compute"], 45, 3072),
+        ("refresh after one day of new audience", [sys.executable, "-c", refresh], 5, 3072),
         ("profile Carrouges", [*cli, "profile", "Carrouges"], 1, 400),
         ("rank --scope pvd", [*cli, "rank", "--scope", "pvd"], 2, None),
         ("spikes Carrouges", [*cli, "spikes", "Carrouges"], 2, None),

@@ -50,7 +50,9 @@ def _pages_document() -> dict:
 
     app = FastAPI()
     for route in pages.routes:
-        app.add_api_route(route.path, route.endpoint, methods=list(route.methods), include_in_schema=True)
+        app.add_api_route(
+            route.path, route.endpoint, methods=list(route.methods), include_in_schema=True, response_model=None
+        )
     return app.openapi()
 
 
