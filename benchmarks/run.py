@@ -141,7 +141,7 @@ def bench_commands(db: Path, workdir: Path) -> None:
     refresh = (  # one day of new audience logged, then what fetch/ingest do after it
         "from belvedere.api import Observatory; from belvedere.store import Store; from belvedere import figures; "
         f"obs = Observatory(Store({str(copy)!r})); last = obs.period()[1]; "
-        "obs.store.con.execute(\"INSERT INTO ingest_log (source, start_date, end_date, status, fetched_at) "
+        'obs.store.con.execute("INSERT INTO ingest_log (source, start_date, end_date, status, fetched_at) '
         "VALUES ('rest_api', ?, ?, 'ok', now())\", [last, last]); "
         "print(figures.refresh(obs))"
     )
