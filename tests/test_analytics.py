@@ -229,7 +229,7 @@ def test_cli_spikes_on_a_real_csv_series(tmp_path: Path) -> None:
         (["profile", "01001", "--start", "2024-02-30"], "invalide"),
         (["rank", "--start", "2024-05-01", "--end", "2024-01-01"], "avant"),
         (["rank", "--metric", "nope"], "Indicateur inconnu"),
-        (["rank", "--scope", "dep:XX"], "Aucune commune"),
+        (["rank", "--scope", "dep:XX"], "Département inconnu : « XX »"),
         (["spikes"], "--all"),
         (["spikes", "--csv", "/nonexistent.csv"], "introuvable"),
         (["annotate", "01001", "--date", "2024-01-01"], "--text"),
