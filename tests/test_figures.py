@@ -16,8 +16,10 @@ from tests.conftest import run_cli
 
 
 def _answers(obs: Observatory, code: str) -> dict:
+    alone = obs.spikes(code).drop("annotations")  # first: one commune's rows of the kept figures, read alone
     view = obs.commune_view(code)
     return {
+        "commune_spikes": alone,
         "ranking": obs.ranking(scope="all"),
         "typology": obs.typology(),
         "events": obs.events().drop("annotations"),
@@ -32,8 +34,9 @@ def _answers(obs: Observatory, code: str) -> dict:
 def test_kept_figures_give_the_same_answers_without_loading_the_panel(demo_copy: Path) -> None:
     with Observatory(Store(demo_copy, read_only=True)) as fresh:
         fresh.national_frames()  # everything computed in memory, as a server holds it after its warm-up
-        code = fresh.ranking(scope="pvd")["code"][0]
+        code = fresh.spikes(scope="pvd")["code"].sort()[0]  # a PVD with spikes
         computed = _answers(fresh, code)
+        assert computed["commune_spikes"].height > 0
     with Observatory(Store(demo_copy)) as obs:
         start, end = figures.compute(obs, kind=figures.STANDARD)
     with Observatory(Store(demo_copy, read_only=True)) as obs:

@@ -454,6 +454,14 @@ class Observatory:
     def spikes(self, commune: str | None = None, start: str | date | None = None, end: str | date | None = None,
                scope: str = "all", include_bots: bool = True) -> pl.DataFrame:  # fmt: skip
         """Spikes of one commune (code or name) or of a scope, with their annotations."""
+        if commune is not None and self.kept_figures:
+            period = self.period(start, end)
+            if period not in self._national:  # one commune, nothing read yet: its rows of the kept figures
+                code = self.code_of(commune)
+                with self.lock:
+                    alone = figures.commune_spikes(self.store, *period, code)
+                if alone is not None:
+                    return self._named_spikes(alone, code, include_bots)
         nat = self._nat(start, end)
         if commune is not None:
             code = self.code_of(commune)
@@ -464,14 +472,19 @@ class Observatory:
             spikes = self._spikes_all(nat)
             if scope.strip().lower() != "all":
                 spikes = spikes.filter(pl.col("code").is_in(self.codes(scope)))
+        if commune is not None:
+            return self._named_spikes(spikes, code, include_bots)
         if not include_bots:
             spikes = spikes.filter(~pl.col("suspected_bot"))
-        if commune is not None:  # one commune: its name, no join over all communes, already in order
-            name = self._name(code)
-            named = spikes.hstack([pl.Series("name", [name] * spikes.height, dtype=pl.String)])
-            return self._with_annotations(named, "spike")
         named = spikes.join(self.communes().select("code", "name"), on="code", how="left")
         return self._with_annotations(named, "spike").sort(["start", "code"])
+
+    def _named_spikes(self, spikes: pl.DataFrame, code: str, include_bots: bool) -> pl.DataFrame:
+        """One commune's spikes (already in order) with its name and annotations."""
+        if not include_bots:
+            spikes = spikes.filter(~pl.col("suspected_bot"))
+        named = spikes.hstack([pl.Series("name", [self._name(code)] * spikes.height, dtype=pl.String)])
+        return self._with_annotations(named, "spike")
 
     def _spikes_of(self, nat: _National, code: str) -> pl.DataFrame:
         if nat.spikes is None:

@@ -103,6 +103,29 @@ def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None
     return frames
 
 
+def commune_spikes(store: Store, start: date, end: date, code: str) -> pl.DataFrame | None:
+    """One commune's spikes from the kept figures of [start, end], read alone (a command about one
+    commune needs no other); an empty frame when it has audience and no spike; None when the
+    figures are not current or the commune has no audience over the period."""
+    if not _usable(store):
+        return None
+    run = store.con.execute(f"SELECT fingerprint FROM {RUNS} WHERE period_start = ? AND period_end = ?",
+                            [start, end]).fetchall()  # fmt: skip
+    if not run or run[0][0] != fingerprint(store, start, end):
+        return None
+    known = store.con.execute(
+        "SELECT count(*) FROM figures_typology WHERE period_start = ? AND period_end = ? AND code = ?",
+        [start, end, code],
+    ).fetchall()[0][0]
+    if not known:
+        return None
+    return store.frame(
+        "SELECT * EXCLUDE (period_start, period_end, _row) FROM figures_spikes WHERE period_start = ? "
+        "AND period_end = ? AND code = ? ORDER BY start",
+        [start, end, code],
+    )
+
+
 def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], seconds: float,
          kind: str = ASKED) -> None:  # fmt: skip
     """Keep the figures of [start, end] (replacing those of that period), in one transaction."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -23,8 +23,10 @@ from belvedere.errors import BelvedereError, SchemaTooOldError, StoreMissingErro
 from belvedere.output import err_console
 from belvedere.present import COLUMN_LABELS
 from belvedere.reference.load import prepare_store
-from belvedere.sources.http import PoliteClient
 from belvedere.store import SCHEMA_VERSION, Store
+
+if TYPE_CHECKING:
+    from belvedere.sources.http import PoliteClient
 
 app = typer.Typer(help=M.t("app_help"), no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 communes_app = typer.Typer(help=M.t("cmd_communes"), no_args_is_help=True)
@@ -101,6 +103,8 @@ ContactOpt = Annotated[str | None, typer.Option("--contact", help=M.t("opt_conta
 
 
 def make_client(settings: Settings, contact: str | None, concurrency: int | None = None) -> PoliteClient:
+    from belvedere.sources.http import PoliteClient
+
     return PoliteClient(
         contact or settings.contact,
         concurrency=concurrency or settings.max_concurrency,

@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import polars as pl
 import typer
@@ -43,17 +43,12 @@ from belvedere.output import Format, console, emit, emit_record, err_console, pa
 from belvedere.reference.load import prepare_store
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
 from belvedere.reference.pvd import PvdLoadResult, load_pvd
-from belvedere.sources.articles import ResolveReport, articles_for, resolve_articles
-from belvedere.sources.http import FetchFailed
-from belvedere.sources.wikimedia_api import (
-    FetchReport,
-    RangeResult,
-    fetch_project_totals,
-    fetch_ranges,
-    plan_requests,
-)
 from belvedere.store import Store
 from belvedere.store.queries import audience_range, commune_daily, commune_totals, communes_frame
+
+if TYPE_CHECKING:  # the network clients are imported by the commands that use them: the others start faster
+    from belvedere.sources.articles import ResolveReport
+    from belvedere.sources.wikimedia_api import FetchReport, RangeResult
 
 
 # --- init / info -------------------------------------------------------------------------
@@ -379,6 +374,9 @@ def articles_resolve(
     mediawiki_api: Annotated[str | None, typer.Option(help=M.t("opt_mediawiki_api"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
+    from belvedere.sources.articles import resolve_articles
+    from belvedere.sources.http import FetchFailed
+
     f = parse_format(fmt)
     settings: Settings = ctx.obj["settings"]
     client = make_client(settings, contact)
@@ -449,6 +447,10 @@ def fetch(
         d_end = yesterday
         if d_end < d_start:
             raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
+    from belvedere.sources.articles import articles_for
+    from belvedere.sources.http import FetchFailed
+    from belvedere.sources.wikimedia_api import FetchReport, fetch_project_totals, fetch_ranges, plan_requests
+
     agent_list = parse_agents(agents)
     client = make_client(settings, contact, concurrency)
     base = wikimedia_api or settings.wikimedia_api
@@ -544,6 +546,7 @@ app.add_typer(maps_app, name="maps")
 def maps_fetch(contact: ContactOpt = None) -> None:
     """Download ANCT's départements GeoJSON into the user's cache (the package does not ship it)."""
     from belvedere.report.maps import GEOJSON_URL, cache_path
+    from belvedere.sources.http import FetchFailed
 
     url = os.environ.get("BELVEDERE_MAP_URL", "").strip() or GEOJSON_URL
 
