@@ -246,3 +246,12 @@ def test_cli_csv_without_the_column(tmp_path: Path) -> None:
     path.write_text("jour,visites\n2024-01-01,3\n")
     out = run_cli("spikes", "--csv", str(path), "--date-column", "date", db=tmp_path / "x.duckdb")
     assert out.returncode == 1 and "jour, visites" in out.stderr
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_to_get_all(demo_db: Path) -> None:
+    from belvedere.output import TABLE_ROWS
+
+    everything = json.loads(run_cli("typology", "--scope", "all", "--format", "json", db=demo_db, check=True).stdout)
+    assert len(everything) > TABLE_ROWS
+    table = run_cli("typology", "--scope", "all", db=demo_db, check=True).stdout
+    assert f"les {TABLE_ROWS} premières lignes" in table and "--format csv, tableur ou json" in table

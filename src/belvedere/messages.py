@@ -99,6 +99,7 @@ FR: dict[str, str] = {
     "opt_agents": "Agents : user, automated, spider (séparés par des virgules).",
     "bad_date": "Date invalide : « {value} » (format attendu AAAA-MM-JJ).",
     "end_before_start": "La date de fin ({end}) est avant la date de début ({start}).",
+    "table_more_rows": ("… les {shown} premières lignes ; les {more} autres avec --format csv, tableur ou json."),
     "bad_format": "Format inconnu : « {value} » (table, csv, tableur ou json).",
     "bad_agent": "Agent inconnu : « {value} » (user, automated ou spider).",
     "export_gaps": "Attention : {missing} jours de la période n'ont pas de données pour {communes} commune(s).",

@@ -62,6 +62,9 @@ def to_json_compact(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
+TABLE_ROWS = 200
+
+
 def _write_bytes(data: bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
@@ -96,11 +99,15 @@ def emit(
     for col in df.columns:
         numeric = df.schema[col].is_numeric()
         table.add_column(labels.get(col, col), justify="right" if numeric else "left")
-    for row in df.iter_rows():
+    # a terminal shows what a reader reads (and Rich takes a second per thousand wrapped rows):
+    # the first TABLE_ROWS, and how to get every row
+    for row in df.head(TABLE_ROWS).iter_rows():
         table.add_row(*(_cell(v) for v in row))
     if simulated:
         console.print(f"[bold yellow]{M.t('simulated_label')}[/]")
     console.print(table)
+    if df.height > TABLE_ROWS:
+        console.print(M.t("table_more_rows", shown=TABLE_ROWS, more=M.fr_number(df.height - TABLE_ROWS, 0)))
 
 
 def _cell(value: object) -> str:
