@@ -278,7 +278,7 @@ def test_kill_and_rerun_gives_the_same_store(store_path: Path, tmp_path: Path) -
     [
         (fetch_args("99999"), "inconnue"),
         (fetch_args("61074", "2024-01-10", "2024-01-01"), "avant"),
-        (fetch_args("61074", "2015-06-01", "2015-07-10"), "2015-07-01"),
+        (fetch_args("61074", "2015-06-01", "2015-07-10"), "1er juil. 2015"),
         (fetch_args("61074", "2024-02-30", "2024-03-01"), "Date invalide"),
     ],
 )

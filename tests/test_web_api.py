@@ -190,7 +190,7 @@ def test_campaigns_through_the_api(client: httpx.Client, demo_db: Path) -> None:
             "channel": "réseaux sociaux"}  # fmt: skip
     assert client.post("/api/campaigns", json=body).status_code == 401
     bad = client.post("/api/campaigns", json={**body, "end": "2024-05-01"}, headers=auth)
-    assert bad.status_code == 422 and "2024-05-01" in bad.json()["detail"]
+    assert bad.status_code == 422 and "1er mai 2024" in bad.json()["detail"]
     made = client.post("/api/campaigns", json=body, headers=auth)
     assert made.status_code == 201, made.text
     cid = made.json()["campaign_id"]

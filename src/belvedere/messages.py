@@ -731,7 +731,8 @@ FR: dict[str, str] = {
     "report_peers": "Communes comparables",
     "report_seasons": "Saisons et profil",
     "report_season_figures": ("Juillet-août : {summer} des vues ; décembre-mars : {winter} ; part mobile : {mobile}."),
-    "report_yoy": "Sur un an, l'audience évolue de {change}.",
+    "report_period_sub": "audience {period}",
+    "report_yoy": "Sur les 12 derniers mois, l'audience est {change} par rapport aux 12 précédents.",
     "report_recommendations": "Recommandations",
     "report_trigger": "Déclenchée par",
     "report_no_reco": "Aucun indicateur ne déclenche de recommandation particulière.",
@@ -1040,9 +1041,12 @@ SIZE_CLASS_LABELS: dict[str, str] = {
 
 
 def t(key: str, **kwargs: object) -> str:
-    """The French text for key, formatted with kwargs."""
+    """The French text for key, formatted with kwargs; a date given as a value is written the
+    French way ("30 nov. 2023"), whatever text it goes into."""
     text = FR[key]
-    return text.format(**kwargs) if kwargs else text
+    if not kwargs:
+        return text
+    return text.format(**{k: fr_date(v) if type(v) is date else v for k, v in kwargs.items()})
 
 
 MONTHS_LONG = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
