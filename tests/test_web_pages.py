@@ -168,3 +168,24 @@ def test_the_cli_suggests_and_writes_a_spreadsheet(demo_db: Path) -> None:
     assert len(lines) == 4 and all(";" in line for line in lines)
     data = json.loads(run_cli("rank", "--limit", "3", "--format", "json", db=demo_db, check=True).stdout)
     assert data[0]["code"] in lines[1]
+
+
+def test_a_postal_code_finds_its_communes(client: httpx.Client, demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as s:
+        not_a_code = ("postal_code NOT IN (SELECT code FROM communes) AND postal_code NOT IN "
+                      "(SELECT old_code FROM commune_history)")  # fmt: skip
+        alone = s.con.execute(
+            f"SELECT postal_code, any_value(code) FROM postal_codes WHERE {not_a_code} GROUP BY postal_code "
+            "HAVING count(*) = 1 ORDER BY postal_code LIMIT 1"
+        ).fetchall()[0]
+        shared, codes = s.con.execute(
+            f"SELECT postal_code, list(code ORDER BY code) FROM postal_codes WHERE {not_a_code} "
+            "GROUP BY postal_code HAVING count(*) >= 3 ORDER BY postal_code LIMIT 1"
+        ).fetchall()[0]
+        assert s.con.execute("SELECT count(*) FROM postal_codes").fetchall()[0][0] > 35_000
+    one = client.get("/recherche", params={"q": alone[0]}, follow_redirects=False)
+    assert one.status_code == 303 and one.headers["location"] == f"/commune/{alone[1]}"
+    many = client.get("/recherche", params={"q": shared}).text
+    assert sorted(re.findall(r'<td><a href="/commune/(\w+)">', many)) == codes
+    out = run_cli("profile", shared, db=demo_db)
+    assert out.returncode == 1 and f"Le code postal {shared} est celui de plusieurs communes" in out.stderr

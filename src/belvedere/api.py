@@ -41,7 +41,13 @@ from belvedere.analysis.spikes import (
 )
 from belvedere.analysis.typology import classify, nearest_large_city
 from belvedere.config import Settings
-from belvedere.errors import BelvedereError, ReadOnlyStoreError, UnknownCampaignError, UnknownCommuneError
+from belvedere.errors import (
+    AmbiguousCommuneError,
+    BelvedereError,
+    ReadOnlyStoreError,
+    UnknownCampaignError,
+    UnknownCommuneError,
+)
 from belvedere.reference.lookup import (
     COMMUNE_COLUMNS,
     COMMUNE_FROM,
@@ -224,6 +230,7 @@ class Observatory:
         self._communes: pl.DataFrame | None = None
         self._rows: dict[str, int] | None = None
         self._search: pl.DataFrame | None = None
+        self._postal: pl.DataFrame | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
         self.notes_version = 0  # changes with every annotation or campaign written through this Observatory
@@ -282,12 +289,23 @@ class Observatory:
                 self._search = self.store.frame(f"SELECT {COMMUNE_COLUMNS}, c.search_key FROM {COMMUNE_FROM}")
         typed = text.strip()
         if INSEE_CODE.match(typed):
+            insee: str | None = None
             try:
-                code = self.code_of(typed)
-            except UnknownCommuneError:
+                insee = self.code_of(typed)
+            except (UnknownCommuneError, AmbiguousCommuneError):
                 pass
-            else:
-                return self._search.filter(pl.col("code") == code).drop("search_key"), "code"
+            if self._postal is None:
+                with self.lock:
+                    self._postal = self.store.frame("SELECT postal_code, code FROM postal_codes")
+            # a postal code too (often shared, and sometimes another commune's INSEE code)
+            postal = self._postal.filter(pl.col("postal_code") == typed)["code"].to_list()
+            codes = list(dict.fromkeys([*([insee] if insee else []), *postal]))
+            if codes:  # the INSEE code's commune first, then the postal code's, most populated first
+                found = self._search.filter(pl.col("code").is_in(codes))
+                found = found.with_columns((pl.col("code") != (insee or "")).alias("_later")).sort(
+                    ["_later", "population"], descending=[False, True], nulls_last=True
+                )
+                return found.drop("search_key", "_later"), "code"
         found = match_communes(self._search, typed, limit)
         if found.height:
             return found.drop("search_key"), "name"

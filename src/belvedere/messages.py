@@ -46,6 +46,9 @@ FR: dict[str, str] = {
     "cmd_communes_show": "Affiche une commune (code INSEE, ancien code ou nom).",
     "unknown_commune": "Commune inconnue : « {query} ».",
     "did_you_mean": "Vouliez-vous dire : {names} ?",
+    "postal_code_shared": (
+        "Le code postal {query} est celui de plusieurs communes : {candidates}. Donnez son code INSEE."
+    ),
     "unknown_departement": "Département inconnu : « {value} » (son numéro ou son nom est attendu).",
     "unknown_region": "Région inconnue : « {value} » (son code ou son nom est attendu).",
     "unknown_epci": "Intercommunalité inconnue : « {value} » (son code SIREN ou son nom est attendu).",
@@ -913,10 +916,10 @@ FR: dict[str, str] = {
     "ui_search_button": "Chercher",
     "ui_search_suggestions": "Communes proposées",
     "ui_search_title": "Recherche de communes",
-    "ui_search_label": "Nom, code INSEE (ou ancien code) d'une commune",
+    "ui_search_label": "Nom, code postal ou code INSEE (ou ancien code) d'une commune",
     "ui_search_help": (
-        "Tapez le nom d'une commune (les accents, majuscules et tirets ne comptent pas), son code INSEE ou le nom "
-        "ou code d'une ancienne commune."
+        "Tapez le nom d'une commune (les accents, majuscules et tirets ne comptent pas), son code postal, son code "
+        "INSEE, ou le nom ou le code d'une ancienne commune."
     ),
     "ui_search_none": "Aucune commune ne s'appelle « {q} ».",
     "ui_search_close": "Vouliez-vous dire :",

@@ -73,6 +73,7 @@ def load_reference(store: Store) -> dict[str, int]:
         )
         for name in ("ref_regions", "ref_deps", "ref_epci", "ref_history", "ref_communes"):
             con.unregister(name)
+        _load_postal_codes(store)
         con.execute(
             "INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) VALUES (?, ?, 'ok', ?, ?, ?)",
             [
@@ -87,6 +88,17 @@ def load_reference(store: Store) -> dict[str, int]:
     return {"communes": communes.height, "history": history.height}
 
 
+def _load_postal_codes(store: Store) -> int:
+    """The communes' postal codes (La Poste's, as decoupage-administratif carries them), replaced,
+    inside the caller's transaction."""
+    postal = read_reference_csv("postal_codes.csv.gz")
+    store.con.execute("DELETE FROM postal_codes")
+    store.con.register("ref_postal", postal.to_arrow())
+    store.con.execute("INSERT INTO postal_codes SELECT postal_code, code FROM ref_postal")
+    store.con.unregister("ref_postal")
+    return postal.height
+
+
 def prepare_store(store: Store, *, reload_reference: bool = False) -> dict[str, int]:
     """What a store needs before any audience comes in: the territory reference, the PVD list
     shipped with Belvédère when none was loaded, and a probable frwiki title for every commune
@@ -98,6 +110,9 @@ def prepare_store(store: Store, *, reload_reference: bool = False) -> dict[str, 
     counts = {"communes": 0, "history": 0, "pvd": 0, "guessed": 0}
     if reload_reference or not store.has_reference():
         counts.update(load_reference(store))
+    elif not store.con.execute("SELECT count(*) FROM postal_codes").fetchall()[0][0]:  # a store from before v9
+        with store.transaction():
+            _load_postal_codes(store)
     if not store.con.execute("SELECT count(*) FROM pvd").fetchall()[0][0]:
         counts["pvd"] = load_shipped_pvd(store).loaded
     if not store.simulated:

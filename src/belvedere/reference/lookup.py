@@ -88,6 +88,13 @@ def resolve_commune(store: Store, query: str) -> dict[str, Any]:
             if found:
                 found["mapped_from"] = {"old_code": q.upper(), "kind": mapped[1]}
                 return found
+        by_post = _rows(store, "c.code IN (SELECT code FROM postal_codes WHERE postal_code = ?)", [q])
+        if len(by_post) == 1:
+            by_post[0]["mapped_from"] = {"postal_code": q}
+            return by_post[0]
+        if by_post:
+            candidates = ", ".join(f"{r['name']} ({r['departement']}, {r['code']})" for r in by_post[:12])
+            raise AmbiguousCommuneError(M.t("postal_code_shared", query=q, candidates=candidates), by_post)
         raise UnknownCommuneError(M.t("unknown_commune", query=query))
 
     dep = None

@@ -253,6 +253,14 @@ MIGRATIONS: list[str] = [
     DROP SEQUENCE event_id_seq;
     DROP TABLE indicators;
     """,
+    # 9 — the postal codes of each commune (the search finds a commune by its postal code)
+    """
+    CREATE TABLE postal_codes (
+        postal_code VARCHAR NOT NULL,
+        code VARCHAR NOT NULL,           -- the current commune's INSEE code
+        PRIMARY KEY (postal_code, code)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

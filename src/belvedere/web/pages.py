@@ -88,8 +88,8 @@ def search_page(st: Annotated[State, Depends(state)],
         return render(st, "search.html.j2", q="", rows=[], how="none")
     rows, how = _call(st, st.obs.find, typed, PAGE)
     exact = rows.filter(pl.col("name").map_elements(fold, return_dtype=pl.String) == fold(typed))
-    if how == "code" or (how == "name" and rows.height == 1) or (how == "name" and exact.height == 1):
-        code = rows["code"][0] if how != "name" or rows.height == 1 else exact["code"][0]
+    if (how in ("code", "name") and rows.height == 1) or (how == "name" and exact.height == 1):
+        code = rows["code"][0] if rows.height == 1 else exact["code"][0]
         return RedirectResponse(f"/commune/{code}", status_code=303)
     return render(st, "search.html.j2", q=typed, rows=rows.to_dicts(), how=how)
 
