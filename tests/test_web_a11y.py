@@ -7,6 +7,7 @@ Screenshots of each page at both widths go to out/screenshots/ (looked at before
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,4 +158,30 @@ def test_compare_adds_communes_from_suggestions_once(browser: Any, server: str, 
     page.goto(server + f"/comparer?c={one},{name}")
     assert page.locator("#compared tr").count() == 2
     assert "sur 2 ans" in page.inner_text("#period")
+    page.context.close()
+
+
+def test_the_commune_chart_switches_and_exports(browser: Any, server: str, demo_db: Path) -> None:  # noqa: F811
+    one, _, _ = _communes(demo_db)
+    page = _page(browser, WIDTHS["portable"])
+    page.goto(server + f"/commune/{one}")
+    page.wait_for_selector("#chart canvas")
+    days = int(page.get_attribute("#chart", "data-points"))
+    data = page.evaluate("JSON.parse(document.getElementById('series-data').textContent)")
+    assert days == len(data["t"])
+
+    expected_months = len({(dt.date(1970, 1, 1) + dt.timedelta(seconds=t)).strftime("%Y-%m") for t in data["t"]})
+    expected_weeks = len({(dt.date(1970, 1, 1) + dt.timedelta(seconds=t)).isocalendar()[:2] for t in data["t"]})
+    page.select_option("#chart-step", "month")
+    assert int(page.get_attribute("#chart", "data-points")) == expected_months
+    page.select_option("#chart-step", "week")
+    assert int(page.get_attribute("#chart", "data-points")) == expected_weeks
+    page.select_option("#chart-access", "split")
+    page.check("#chart-log")
+    assert page.locator(".u-legend").inner_text().count("Ordinateur") == 1
+    page.click("#chart-png")
+    assert page.get_attribute("#chart-png", "href").startswith("data:image/png;base64,")
+    # the same data as a table, for whoever does not see the chart
+    page.click("#chart-table summary")
+    assert page.locator("#chart-table tr").count() == expected_months + 1
     page.context.close()

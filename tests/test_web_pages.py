@@ -126,6 +126,10 @@ def test_the_home_map_leads_to_the_ranking(client: httpx.Client) -> None:
     assert len(links) > 5
     assert client.get(links[0].replace("&amp;", "&")).status_code == 200
     assert "Guadeloupe" in home and "Vues par habitant sur la période" in home  # overseas named, legend unit
+    table = home[home.index('id="map-table"') :]
+    in_table = re.findall(r'<tr><td><a href="/classement\?scope=all&amp;departement=([0-9AB]+)"', table)
+    on_map = {re.search(r"departement=([0-9AB]+)", x).group(1) for x in links}
+    assert in_table and set(in_table) <= on_map  # the map's values as a table (its text alternative)
     assert "événements partagés" not in home.split("<h2>")[2]  # the home page does not lead with chance
 
 

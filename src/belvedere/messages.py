@@ -934,6 +934,8 @@ FR: dict[str, str] = {
     ),
     "ui_home_map_help": "Cliquez un département pour voir le classement de ses communes.",
     "ui_home_rising": "Les plus fortes hausses sur un an",
+    "ui_map_as_table": "Les données de la carte, département par département",
+    "ui_map_communes": "Communes étudiées",
     "ui_yoy_caption": "Vues des 12 derniers mois par rapport aux 12 précédents.",
     "ui_home_rising_none": "Il faut deux années complètes de données pour mesurer une évolution sur un an.",
     "ui_home_events_link": "Les pics et les événements partagés",

@@ -71,6 +71,11 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
                 link=lambda dep: f"/classement?scope=all&departement={dep}&start={d_start}&end={d_end}",
             ),
             "top": top.to_dicts(),
+            "map_rows": by_dep.join(
+                st.obs.communes().select("departement", "departement_name").unique(), on="departement", how="left"
+            )
+            .sort("departement")
+            .to_dicts(),
             "period": present.period_words(d_start, d_end),
             "rising": rising.to_dicts(),
         }
