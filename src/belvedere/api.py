@@ -28,6 +28,7 @@ import polars as pl
 from belvedere import dates, figures
 from belvedere import messages as M
 from belvedere.analysis import impact
+from belvedere.analysis.impact import Window
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import PeerIndex, standing
@@ -99,7 +100,7 @@ class _National:
     peer_index: dict[str, PeerIndex] = field(default_factory=dict)
     typology_rows: dict[str, int] | None = None
     typology_panel_rows: np.ndarray | None = None  # panel row of each typology row (-1: none)
-    impacts: dict[tuple[int, str], dict] = field(default_factory=dict)  # kept until campaigns change
+    impacts: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)  # kept until campaigns change
     shifts: dict[str, pl.DataFrame] = field(default_factory=dict)  # level shifts, per commune asked
     events: dict[tuple[str, float], pl.DataFrame] = field(default_factory=dict)
     single: dict[str, Panel] = field(default_factory=dict)  # one commune's panel, when the national one is not loaded
@@ -238,7 +239,7 @@ class Observatory:
         self._cities: pl.DataFrame | None = None
         self._range: tuple[date | None, date | None] | None = None
         self._scopes: dict[str, list[str]] = {}
-        self._rankings: dict[tuple, pl.DataFrame] = {}
+        self._rankings: dict[tuple[Any, ...], pl.DataFrame] = {}
         self._national: dict[tuple[date, date], _National] = {}
         self.kept_figures = True  # read the national figures the store keeps when they are current
 
@@ -270,7 +271,7 @@ class Observatory:
                 self._communes = communes_frame(self.store)
         return self._communes
 
-    def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
+    def frame(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """A query on the store as a DataFrame (one query at a time, whatever the thread)."""
         with self.lock:
             return self.store.frame(sql, params)
@@ -319,7 +320,7 @@ class Observatory:
         if key in self._commune_rows():
             return key
         with self.lock:
-            return resolve_commune(self.store, commune)["code"]
+            return str(resolve_commune(self.store, commune)["code"])
 
     def period(self, start: str | date | None = None, end: str | date | None = None) -> tuple[date, date]:
         """The period asked, defaulting to the audience the store holds; checked."""
@@ -327,7 +328,7 @@ class Observatory:
             with self.lock:
                 self._range = audience_range(self.store)
         first, last = self._range
-        if first is None:
+        if first is None or last is None:
             raise BelvedereError(M.t("no_audience"))
         d_start, d_end = parse_date(start) or first, parse_date(end) or last
         if d_end < d_start:
@@ -422,7 +423,8 @@ class Observatory:
         if nat.spikes is None:
             with self.lock:
                 if nat.spikes is None:
-                    report = (lambda done, total: self.progress("spikes", done, total)) if self.progress else None
+                    progress = self.progress
+                    report = (lambda done, total: progress("spikes", done, total)) if progress else None
                     spikes, season = detect_panel(nat.panel, self.spike_params, progress=report)
                     nat.metrics = nat.metrics.join(season, on="code", how="left")
                     nat.spikes = spikes
@@ -509,10 +511,10 @@ class Observatory:
             return detect_panel(nat.commune_panel(code).subset([code]), self.spike_params)[0].sort("start")
         if nat.spikes_by_code is None:  # the national pass already found them: index them once
             ordered = nat.spikes.sort(["code", "start"])
-            runs = ordered.with_row_index("_i").group_by("code").agg(pl.col("_i").first(), pl.len())
-            nat.spikes_by_code = (ordered, {c: (int(i), int(n)) for c, i, n in runs.iter_rows()})
-        ordered, runs = nat.spikes_by_code
-        at, length = runs.get(code, (0, 0))
+            starts = ordered.with_row_index("_i").group_by("code").agg(pl.col("_i").first(), pl.len())
+            nat.spikes_by_code = (ordered, {c: (int(i), int(n)) for c, i, n in starts.iter_rows()})
+        ordered, rows_of = nat.spikes_by_code
+        at, length = rows_of.get(code, (0, 0))
         return ordered.slice(at, length)
 
     def events(self, start: str | date | None = None, end: str | date | None = None, scope: str = "all",
@@ -572,7 +574,7 @@ class Observatory:
         text = (text or "").strip()
         if not text:
             raise BelvedereError(M.t("annotation_empty"))
-        day = dates.check_event_date(parse_date(on))
+        day = dates.check_event_date(dates.parse_date(on))
         cat = CATEGORIES.get(category.strip().lower())
         if cat is None:
             choices = ", ".join(sorted(set(CATEGORIES.values())))
@@ -640,7 +642,7 @@ class Observatory:
             return self._campaigns
         return self._campaigns.filter(pl.col("communes").list.contains(self.code_of(commune)))
 
-    def campaign(self, campaign_id: int) -> dict:
+    def campaign(self, campaign_id: int) -> dict[str, Any]:
         df = self.campaigns().filter(pl.col("campaign_id") == int(campaign_id))
         if df.is_empty():
             raise UnknownCampaignError(M.t("campaign_unknown", id=campaign_id))
@@ -667,7 +669,7 @@ class Observatory:
         for nat in self._national.values():
             nat.impacts.clear()
 
-    def impact(self, campaign_id: int) -> list[dict]:
+    def impact(self, campaign_id: int) -> list[dict[str, Any]]:
         """The estimated effect of a campaign on each of its communes: extra views during and after
         it (absolute and %), with a placebo-calibrated 95 % interval, the method used and why, the
         pre-period fit, mobile views apart, and a sentence in French."""
@@ -681,11 +683,11 @@ class Observatory:
             out.append(nat.impacts[key])
         return out
 
-    def commune_impacts(self, commune: str) -> list[dict]:
+    def commune_impacts(self, commune: str) -> list[dict[str, Any]]:
         """Every campaign of a commune with its measured effect, or why it cannot be measured yet
         (``error``): what a commune page and report show."""
         code = self.code_of(commune)
-        out = []
+        out: list[dict[str, Any]] = []
         for camp in self.campaigns(code).iter_rows(named=True):
             try:
                 found = next(r for r in self.impact(camp["campaign_id"]) if r["code"] == code)
@@ -694,7 +696,7 @@ class Observatory:
                 out.append({"campaign": camp, "impact": None, "error": str(exc)})
         return out
 
-    def _impact_one(self, camp: dict, code: str) -> dict:
+    def _impact_one(self, camp: dict[str, Any], code: str) -> dict[str, Any]:
         nat = self._nat(None, None)
         panel = nat.panel
         if code not in panel.positions:
@@ -702,7 +704,7 @@ class Observatory:
         w = impact.campaign_window(panel, camp["start_date"], camp["end_date"])
         if w == "not_over":
             raise BelvedereError(M.t("impact_not_over", end=camp["end_date"], last=panel.end))
-        if not isinstance(w, impact.Window):
+        if not isinstance(w, Window):
             raise BelvedereError(M.t("impact_short_pre", days=max((camp["start_date"] - panel.start).days, 0),
                                      first=panel.start, need=impact.MIN_PRE_DAYS))  # fmt: skip
         donors, relaxed = self._impact_donors(nat, code, w)
@@ -724,7 +726,7 @@ class Observatory:
         out["mobile_sentence"] = M.impact_mobile(out)
         return out
 
-    def _impact_donors(self, nat: _National, code: str, w: impact.Window) -> tuple[list[str], bool]:
+    def _impact_donors(self, nat: _National, code: str, w: Window) -> tuple[list[str], bool]:
         """The campaign's comparable communes (:func:`impact.choose_donors`): the typology, the
         communes with a campaign, those with a spike from the pre-period to the after-period, and
         which have data every day of the window."""
@@ -738,11 +740,12 @@ class Observatory:
             nat.typology_panel_rows = np.array([nat.panel.positions.get(c, -1) for c in typ["code"].to_list()])
         at = nat.typology_panel_rows
         covered = nat.panel.covered[:, w.pre : w.post + 1].all(axis=1)
-        full = pl.Series((at >= 0) & covered[np.maximum(at, 0)])
+        full = pl.Series(np.asarray(at >= 0) & np.asarray(covered)[np.maximum(at, 0)])
         return impact.choose_donors(typ, code, treated=treated, spiky=spiky, full=full)
 
     def _typology_rows(self, nat: _National) -> dict[str, int]:
         if nat.typology_rows is None:
+            assert nat.typology is not None
             nat.typology_rows = {c: i for i, c in enumerate(nat.typology["code"].to_list())}
         return nat.typology_rows
 
@@ -915,13 +918,14 @@ class Observatory:
         for code in codes:
             self._level_shifts(nat, code)
 
-    def _typology_row(self, nat: _National, code: str, start: str | date | None, end: str | date | None) -> dict:
+    def _typology_row(self, nat: _National, code: str, start: str | date | None,
+                      end: str | date | None) -> dict[str, Any]:  # fmt: skip
         if nat.typology is None:
             return self.typology_frame(start, end, [code]).row(0, named=True)
         return nat.typology.row(self._typology_rows(nat)[code], named=True)
 
     def _name(self, code: str) -> str:
-        return self.communes()["name"][self._commune_rows()[code]]
+        return str(self.communes()["name"][self._commune_rows()[code]])
 
     def _commune_rows(self) -> dict[str, int]:
         """Row of each current commune code in :meth:`communes`."""

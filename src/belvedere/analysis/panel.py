@@ -34,7 +34,7 @@ class Panel:
 
     @property
     def days(self) -> int:
-        return self.desktop.shape[1]
+        return int(self.desktop.shape[1])
 
     @property
     def end(self) -> date:
@@ -47,7 +47,7 @@ class Panel:
     @property
     def user(self) -> np.ndarray:
         """All-access user views, float64 with NaN on days not covered."""
-        total = self.desktop.astype(np.float64) + self.mobile_web + self.mobile_app
+        total: np.ndarray = self.desktop.astype(np.float64) + self.mobile_web + self.mobile_app
         total[~self.covered] = np.nan
         return total
 
@@ -88,8 +88,9 @@ class Panel:
         """
         if df.is_empty():
             return cls.empty(start or date.today(), 0 if start is None or end is None else (end - start).days + 1)
-        start = start or df["date"].min()
-        end = end or df["date"].max()
+        first, last = df["date"].min(), df["date"].max()
+        assert isinstance(first, date) and isinstance(last, date)
+        start, end = start or first, end or last
         days = (end - start).days + 1
         df = df.filter(pl.col("date").is_between(start, end))
         codes = sorted(df["code"].unique().to_list())

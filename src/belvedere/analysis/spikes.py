@@ -74,7 +74,8 @@ class Baseline:
     @property
     def views(self) -> np.ndarray:
         """The baseline in views per day."""
-        return np.expm1(self.log_level)
+        views: np.ndarray = np.expm1(self.log_level)
+        return views
 
 
 def _fill_nan_along_rows(a: np.ndarray) -> np.ndarray:
@@ -208,11 +209,11 @@ def detect(
             exc = float(np.nansum(np.maximum(excess[i, a:b], 0)))
             base_views = float(expected[i, p])
             bot_reason = None
-            if auto_usual is not None:
+            if auto_usual is not None and automated is not None:
                 auto = float(automated[i, p])
                 if auto >= max(params.bot_auto_min, params.bot_auto_ratio * (auto_usual[i] + 1)):
                     bot_reason = "automated"
-            if bot_reason is None and desktop is not None and b - a <= 2:
+            if bot_reason is None and desktop is not None and desktop_share is not None and b - a <= 2:
                 d_exc = float(desktop[i, p]) - desktop_share[i] * base_views
                 if excess[i, p] > 0 and d_exc / excess[i, p] >= params.bot_desktop_share:
                     bot_reason = "desktop_only"
@@ -297,6 +298,7 @@ def detect_series(series: pl.DataFrame, *, date_column: str = "date", value_colu
     if df.is_empty():
         return pl.DataFrame(schema=SPIKE_SCHEMA).drop("code")
     start, end = df["date"].min(), df["date"].max()
+    assert isinstance(start, date) and isinstance(end, date)
     days = (end - start).days + 1
     values = np.full(days, np.nan)
     offsets = (df["date"].cast(pl.Int64) - (start - date(1970, 1, 1)).days).to_numpy()
@@ -364,13 +366,15 @@ def shared_events(
     (Poisson tail < ``alpha``); its ``background`` column says how many would be expected by chance.
     Suspected bot spikes are ignored. Returns one row per event with its members (codes) and dates.
     """
-    schema = {"event": pl.Int64, "start": pl.Date, "end": pl.Date, "peak": pl.Date, "communes": pl.Int64,
-              "codes": pl.List(pl.String), "excess_views": pl.Float64, "background": pl.Float64,
-              "p_value": pl.Float64}  # fmt: skip
+    schema: dict[str, pl.DataType] = {"event": pl.Int64(), "start": pl.Date(), "end": pl.Date(), "peak": pl.Date(),
+              "communes": pl.Int64(),
+              "codes": pl.List(pl.String), "excess_views": pl.Float64(), "background": pl.Float64(),
+              "p_value": pl.Float64()}  # fmt: skip
     real = spikes.filter(~pl.col("suspected_bot")).sort("start")
     if real.height < min_members:
         return pl.DataFrame(schema=schema)
     first, last = real["start"].min(), real["start"].max()
+    assert isinstance(first, date) and isinstance(last, date)
     span = days_in_scope or (last - first).days + 1
     rate = real.height / max(span, 1)  # spike starts per day in the scope
     expected = rate * (2 * window + 1)
@@ -410,7 +414,7 @@ def shared_events(
                 p,
             )
         )
-    events.sort(key=lambda e: e[0])
+    events.sort(key=lambda e: e[0] if isinstance(e[0], date) else date.min)
     return pl.DataFrame([(i + 1, *e) for i, e in enumerate(events)], schema=schema, orient="row")
 
 

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import duckdb
@@ -325,7 +325,7 @@ def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
     tail = b""
     with f.open("rb") as raw:
         hashed = _Hashing(raw)
-        g = igzip.open(hashed, "rb") if compression_of(f) == "gzip" else io.BufferedReader(hashed, BLOCK)
+        g = igzip.open(hashed, "rb") if compression_of(f) == "gzip" else io.BufferedReader(hashed, BLOCK)  # type: ignore[no-untyped-call]
         while True:
             block = g.read(BLOCK)
             if not block:
@@ -344,14 +344,14 @@ def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
 class _Hashing(io.RawIOBase):
     """A binary file read through, hashing what passes (the checksum costs no second read)."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: io.BufferedReader) -> None:
         self.raw, self.h = raw, hashlib.sha256()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        n = self.raw.readinto(buffer)
+        n: int = self.raw.readinto(buffer)
         self.h.update(memoryview(buffer)[:n])
         return n
 
@@ -381,7 +381,8 @@ def _pick(block: bytes, prefixes: list[bytes]) -> bytes:
     if len(first_line) <= 256:  # the real files are sorted by project: a couple of runs
         runs = zip(first_line.tolist(), last_line.tolist(), strict=True)
         return b"".join(block[starts[i] : ends[j] + 1] for i, j in runs)
-    return a[np.repeat(keep, ends - starts + 1)].tobytes()
+    kept_bytes: bytes = a[np.repeat(keep, ends - starts + 1)].tobytes()
+    return kept_bytes
 
 
 def _parse(data: bytes, names: list[str], keep: str) -> tuple[pa.Table, int]:
@@ -441,7 +442,7 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, ev
                          [when.date(), when.hour], "user")  # fmt: skip
             con.unregister("_every")
         _record(con, f, digest, project, when.date(), when.hour, table.num_rows, kept=kept)
-    return table.num_rows
+    return int(table.num_rows)
 
 
 def _write_pages(con: duckdb.DuckDBPyConnection, project: str, counts: str, params: list[Any], agent: str) -> None:

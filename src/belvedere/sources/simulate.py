@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -115,21 +116,21 @@ def _spike_shape(peak_ratio: float, tau: float) -> np.ndarray:
     return (peak_ratio - 1.0) * np.exp(-np.arange(length) / tau)
 
 
-def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict]:
+def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict[str, Any]]:
     """Spikes: isolated ones per commune, plus shared events across several communes."""
     n, days = plan.height, params.days
     years = days / 365.25
     rate = np.where(plan["media_heavy"].to_numpy(), 3.0, params.spikes_per_year) * years
     counts = rng.poisson(rate)
-    spikes: list[dict] = []
-    taken: dict[int, list[int]] = {}
+    spikes: list[dict[str, Any]] = []
+    taken: dict[int, list[tuple[int, int]]] = {}
 
     def free(i: int, day: int, length: int) -> bool:
-        return all(day + length + 14 < s or day > e + 14 for s, e in [(x, y) for x, y in taken.get(i, [])])
+        return all(day + length + 14 < s or day > e + 14 for s, e in taken.get(i, []))
 
     margin = 30  # keep spikes clear of the edges so the truth is fully inside the range
-    for i in np.nonzero(counts)[0]:
-        for _ in range(counts[i]):
+    for i in (int(x) for x in np.nonzero(counts)[0]):
+        for _ in range(int(counts[i])):
             ratio = float(np.exp(rng.uniform(np.log(2.0), np.log(30.0))))
             tau = float(rng.uniform(0.7, 3.0))
             shape = _spike_shape(ratio, tau)
@@ -141,7 +142,7 @@ def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Ge
         n_events = rng.poisson(params.shared_events_per_year * years)
         for event in range(1, n_events + 1):
             day0 = int(rng.integers(margin, max(margin + 1, days - margin - 20)))
-            size = int(min(n, rng.integers(3, 13)))
+            size = min(n, int(rng.integers(3, 13)))
             members = rng.choice(n, size=size, replace=False)
             for i in members:
                 ratio = float(np.exp(rng.uniform(np.log(3.0), np.log(20.0))))
@@ -157,8 +158,8 @@ def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Ge
 CHANNELS = ("réseaux sociaux", "presse", "TV", "événement", "affichage")
 
 
-def _plan_campaigns(plan: pl.DataFrame, spikes: list[dict], params: SimulationParams,
-                    rng: np.random.Generator) -> list[dict]:  # fmt: skip
+def _plan_campaigns(plan: pl.DataFrame, spikes: list[dict[str, Any]], params: SimulationParams,
+                    rng: np.random.Generator) -> list[dict[str, Any]]:  # fmt: skip
     """Campaigns with a known effect: a uniform uplift of the expected views during 1-6 weeks,
     none for a third of them; clear of the commune's spikes from 13 weeks before to 4 weeks
     after, so that the truth is the campaign alone."""
@@ -167,7 +168,7 @@ def _plan_campaigns(plan: pl.DataFrame, spikes: list[dict], params: SimulationPa
     busy: dict[int, list[tuple[int, int]]] = {}
     for sp in spikes:
         busy.setdefault(sp["i"], []).append((sp["day"], sp["day"] + len(sp["shape"]) - 1))
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     lo = 91 + 14  # a pre-period, and room for the placebos of the estimator
     for i in rng.permutation(n)[: min(wanted, n)]:
         for _ in range(10):
@@ -183,12 +184,12 @@ def _plan_campaigns(plan: pl.DataFrame, spikes: list[dict], params: SimulationPa
     return out
 
 
-def _plan_bots(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict]:
+def _plan_bots(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Generator) -> list[dict[str, Any]]:
     n, days = plan.height, params.days
     counts = rng.poisson(params.bots_per_year * days / 365.25, n)
     bots = []
-    for i in np.nonzero(counts)[0]:
-        for _ in range(counts[i]):
+    for i in (int(x) for x in np.nonzero(counts)[0]):
+        for _ in range(int(counts[i])):
             bots.append(
                 {
                     "i": int(i),
@@ -225,10 +226,11 @@ def _expected_user(plan: pl.DataFrame, rows: np.ndarray, params: SimulationParam
     )
     weekly = np.where((profile == "plain")[:, None], WEEKLY_PLAIN[weekday][None, :], WEEKLY_TOURIST[weekday][None, :])
     trend = np.exp(sub["trend_per_year"].to_numpy()[:, None] * years[None, :])
-    return sub["base_level"].to_numpy()[:, None] * season * weekly * trend
+    expected: np.ndarray = sub["base_level"].to_numpy()[:, None] * season * weekly * trend
+    return expected
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], columns: list[str]) -> None:
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]], columns: list[str]) -> None:
     if not rows:
         return
     data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
@@ -263,22 +265,22 @@ def simulate(
     spikes = _plan_spikes(plan, params, rng)
     bots = _plan_bots(plan, params, rng)
     campaigns = _plan_campaigns(plan, spikes, params, np.random.default_rng([params.seed, 4242]))
-    campaigns_by_i: dict[int, list[dict]] = {}
+    campaigns_by_i: dict[int, list[dict[str, Any]]] = {}
     for c in campaigns:
         campaigns_by_i.setdefault(c["i"], []).append(c)
     days = params.days
-    spikes_by_i: dict[int, list[dict]] = {}
+    spikes_by_i: dict[int, list[dict[str, Any]]] = {}
     for s in spikes:
         spikes_by_i.setdefault(s["i"], []).append(s)
-    bots_by_i: dict[int, list[dict]] = {}
+    bots_by_i: dict[int, list[dict[str, Any]]] = {}
     for b in bots:
         bots_by_i.setdefault(b["i"], []).append(b)
 
     date_arr = pa.array(np.datetime64(params.start) + np.arange(days), pa.date32())
     access_codes = pa.array(ACCESSES)
     dates_x3 = date_arr.take(pa.array(np.repeat(np.arange(days), 3)))
-    truth_spikes: list[tuple] = []
-    truth_bots: list[tuple] = []
+    truth_spikes: list[tuple[Any, ...]] = []
+    truth_bots: list[tuple[Any, ...]] = []
     total_rows = 0
     total_user = 0
     with store.transaction():
