@@ -41,10 +41,10 @@ def fingerprint(store: Store, start: date, end: date) -> str:
     logs a line with the days it wrote (fetch, ingest, simulation), and the writes that may change
     any day (resolved titles, reference, PVD list, replaced files) log one without days. A day of
     new audience thus leaves the figures of the periods before it current. A new version of the
-    code may compute them otherwise."""
+    code may compute them otherwise. An imported snapshot changes no audience of the store."""
     last = store.con.execute(
-        "SELECT coalesce(max(ingest_id), 0) FROM ingest_log WHERE start_date IS NULL OR end_date IS NULL "
-        "OR (start_date <= ? AND end_date >= ?)",
+        "SELECT coalesce(max(ingest_id), 0) FROM ingest_log WHERE source <> 'snapshot' AND (start_date IS NULL "
+        "OR end_date IS NULL OR (start_date <= ? AND end_date >= ?))",
         [end, start],
     ).fetchall()[0][0]
     return f"{last}:{__version__}:{FORMAT}"

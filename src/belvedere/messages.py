@@ -46,6 +46,48 @@ FR: dict[str, str] = {
     "cmd_communes_show": "Affiche une commune (code INSEE, ancien code ou nom).",
     "unknown_commune": "Commune inconnue : « {query} ».",
     "did_you_mean": "Vouliez-vous dire : {names} ?",
+    "cmd_snapshot": "Instantanés nationaux : exporter, importer, situer une commune dans la France entière.",
+    "cmd_snapshot_export": (
+        "Écrit l'instantané national du magasin (audience mensuelle de chaque commune, populations, articles, "
+        "provenance) dans un fichier Parquet et sa somme de contrôle (.sha256)."
+    ),
+    "cmd_snapshot_import": (
+        "Importe un instantané national (fichier ou URL, avec son .sha256) : vérifié, chargé en entier ou pas du tout."
+    ),
+    "cmd_snapshot_rank": "Situe une commune parmi toutes les communes d'après l'instantané national importé.",
+    "opt_snapshot_out": "Fichier Parquet à écrire.",
+    "arg_snapshot_source": "Fichier ou URL de l'instantané (sa somme de contrôle FICHIER.sha256 à côté).",
+    "snapshot_exported": (
+        "Instantané écrit : {path} ({start} – {end}, {communes} communes, {mb} Mo, {seconds} s) ; "
+        "sa somme de contrôle à côté (.sha256)."
+    ),
+    "snapshot_imported": (
+        "Instantané importé : du {start} au {end}, {communes} communes (sha256 {sha}…), en {seconds} s."
+    ),
+    "snapshot_none": "Ce magasin n'a pas d'instantané national : « belvedere snapshot import FICHIER_OU_URL ».",
+    "snapshot_no_commune": "{code} n'a pas d'audience dans {source} sur cette période.",
+    "snapshot_rank_title": "Rang national d'après l'instantané",
+    "lbl_source": "Source",
+    "snapshot_no_whole_month": "Aucun mois entier du {start} au {end} : un instantané compte par mois.",
+    "snapshot_unreadable": "Instantané illisible ({path}) : {err}",
+    "snapshot_not_one": "{path} n'est pas un instantané Belvédère.",
+    "snapshot_version": "{path} est un instantané de version {version} ; cette version de Belvédère lit la {mine}.",
+    "snapshot_missing": "Instantané introuvable : {path}.",
+    "snapshot_download": "Téléchargement de l'instantané impossible ({url}) : {err}. Relancez : il reprendra.",
+    "snapshot_no_checksum": "Somme de contrôle absente ({path}) : l'instantané n'est pas importé.",
+    "snapshot_bad_checksum": (
+        "Somme de contrôle fausse pour {path} ({got}… au lieu de {expected}…) : fichier abîmé ou incomplet, "
+        "rien n'est importé."
+    ),
+    "snapshot_simulated_into_real": (
+        "{path} est un instantané de données simulées : il ne va que dans un magasin de démonstration "
+        "(« belvedere demo »), jamais à côté d'audiences réelles."
+    ),
+    "snapshot_real_into_simulated": (
+        "{path} est un instantané d'audiences réelles : il n'est pas mêlé au magasin de démonstration (simulé)."
+    ),
+    "snapshot_words": "l'instantané national du {start} au {end}, construit le {built}",
+    "snapshot_simulated_words": "(données simulées)",
     "postal_code_shared": (
         "Le code postal {query} est celui de plusieurs communes : {candidates}. Donnez son code INSEE."
     ),

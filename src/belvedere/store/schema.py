@@ -261,6 +261,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (postal_code, code)
     );
     """,
+    # 10 — an imported national snapshot (belvedere.snapshot): monthly audience of every commune,
+    # its articles and populations, and its provenance; replaced whole by the next import
+    """
+    CREATE TABLE snapshot_monthly (
+        code VARCHAR NOT NULL,
+        month DATE NOT NULL,
+        access VARCHAR NOT NULL,
+        agent VARCHAR NOT NULL,
+        views BIGINT NOT NULL,
+        days INTEGER NOT NULL
+    );
+    CREATE TABLE snapshot_articles (code VARCHAR NOT NULL, title VARCHAR NOT NULL, page_id BIGINT);
+    CREATE TABLE snapshot_communes (code VARCHAR PRIMARY KEY, population INTEGER);
+    CREATE TABLE snapshot_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,144 @@
+"""National snapshots: exported from a store holding every commune, imported whole or not at all,
+and the ranks they give a commune equal those computed on the full store."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from belvedere import snapshot
+from belvedere.api import Observatory
+from belvedere.errors import BelvedereError
+from belvedere.store import Store
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def exported(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("snap") / "france.parquet"
+    run_cli("snapshot", "export", "--out", str(out), db=demo_db, check=True)
+    return out
+
+
+def test_export_is_compact_checksummed_and_says_what_it_is(exported: Path, demo_db: Path) -> None:
+    info = snapshot.read_info(exported)
+    assert (info.start.day == 1 and info.end.month != 12) or info.end.day == 31  # whole months
+    assert info.simulated is True and info.tool_version and "simulated" in info.sources
+    with Store(demo_db, read_only=True) as s:
+        sql = ("SELECT count(DISTINCT commune_code) FROM articles a WHERE EXISTS "
+               "(SELECT 1 FROM pageviews p WHERE p.article_id = a.article_id)")  # fmt: skip
+        with_audience = s.con.execute(sql).fetchall()[0][0]
+    assert info.communes == with_audience
+    digest = exported.with_name(exported.name + ".sha256").read_text().split()[0]
+    assert len(digest) == 64 and digest == snapshot._sha256(exported)
+    assert exported.stat().st_size < 30e6
+
+
+def test_ranks_from_the_snapshot_equal_those_of_the_full_store(exported: Path, demo_copy: Path) -> None:
+    with Store(demo_copy) as store:
+        snapshot.load(store, str(exported))
+        held = snapshot.held(store)
+    start, end = date(2023, 2, 1), date(2024, 11, 30)  # whole months inside the demo's two years
+    with Observatory.open(demo_copy) as obs:
+        codes = obs.ranking(start, end, scope="pvd")["code"].head(5).to_list()
+        profiles = [obs.profile(c, start, end) for c in codes]
+    with Store(demo_copy, read_only=True) as store:
+        for card in profiles:
+            found = snapshot.standing(store, card["code"], start, end)
+            assert found is not None and (found["start"], found["end"]) == (start, end)
+            for group in ("france", "pvd", "region", "departement", "size_class"):
+                assert (found[f"rank_{group}"], found[f"n_{group}"]) == (card[f"rank_{group}"], card[f"n_{group}"]), (
+                    group
+                )
+            assert found["views_per_inhabitant"] == pytest.approx(card["views_per_inhabitant"])
+    assert (held["simulated"] == "True" and "snapshot" not in held["source"]) or held["sha256"]
+    out = run_cli("snapshot", "rank", codes[0], "--start", str(start), "--end", str(end), db=demo_copy, check=True)
+    assert "d'après" in out.stdout or "instantané national" in out.stdout
+    assert "1er sur" in out.stdout and "DONNÉES SIMULÉES" in out.stdout
+
+
+def test_a_bad_snapshot_is_refused_whole(exported: Path, demo_copy: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.parquet"
+    data = bytearray(exported.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    broken.write_bytes(bytes(data))
+    shutil.copy(exported.with_name(exported.name + ".sha256"), broken.with_name("broken.parquet.sha256"))
+    with Store(demo_copy) as store:
+        with pytest.raises(BelvedereError, match="Somme de contrôle fausse"):
+            snapshot.load(store, str(broken))
+        assert snapshot.held(store) == {}
+        assert store.con.execute("SELECT count(*) FROM snapshot_monthly").fetchall()[0][0] == 0
+    lonely = tmp_path / "lonely.parquet"
+    shutil.copy(exported, lonely)
+    out = run_cli("snapshot", "import", str(lonely), db=demo_copy)
+    assert out.returncode == 1 and "Somme de contrôle absente" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_simulated_snapshots_stay_with_simulated_stores(exported: Path, reference_db: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real.duckdb"
+    shutil.copy(reference_db, real)
+    out = run_cli("snapshot", "import", str(exported), db=real)
+    assert out.returncode == 1 and "données simulées" in out.stderr
+    with Store(real, read_only=True) as store:
+        assert snapshot.held(store) == {}
+
+
+class _RangeHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that honours Range (what a resumed download asks), and cuts the first
+    transfer of the snapshot halfway, as a dropped connection would."""
+
+    cut_once = True
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            self.send_error(404)
+            return
+        data = path.read_bytes()
+        start = 0
+        if "Range" in self.headers:
+            start = int(self.headers["Range"].split("=")[1].split("-")[0])
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            self.send_response(200)
+        body = data[start:]
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if path.suffix == ".parquet" and _RangeHandler.cut_once and not start:
+            _RangeHandler.cut_once = False
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.connection.shutdown(2)
+            return
+        self.wfile.write(body)
+
+
+@pytest.fixture()
+def served(exported: Path) -> Iterator[str]:
+    handler = lambda *a, **k: _RangeHandler(*a, directory=str(exported.parent), **k)  # noqa: E731
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/{exported.name}"
+    httpd.shutdown()
+
+
+def test_a_download_cut_halfway_resumes(served: str, demo_copy: Path) -> None:
+    first = run_cli("snapshot", "import", served, db=demo_copy)
+    assert first.returncode == 1 and "Relancez" in first.stderr  # said in one line, nothing imported
+    with Store(demo_copy, read_only=True) as store:
+        assert snapshot.held(store) == {}
+    second = run_cli("snapshot", "import", served, db=demo_copy, check=True)
+    assert "Instantané importé" in second.stdout
+    with Store(demo_copy, read_only=True) as store:
+        assert snapshot.held(store)["source"] == served
