@@ -142,3 +142,43 @@ def test_a_download_cut_halfway_resumes(served: str, demo_copy: Path) -> None:
     assert "Instantané importé" in second.stdout
     with Store(demo_copy, read_only=True) as store:
         assert snapshot.held(store)["source"] == served
+
+
+def test_diagnose_offline_with_a_snapshot_writes_the_report(exported: Path, demo_copy: Path, tmp_path: Path) -> None:
+    with Observatory.open(demo_copy) as obs:
+        code = obs.ranking(date(2023, 2, 1), date(2024, 11, 30), scope="pvd")["code"][0]
+        card = obs.profile(code, date(2023, 2, 1), date(2024, 11, 30))
+    report = tmp_path / "diag.html"
+    out = run_cli("diagnose", code, "--offline", "--snapshot", str(exported), "--start", "2023-02-01",
+                  "--end", "2024-11-30", "--out", str(report), db=demo_copy, check=True)  # fmt: skip
+    assert "Place en France sur 1 an" in out.stdout or "Place en France sur" in out.stdout
+    assert f"{card['rank_france']}e sur" in out.stdout.replace("\n", " ") or card["rank_france"] == 1
+    html = report.read_text()
+    assert 'id="national-ranks"' in html and "instantané national" in html and "données simulées" in html
+
+
+def test_diagnose_fetches_the_commune_and_a_few_peers(reference_db: Path, tmp_path: Path) -> None:
+    """Against the local Wikimedia fake: one commune and its peers, a bounded number of requests."""
+    from tests.fakes.wikimedia import FakeWikimedia
+    from tests.test_fetch import carrouges_dataset, fake_env
+
+    db = tmp_path / "town.duckdb"
+    shutil.copy(reference_db, db)
+    with FakeWikimedia(carrouges_dataset()) as fake:
+        out = run_cli("diagnose", "61074", "--peers", "3", "--start", "2024-01-01", "--end", "2024-01-10",
+                      "--out", str(tmp_path / "r.html"), db=db, env=fake_env(fake))  # fmt: skip
+        requests = len(fake.requests)
+    assert out.returncode == 0, out.stderr
+    assert "Diagnostic de Carrouges (61074)" in out.stdout and "3 communes comparables" in out.stdout
+    assert "Sans instantané national" in out.stdout  # what the diagnosis lacks, said
+    # the bound: resolve (a SPARQL query, a MediaWiki query) for the 4 communes, then one request per title,
+    # access and range (here 5 titles x 3 accesses + the frwiki totals): never all of France
+    assert 5 * 3 <= requests <= 2 + 4 * 2 * 3 + 3 + 3, requests
+    assert "18 requêtes" in out.stdout.replace("\n", " ") or "requêtes" in out.stdout
+    with Store(db, read_only=True) as store:
+        views = store.con.execute(
+            "SELECT sum(views) FROM pageviews p JOIN articles a USING (article_id) WHERE a.commune_code = '61074' "
+            "AND p.agent = 'user'"
+        ).fetchall()[0][0]
+    assert views == 12 + 30 + 5 + 7 + sum(range(20, 30))  # the fake's Carrouges, redirect included
+    assert (tmp_path / "r.html").exists()

@@ -67,6 +67,22 @@ FR: dict[str, str] = {
     "snapshot_none": "Ce magasin n'a pas d'instantané national : « belvedere snapshot import FICHIER_OU_URL ».",
     "snapshot_no_commune": "{code} n'a pas d'audience dans {source} sur cette période.",
     "snapshot_rank_title": "Rang national d'après l'instantané",
+    "cmd_diagnose": (
+        "Le diagnostic d'une commune en une commande : ses articles et son audience quotidienne (et celles de "
+        "quelques communes comparables), sa place en France d'après un instantané national, le rapport."
+    ),
+    "opt_diagnose_snapshot": "Instantané national à importer d'abord (fichier ou URL).",
+    "opt_diagnose_out": "Rapport à écrire (.html ou .pdf).",
+    "opt_diagnose_peers": "Nombre de communes comparables récupérées avec elle (défaut : 20).",
+    "opt_diagnose_offline": "Sans réseau : avec les données que le magasin contient déjà.",
+    "diagnose_start": ("Diagnostic de {name} ({code}) du {start} au {end}, avec {peers} communes comparables."),
+    "report_national_ranks": "Place en France {period}, d'après {source} :",
+    "diagnose_ranks": "Place en France {period}, d'après {source} : {ranks}.",
+    "diagnose_no_snapshot": (
+        "Sans instantané national, pas de rang parmi toutes les communes (seulement parmi celles du magasin) : "
+        "« --snapshot FICHIER_OU_URL »."
+    ),
+    "diagnose_no_snapshot_row": "L'instantané national ne contient pas d'audience pour {code} sur cette période.",
     "lbl_source": "Source",
     "snapshot_no_whole_month": "Aucun mois entier du {start} au {end} : un instantané compte par mois.",
     "snapshot_unreadable": "Instantané illisible ({path}) : {err}",

@@ -15,6 +15,7 @@ from belvedere.cli.common import FormatOpt, app, open_store
 from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
 from belvedere.output import Format, console, emit_record, parse_format
+from belvedere.store import Store
 from belvedere.store.queries import audience_range
 
 snapshot_app = typer.Typer(help=M.t("cmd_snapshot"), no_args_is_help=True)
@@ -78,3 +79,65 @@ def rank(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: E
               "ranks": M.t("lbl_ranks"), "source": M.t("lbl_source")}  # fmt: skip
     emit_record(shown, f, title=M.t("snapshot_rank_title"), labels=labels,
                 simulated=found["snapshot_simulated"])  # fmt: skip
+
+
+def nearest_peers(store: Store, code: str, n: int) -> list[str]:
+    """The ``n`` communes closest to ``code`` in population within its size class, its région
+    first: the few dozen articles a diagnosis fetches beside the commune's own."""
+    rows = store.con.execute(
+        """SELECT o.code FROM communes o, communes me
+           WHERE me.code = ? AND o.code <> me.code AND o.size_class = me.size_class
+           ORDER BY (o.region <> me.region), abs(ln(greatest(o.population, 1)) - ln(greatest(me.population, 1))),
+                    o.code
+           LIMIT ?""",
+        [code, n],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+@app.command(help=M.t("cmd_diagnose"))
+def diagnose(
+    ctx: typer.Context,
+    commune: CommuneArg,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    snapshot_source: Annotated[str | None, typer.Option("--snapshot", help=M.t("opt_diagnose_snapshot"))] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=M.t("opt_diagnose_out"))] = None,
+    peers: Annotated[int, typer.Option("--peers", min=0, max=100, help=M.t("opt_diagnose_peers"))] = 20,
+    offline: Annotated[bool, typer.Option("--offline", help=M.t("opt_diagnose_offline"))] = False,
+    contact: Annotated[str | None, typer.Option(help=M.t("opt_contact"))] = None,
+) -> None:
+    """A town's diagnosis in one command: its articles and its daily audience (and a few peers'),
+    fetched unless --offline; its place in France from a national snapshot; the commune report."""
+    from datetime import date, timedelta
+
+    from belvedere.cli import data
+    from belvedere.cli.reports import report_commune
+    from belvedere.reference.lookup import resolve_commune
+
+    with open_store(ctx) as store:
+        if snapshot_source:
+            info_ = snapshot.load(store, snapshot_source)
+            console.print(M.t("snapshot_imported", start=info_.start, end=info_.end, communes=info_.communes,
+                              sha=info_.sha256[:12], seconds="–"))  # fmt: skip
+        code = resolve_commune(store, commune)["code"]
+        name = store.con.execute("SELECT name FROM communes WHERE code = ?", [code]).fetchall()[0][0]
+        around = nearest_peers(store, code, peers)
+    d_end = parse_date(end) if end else date.today() - timedelta(days=1)
+    d_start = parse_date(start) if start else date(d_end.year - 3, d_end.month, 1)
+    console.print(M.t("diagnose_start", name=name, code=code, peers=len(around), start=d_start, end=d_end))
+    if not offline:
+        communes = ",".join([code, *around])
+        data.articles_resolve(ctx, communes=communes, contact=contact)
+        data.fetch(ctx, communes=communes, start=str(d_start), end=str(d_end), contact=contact)
+    with open_store(ctx, read_only=True) as store:
+        info = snapshot.held(store)
+        found = snapshot.standing(store, code, d_start, d_end) if info else None
+    if found is not None:
+        console.print(M.t("diagnose_ranks", ranks=present.rank_words({**found, "population": 1}),
+                          period=present.period_words(found["start"], found["end"]),
+                          source=snapshot.describe(info)))  # fmt: skip
+    else:
+        console.print(M.t("diagnose_no_snapshot") if not info else M.t("diagnose_no_snapshot_row", code=code))
+    if out is not None:
+        report_commune(ctx, code, out, str(d_start), str(d_end))
