@@ -159,6 +159,10 @@ def bench_commands(db: Path, workdir: Path) -> None:
          None),
         ("commune PDF", [*cli, "report", "commune", "Carrouges", "--out", str(workdir / "c.pdf")], 5, None),
         ("study PDF", [*cli, "report", "study", "--out", str(workdir / "s.pdf")], 10, None),
+        ("snapshot export (all communes x 3 years)", [*cli, "snapshot", "export", "--out",
+                                                      str(workdir / "france.parquet")], 30, None),
+        ("snapshot import", [*cli[:-1], str(copy), "snapshot", "import", str(workdir / "france.parquet")], 10,
+         None),
     ]  # fmt: skip
     for label, cmd, target_s, target_mib in cases:
         wall, peak, out = measured(cmd)
@@ -167,6 +171,8 @@ def bench_commands(db: Path, workdir: Path) -> None:
             raise SystemExit(f"benchmark command failed: {label}")
         memory = f" (target < {target_mib} MiB)" if target_mib else ""
         print(f"  {label}: wall {wall:.2f} s (target < {target_s} s), peak RSS {peak:.0f} MiB{memory}", flush=True)
+        if label.startswith("snapshot export"):
+            print(f"  snapshot size: {(workdir / 'france.parquet').stat().st_size / 1e6:.1f} MB (target <= 30 MB)")
 
 
 def main() -> None:

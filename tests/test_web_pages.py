@@ -193,3 +193,15 @@ def test_a_postal_code_finds_its_communes(client: httpx.Client, demo_db: Path) -
     assert sorted(re.findall(r'<td><a href="/commune/(\w+)">', many)) == codes
     out = run_cli("profile", shared, db=demo_db)
     assert out.returncode == 1 and f"Le code postal {shared} est celui de plusieurs communes" in out.stderr
+
+
+def test_a_former_commune_name_leads_to_todays_commune(client: httpx.Client, demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as s:
+        old, current = s.con.execute(
+            "SELECT h.old_name, h.current_code FROM commune_history h WHERE h.kind = 'deleguee' "
+            "AND h.old_name NOT IN (SELECT name FROM communes) "
+            "AND (SELECT count(DISTINCT current_code) FROM commune_history x WHERE x.old_name = h.old_name) = 1 "
+            "ORDER BY h.old_code LIMIT 1"
+        ).fetchall()[0]
+    found = client.get("/recherche", params={"q": old.lower()}, follow_redirects=False)
+    assert found.status_code == 303 and found.headers["location"] == f"/commune/{current}"

@@ -58,6 +58,7 @@ from belvedere.reference.lookup import (
     select_communes,
     suggest_communes,
 )
+from belvedere.reference.names import fold
 from belvedere.store import Store, writes
 from belvedere.store.queries import audience_range, communes_frame, load_panel
 
@@ -232,6 +233,7 @@ class Observatory:
         self._rows: dict[str, int] | None = None
         self._search: pl.DataFrame | None = None
         self._postal: pl.DataFrame | None = None
+        self._former: pl.DataFrame | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
         self.notes_version = 0  # changes with every annotation or campaign written through this Observatory
@@ -310,6 +312,15 @@ class Observatory:
         found = match_communes(self._search, typed, limit)
         if found.height:
             return found.drop("search_key"), "name"
+        if self._former is None:  # a former commune's name (commune déléguée, associée) leads to today's
+            with self.lock:
+                self._former = self.store.frame(
+                    "SELECT DISTINCT old_name, current_code AS code FROM commune_history WHERE old_name IS NOT NULL"
+                ).with_columns(pl.col("old_name").map_elements(fold, return_dtype=pl.String).alias("key"))
+        key = fold(typed)
+        former = self._former.filter(pl.col("key") == key)["code"].to_list() if key else []
+        if former:
+            return self._search.filter(pl.col("code").is_in(former)).drop("search_key"), "name"
         close = suggest_communes(self._search, typed, min(limit, 5))
         return close.drop("search_key"), "close" if close.height else "none"
 
