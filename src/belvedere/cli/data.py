@@ -15,6 +15,7 @@ import polars as pl
 import typer
 
 from belvedere import messages as M
+from belvedere import present
 from belvedere.analysis.audience import per_inhabitant, top_by
 from belvedere.cli.common import (
     LABELS,
@@ -310,7 +311,7 @@ def _print_summary(store: Store, start: date, end: date) -> None:
     summary = {
         M.t("info_communes"): con.execute("SELECT count(*) FROM communes").fetchall()[0][0],
         M.t("info_pvd"): n_pvd,
-        M.t("info_period"): f"{start} → {end} ({(end - start).days + 1} jours)",
+        M.t("info_period"): present.period_words(start, end),
         M.t("info_total_views"): con.execute(
             "SELECT coalesce(sum(views), 0) FROM pageviews WHERE agent = 'user' AND date BETWEEN ? AND ?",
             [start, end],
