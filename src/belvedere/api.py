@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, TypedDict, cast
 import numpy as np
 import polars as pl
 
-from belvedere import dates, figures
+from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis.impact import Window
@@ -105,6 +105,8 @@ class _National:
     shifts: dict[str, pl.DataFrame] = field(default_factory=dict)  # level shifts, per commune asked
     events: dict[tuple[str, float], pl.DataFrame] = field(default_factory=dict)
     single: dict[str, Panel] = field(default_factory=dict)  # one commune's panel, when the national one is not loaded
+    medians: dict[tuple[str, str], dict[tuple[str, str], tuple[float, int]]] = field(default_factory=dict)
+    metrics_rows: dict[str, int] | None = None
 
     @property
     def days(self) -> int:
@@ -234,6 +236,10 @@ class Observatory:
         self._search: pl.DataFrame | None = None
         self._postal: pl.DataFrame | None = None
         self._former: pl.DataFrame | None = None
+        self._articles: pl.DataFrame | None = None  # every article's title and kind (not its views)
+        self._history: pl.DataFrame | None = None
+        self._article_rows: dict[str, tuple[int, int]] | None = None
+        self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
         self.notes_version = 0  # changes with every annotation or campaign written through this Observatory
@@ -826,26 +832,73 @@ class Observatory:
 
     def articles(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
         """The commune's Wikipedia titles (the article, its redirects, former communes' titles) with
-        the user views each got over the period: title, url, is_redirect, verified, source, views."""
+        the user views each got over the period: title, url, is_redirect, verified, source, views.
+
+        Answered from memory for a commune with one title (its views are the commune's); the store
+        is asked only to split a commune's views between several titles."""
         code = self.code_of(commune)
         d_start, d_end = self.period(start, end)
-        return self.frame(
-            "SELECT a.title, 'https://' || replace(a.project, '.wikipedia', '.wikipedia.org') || '/wiki/' || a.title "
-            "AS url, a.redirect_of IS NOT NULL AS is_redirect, a.verified, a.source, "
-            "(SELECT sum(p.views) FROM pageviews p WHERE p.article_id = a.article_id AND p.agent = 'user' "
-            "AND p.date BETWEEN ? AND ?)::BIGINT AS views FROM articles a WHERE a.commune_code = ? "
-            "ORDER BY is_redirect, views DESC NULLS LAST, a.title",
-            [d_start, d_end, code],
+        if self._articles is None:
+            with self.lock:
+                self._articles = self.store.frame(
+                    "SELECT a.commune_code AS code, a.article_id, a.title, 'https://' || replace(a.project, "
+                    "'.wikipedia', '.wikipedia.org') || '/wiki/' || a.title AS url, a.redirect_of IS NOT NULL "
+                    "AS is_redirect, a.verified, a.source FROM articles a ORDER BY a.commune_code, a.title"
+                )
+        if self._article_rows is None:  # each commune's run of rows (the frame is sorted by code)
+            runs = self._articles.with_row_index("_i").group_by("code").agg(pl.col("_i").first(), pl.len())
+            self._article_rows = {c: (int(i), int(n)) for c, i, n in runs.iter_rows()}
+        at, length = self._article_rows.get(code, (0, 0))
+        mine = self._articles.slice(at, length)
+        nat = self._nat(d_start, d_end)
+        if mine.height == 1:
+            row = self._metrics_rows(nat).get(code)
+            views = [int(nat.metrics["total_views"][row])] if row is not None else [None]
+            mine = mine.with_columns(pl.Series("views", views, dtype=pl.Int64))
+        else:
+            split = self.frame(
+                "SELECT article_id, sum(views)::BIGINT AS views FROM pageviews WHERE article_id IN "
+                "(SELECT unnest(?)) AND agent = 'user' AND date BETWEEN ? AND ? GROUP BY article_id",
+                [mine["article_id"].to_list(), d_start, d_end],
+            )
+            mine = mine.join(split, on="article_id", how="left")
+        return mine.sort(["is_redirect", "views", "title"], descending=[False, True, False], nulls_last=True).select(
+            "title", "url", "is_redirect", "verified", "source", "views"
         )
 
     def former_communes(self, commune: str) -> pl.DataFrame:
         """The former and delegated communes merged into this one: old_code, old_name, kind."""
         code = self.code_of(commune)
-        return self.frame(
-            "SELECT old_code, any_value(old_name) AS old_name, string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kind "
-            "FROM commune_history WHERE current_code = ? AND old_code <> ? GROUP BY old_code ORDER BY old_code",
-            [code, code],
-        )
+        if self._history is None:
+            with self.lock:
+                self._history = self.store.frame(
+                    "SELECT current_code, old_code, any_value(old_name) AS old_name, "
+                    "string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kind FROM commune_history "
+                    "WHERE old_code <> current_code GROUP BY current_code, old_code ORDER BY current_code, old_code"
+                )
+        if self._history_rows is None:
+            runs = self._history.with_row_index("_i").group_by("current_code").agg(pl.col("_i").first(), pl.len())
+            self._history_rows = {c: (int(i), int(n)) for c, i, n in runs.iter_rows()}
+        at, length = self._history_rows.get(code, (0, 0))
+        return self._history.slice(at, length).drop("current_code")
+
+    def medians_around(self, commune: str, start: str | date | None = None, end: str | date | None = None,
+                       column: str = "views_per_inhabitant") -> list[dict[str, Any]]:  # fmt: skip
+        """The median of ``column`` in the commune's département, its région, the PVD and France over
+        the period (see :func:`present.medians_around`), from medians computed once per period."""
+        code = self.code_of(commune)
+        nat = self._nat(start, end)
+        key = ("medians", column)
+        table = nat.medians.get(key)
+        if table is None:
+            table = nat.medians[key] = present.median_table(nat.metrics, column)
+        info = self.communes().row(self._commune_rows()[code], named=True)
+        return present.medians_from(table, info)
+
+    def _metrics_rows(self, nat: _National) -> dict[str, int]:
+        if nat.metrics_rows is None:
+            nat.metrics_rows = {c: i for i, c in enumerate(nat.metrics["code"].to_list())}
+        return nat.metrics_rows
 
     def profile(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> Profile:
         """Everything about one commune for the period, as a dict ready for JSON."""

@@ -278,22 +278,42 @@ def _days_in_month(d: date) -> int:
     return (nxt - date(d.year, d.month, 1)).days
 
 
-def medians_around(
-    metrics: pl.DataFrame, card: Mapping[str, Any], column: str = "views_per_inhabitant"
-) -> list[dict[str, Any]]:
+MEDIAN_GROUPS = ("departement", "region", "pvd", "france")
+
+
+def median_table(
+    metrics: pl.DataFrame, column: str = "views_per_inhabitant"
+) -> dict[tuple[str, str], tuple[float, int]]:
+    """The median of ``column`` and the number of communes (with a population) for every
+    département, région, the PVD and France: {(group, code): (median, communes)}, computed once."""
+    known = metrics.filter(pl.col(column).is_not_null() & (pl.col("population") > 0))
+    out: dict[tuple[str, str], tuple[float, int]] = {}
+    for group in ("departement", "region"):
+        for code, median, n in known.group_by(group).agg(pl.col(column).median(), pl.len()).iter_rows():
+            out[(group, code)] = (median, n)
+    pvd = known.filter(pl.col("is_pvd"))[column]
+    if pvd.len():
+        out[("pvd", "")] = (float(pvd.median() or 0.0), pvd.len())  # type: ignore[arg-type]
+    if known.height:
+        out[("france", "")] = (float(known[column].median() or 0.0), known.height)  # type: ignore[arg-type]
+    return out
+
+
+def medians_from(table: dict[tuple[str, str], tuple[float, int]], commune: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The medians around one commune, from :func:`median_table`: label, median, communes."""
+    keys = {"departement": commune.get("departement") or "", "region": commune.get("region") or "",
+            "pvd": "", "france": ""}  # fmt: skip
+    out = []
+    for group in MEDIAN_GROUPS:
+        found = table.get((group, keys[group]))
+        if found is not None:
+            out.append({"label": M.t(f"median_{group}"), "median": found[0], "communes": found[1]})
+    return out
+
+
+def medians_around(metrics: pl.DataFrame, card: Mapping[str, Any],
+                   column: str = "views_per_inhabitant") -> list[dict[str, Any]]:  # fmt: skip
     """The median of ``column`` in the commune's département, its région, the PVD and France over
     the same period (communes with a population), to read its own figure against: label, median,
     communes."""
-    known = metrics.filter(pl.col(column).is_not_null() & (pl.col("population") > 0))
-    groups = [
-        ("median_departement", pl.col("departement") == card.get("departement")),
-        ("median_region", pl.col("region") == card.get("region")),
-        ("median_pvd", pl.col("is_pvd")),
-        ("median_france", pl.lit(True)),
-    ]
-    out = []
-    for key, where in groups:
-        values = known.filter(where)[column]
-        if values.len():
-            out.append({"label": M.t(key), "median": values.median(), "communes": values.len()})
-    return out
+    return medians_from(median_table(metrics, column), card)

@@ -61,6 +61,9 @@ WRITE = answers(400, 401, 403, 404)  # routes that write (token required; 400: a
 
 REFRESH_SECONDS = 2.0  # how often the server looks whether the store file changed
 LOCK_WAIT = 2.0  # seconds a request waits for a writer to let go of the file before a 503
+# the file is let go once no request has used it for this long: reopening it costs ~40 ms, which a
+# page per request would pay again and again, and a writer waits up to 30 s for it anyway
+IDLE_RELEASE = 0.5
 PAGE_CACHE = 2000  # rendered commune pages kept (~25 KB each)
 
 
@@ -96,6 +99,9 @@ class State:
         self._loading: Observatory | None = None  # the Observatory a rebuild is warming
         self._gate = threading.Lock()  # a write, or a rebuild opening its Observatory: one at a time
         self.writes = 0  # writes made through the server (annotations, campaigns)
+        self._last_used: float | None = None  # when a request last let go of the file (None: released)
+        self._releaser = threading.Thread(target=self._release_when_idle, name="belvedere-release", daemon=True)
+        self._releaser.start()
 
     def _open(self) -> Observatory:
         obs = Observatory(Store(self.path, read_only=True, lock_wait=LOCK_WAIT))
@@ -137,9 +143,24 @@ class State:
         return page
 
     def release(self) -> None:
-        """Let go of the file between requests (a no-op when no query was made)."""
-        with self.obs.lock:
-            self.obs.store.release()
+        """After a request: the file is let go once the server has been idle IDLE_RELEASE seconds
+        (see _release_when_idle), so that a writer can take it between bursts of pages."""
+        self._last_used = time.monotonic()
+
+    def _release_when_idle(self) -> None:
+        while True:
+            time.sleep(IDLE_RELEASE / 5)
+            used = self._last_used
+            if used is None or time.monotonic() - used < IDLE_RELEASE:
+                continue
+            if self.busy.acquire(blocking=False):  # no analysis call running
+                try:
+                    with self.obs.lock:
+                        self.obs.store.release()
+                    if self._last_used == used:
+                        self._last_used = None
+                finally:
+                    self.busy.release()
 
     def maybe_refresh(self) -> None:
         """Start a background rebuild when the store file changed (checked every few seconds)."""
