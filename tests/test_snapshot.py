@@ -182,3 +182,25 @@ def test_diagnose_fetches_the_commune_and_a_few_peers(reference_db: Path, tmp_pa
         ).fetchall()[0][0]
     assert views == 12 + 30 + 5 + 7 + sum(range(20, 30))  # the fake's Carrouges, redirect included
     assert (tmp_path / "r.html").exists()
+
+
+def test_the_commune_page_gives_its_place_in_france_from_the_snapshot(exported: Path, demo_copy: Path) -> None:
+    import httpx
+
+    from belvedere.web.app import create_app
+    from tests.conftest import serving
+
+    with Observatory.open(demo_copy) as obs:
+        code = obs.ranking(scope="pvd")["code"][0]
+    with serving(create_app(demo_copy, None)) as url:
+        before = httpx.get(f"{url}/commune/{code}", timeout=120).text
+    assert 'id="national-ranks"' not in before
+    with Store(demo_copy) as store:
+        snapshot.load(store, str(exported))
+    with serving(create_app(demo_copy, None)) as url:
+        after = httpx.get(f"{url}/commune/{code}", timeout=120).text
+    import html
+
+    words = html.unescape(after[after.index('id="national-ranks"') :].split("</p>")[0])
+    assert "d'après l'instantané national du" in words and "(données simulées)" in words
+    assert "en France" in words and "1er sur" in words  # the top PVD, first among the PVD

@@ -239,6 +239,8 @@ class Observatory:
         self._articles: pl.DataFrame | None = None  # every article's title and kind (not its views)
         self._history: pl.DataFrame | None = None
         self._article_rows: dict[str, tuple[int, int]] | None = None
+        self._snapshot_info: dict[str, str] | None = None
+        self._standing: dict[tuple[str, date, date], dict[str, str] | None] = {}
         self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
@@ -881,6 +883,32 @@ class Observatory:
             self._history_rows = {c: (int(i), int(n)) for c, i, n in runs.iter_rows()}
         at, length = self._history_rows.get(code, (0, 0))
         return self._history.slice(at, length).drop("current_code")
+
+    def national_standing(self, commune: str, start: str | date | None = None,
+                          end: str | date | None = None) -> dict[str, Any] | None:  # fmt: skip
+        """The commune's place in France from the national snapshot the store holds (see
+        :mod:`belvedere.snapshot`), worded with its source: ranks, period, source; None without a
+        snapshot covering a whole month of the period, or without the commune in it. Kept per
+        commune and period (a snapshot changes only with an import, which a server sees as a new file)."""
+        from belvedere import snapshot
+
+        code = self.code_of(commune)
+        d_start, d_end = self.period(start, end)
+        key = (code, d_start, d_end)
+        if key not in self._standing:
+            with self.lock:
+                if self._snapshot_info is None:
+                    self._snapshot_info = snapshot.held(self.store)
+                info = self._snapshot_info
+                found = snapshot.standing(self.store, code, d_start, d_end) if info else None
+            self._standing[key] = None if found is None else {
+                "ranks": present.rank_words({**found, "population": 1}),
+                "period": present.period_words(found["start"], found["end"]),
+                "source": snapshot.describe(info),
+            }  # fmt: skip
+            if len(self._standing) > 4096:
+                self._standing.clear()
+        return self._standing[key]
 
     def medians_around(self, commune: str, start: str | date | None = None, end: str | date | None = None,
                        column: str = "views_per_inhabitant") -> list[dict[str, Any]]:  # fmt: skip

@@ -62,7 +62,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     except BelvedereError:
         card = None
     ctx["card"] = card
-    ctx["national"] = _snapshot_standing(obs, code, d_start, d_end)
+    ctx["national"] = obs.national_standing(code, d_start, d_end)
     if card is None:  # no audience at all for this commune in the period: say so, show identity
         ctx.update(has_data=False, missing=[], recommendations=[], peers=[], spikes=[], charts={})
         return ctx
@@ -107,23 +107,6 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         },
     )
     return ctx
-
-
-def _snapshot_standing(obs: Observatory, code: str, start: date, end: date) -> dict[str, Any] | None:
-    """The commune's place in France from the national snapshot the store holds, in words with its
-    source; None without a snapshot (or without the commune in it)."""
-    from belvedere import snapshot
-
-    with obs.lock:
-        info = snapshot.held(obs.store)
-        found = snapshot.standing(obs.store, code, start, end) if info else None
-    if found is None:
-        return None
-    return {
-        "ranks": present.rank_words({**found, "population": 1}),
-        "period": present.period_words(found["start"], found["end"]),
-        "source": snapshot.describe(info),
-    }
 
 
 def _monthly(days: list[date], values: list[int | None], cov: list[bool]) -> list[dict[str, Any]]:

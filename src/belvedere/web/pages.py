@@ -134,7 +134,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                 "impacts": impacts, "articles": articles.to_dicts(),
                 "former": former, "period": present.period_words(card["start"], card["end"]),
                 "months": present.monthly_rows(series), "ranks": present.rank_rows(card),
-                "medians": present.medians_around(st.obs.metrics(card["start"], card["end"]), card)}  # fmt: skip
+                "medians": st.obs.medians_around(card["code"], card["start"], card["end"]),
+                "national": st.obs.national_standing(card["code"], card["start"], card["end"])}  # fmt: skip
 
     def build() -> str:
         return render_html(st, "commune.html.j2", **run())
