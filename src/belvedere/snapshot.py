@@ -184,6 +184,9 @@ def load(store: Store, source: str, downloads: Path | None = None) -> SnapshotIn
     expected = sidecar.read_text(encoding="utf-8").split()[0].strip().lower()
     digest = _sha256(path)
     if digest != expected:
+        if source.startswith(("http://", "https://")):  # a bad download: the next run starts afresh
+            path.unlink(missing_ok=True)
+            sidecar.unlink(missing_ok=True)
         raise BelvedereError(M.t("snapshot_bad_checksum", path=path, got=digest[:12], expected=expected[:12]))
     info = read_info(path)
     if info.simulated and not store.simulated:  # simulated figures only ever beside simulated audience
