@@ -14,6 +14,7 @@ import pytest
 
 from belvedere import snapshot
 from belvedere.api import Observatory
+from belvedere.checksums import sha256_file
 from belvedere.errors import BelvedereError
 from belvedere.store import Store
 from tests.conftest import run_cli
@@ -36,7 +37,7 @@ def test_export_is_compact_checksummed_and_says_what_it_is(exported: Path, demo_
         with_audience = s.con.execute(sql).fetchall()[0][0]
     assert info.communes == with_audience
     digest = exported.with_name(exported.name + ".sha256").read_text().split()[0]
-    assert len(digest) == 64 and digest == snapshot._sha256(exported)
+    assert len(digest) == 64 and digest == sha256_file(exported)
     assert exported.stat().st_size < 30e6
 
 

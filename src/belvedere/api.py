@@ -530,8 +530,7 @@ class Observatory:
             return detect_panel(nat.commune_panel(code).subset([code]), self.spike_params)[0].sort("start")
         if nat.spikes_by_code is None:  # the national pass already found them: index them once
             ordered = nat.spikes.sort(["code", "start"])
-            starts = ordered.with_row_index("_i").group_by("code").agg(pl.col("_i").first(), pl.len())
-            nat.spikes_by_code = (ordered, {c: (int(i), int(n)) for c, i, n in starts.iter_rows()})
+            nat.spikes_by_code = (ordered, _row_runs(ordered, "code"))
         ordered, rows_of = nat.spikes_by_code
         at, length = rows_of.get(code, (0, 0))
         return ordered.slice(at, length)
@@ -848,8 +847,7 @@ class Observatory:
                     "AS is_redirect, a.verified, a.source FROM articles a ORDER BY a.commune_code, a.title"
                 )
         if self._article_rows is None:  # each commune's run of rows (the frame is sorted by code)
-            runs = self._articles.with_row_index("_i").group_by("code").agg(pl.col("_i").first(), pl.len())
-            self._article_rows = {c: (int(i), int(n)) for c, i, n in runs.iter_rows()}
+            self._article_rows = _row_runs(self._articles, "code")
         at, length = self._article_rows.get(code, (0, 0))
         mine = self._articles.slice(at, length)
         nat = self._nat(d_start, d_end)
@@ -879,8 +877,7 @@ class Observatory:
                     "WHERE old_code <> current_code GROUP BY current_code, old_code ORDER BY current_code, old_code"
                 )
         if self._history_rows is None:
-            runs = self._history.with_row_index("_i").group_by("current_code").agg(pl.col("_i").first(), pl.len())
-            self._history_rows = {c: (int(i), int(n)) for c, i, n in runs.iter_rows()}
+            self._history_rows = _row_runs(self._history, "current_code")
         at, length = self._history_rows.get(code, (0, 0))
         return self._history.slice(at, length).drop("current_code")
 
@@ -902,7 +899,7 @@ class Observatory:
                 info = self._snapshot_info
                 found = snapshot.standing(self.store, code, d_start, d_end) if info else None
             self._standing[key] = None if found is None else {
-                "ranks": present.rank_words({**found, "population": 1}),
+                "ranks": present.rank_words(found),
                 "period": present.period_words(found["start"], found["end"]),
                 "source": snapshot.describe(info),
             }  # fmt: skip
@@ -913,7 +910,8 @@ class Observatory:
     def medians_around(self, commune: str, start: str | date | None = None, end: str | date | None = None,
                        column: str = "views_per_inhabitant") -> list[dict[str, Any]]:  # fmt: skip
         """The median of ``column`` in the commune's département, its région, the PVD and France over
-        the period (see :func:`present.medians_around`), from medians computed once per period."""
+        the period (communes with a population), to read its own figure against: label, median,
+        communes; from medians computed once per period (:func:`present.median_table`)."""
         code = self.code_of(commune)
         nat = self._nat(start, end)
         key = ("medians", column)
@@ -1024,6 +1022,13 @@ class Observatory:
         if self._rows is None:
             self._rows = {c: i for i, c in enumerate(self.communes()["code"].to_list())}
         return self._rows
+
+
+def _row_runs(frame: pl.DataFrame, key: str) -> dict[str, tuple[int, int]]:
+    """Where each value of ``key`` starts and how many rows it has, in a frame sorted by ``key``:
+    one commune's rows are then a slice, not a filter over the whole country."""
+    runs = frame.with_row_index("_i").group_by(key).agg(pl.col("_i").first(), pl.len())
+    return {c: (int(i), int(n)) for c, i, n in runs.iter_rows()}
 
 
 GROUPINGS = ("group", "region", "departement", "size_class", "is_pvd")

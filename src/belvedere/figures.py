@@ -83,14 +83,24 @@ def _usable(store: Store) -> bool:
     return have == RUNS_COLUMNS
 
 
-def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None:
-    """The figures of [start, end] if they were computed from the store as it is now, else None."""
+def _current(store: Store, start: date, end: date) -> list[str] | None:
+    """The metrics columns of the figures kept for [start, end] when they were computed from the
+    store as it is now; None otherwise."""
     if not _usable(store):
         return None
     run = store.con.execute(
         f"SELECT fingerprint, metrics_columns FROM {RUNS} WHERE period_start = ? AND period_end = ?", [start, end]
     ).fetchall()
     if not run or run[0][0] != fingerprint(store, start, end):
+        return None
+    columns: list[str] = run[0][1]
+    return columns
+
+
+def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None:
+    """The figures of [start, end] if they were computed from the store as it is now, else None."""
+    metrics_columns = _current(store, start, end)
+    if metrics_columns is None:
         return None
     frames = {}
     for kind in KINDS:
@@ -99,7 +109,7 @@ def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None
             "AND period_end = ? ORDER BY _row",
             [start, end],
         ).drop("_row")
-    frames["metrics"] = frames["typology"].select(run[0][1])
+    frames["metrics"] = frames["typology"].select(metrics_columns)
     return frames
 
 
@@ -107,11 +117,7 @@ def commune_spikes(store: Store, start: date, end: date, code: str) -> pl.DataFr
     """One commune's spikes from the kept figures of [start, end], read alone (a command about one
     commune needs no other); an empty frame when it has audience and no spike; None when the
     figures are not current or the commune has no audience over the period."""
-    if not _usable(store):
-        return None
-    run = store.con.execute(f"SELECT fingerprint FROM {RUNS} WHERE period_start = ? AND period_end = ?",
-                            [start, end]).fetchall()  # fmt: skip
-    if not run or run[0][0] != fingerprint(store, start, end):
+    if _current(store, start, end) is None:
         return None
     known = store.con.execute(
         "SELECT count(*) FROM figures_typology WHERE period_start = ? AND period_end = ? AND code = ?",

@@ -309,11 +309,3 @@ def medians_from(table: dict[tuple[str, str], tuple[float, int]], commune: Mappi
         if found is not None:
             out.append({"label": M.t(f"median_{group}"), "median": found[0], "communes": found[1]})
     return out
-
-
-def medians_around(metrics: pl.DataFrame, card: Mapping[str, Any],
-                   column: str = "views_per_inhabitant") -> list[dict[str, Any]]:  # fmt: skip
-    """The median of ``column`` in the commune's département, its région, the PVD and France over
-    the same period (communes with a population), to read its own figure against: label, median,
-    communes."""
-    return medians_from(median_table(metrics, column), card)

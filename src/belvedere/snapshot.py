@@ -14,7 +14,6 @@ from simulated audience says so and is never mixed with real data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ import polars as pl
 
 from belvedere import __version__
 from belvedere import messages as M
+from belvedere.checksums import sha256_file
 from belvedere.errors import BelvedereError
 from belvedere.store import Store
 from belvedere.store.db import now
@@ -56,14 +56,6 @@ def whole_months(start: date, end: date) -> tuple[date, date]:
     if last < first:
         raise BelvedereError(M.t("snapshot_no_whole_month", start=start, end=end))
     return first, last
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def export(store: Store, out: Path, start: date, end: date) -> SnapshotInfo:
@@ -104,7 +96,7 @@ def export(store: Store, out: Path, start: date, end: date) -> SnapshotInfo:
     con.execute(f"COPY (SELECT * FROM _snapshot ORDER BY kind, code, month, access, agent) TO '{tmp}' "
                 f"(FORMAT PARQUET, COMPRESSION ZSTD, KV_METADATA {{belvedere: '{meta}'}})")  # fmt: skip
     con.execute("DROP VIEW _snapshot")
-    digest = _sha256(tmp)
+    digest = sha256_file(tmp)
     tmp.replace(out)
     out.with_name(out.name + ".sha256").write_text(f"{digest}  {out.name}\n", encoding="utf-8")
     return read_info(out)
@@ -182,7 +174,7 @@ def load(store: Store, source: str, downloads: Path | None = None) -> SnapshotIn
     if not sidecar.exists():
         raise BelvedereError(M.t("snapshot_no_checksum", path=sidecar))
     expected = sidecar.read_text(encoding="utf-8").split()[0].strip().lower()
-    digest = _sha256(path)
+    digest = sha256_file(path)
     if digest != expected:
         if source.startswith(("http://", "https://")):  # a bad download: the next run starts afresh
             path.unlink(missing_ok=True)

@@ -109,7 +109,7 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     f = parse_format(fmt)
     with observatory(ctx) as obs:
         card = obs.profile(commune, start, end)
-        medians = present.medians_around(obs.metrics(card["start"], card["end"]), card)
+        medians = obs.medians_around(card["code"], card["start"], card["end"])
     if f is not Format.table:
         emit_record(card, f)
         return

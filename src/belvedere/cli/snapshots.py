@@ -64,7 +64,6 @@ def rank(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: E
         if found is None:
             raise BelvedereError(M.t("snapshot_no_commune", code=code, source=snapshot.describe(info)))
         found["name"] = store.con.execute("SELECT name FROM communes WHERE code = ?", [code]).fetchall()[0][0]
-        found["population"] = None
     if f is not Format.table:
         emit_record({**found, "snapshot": snapshot.describe(info)}, f)
         return
@@ -72,7 +71,7 @@ def rank(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: E
         "name": f"{found['name']} ({code})",
         "period": present.period_words(found["start"], found["end"]),
         "views_per_inhabitant": M.fr_number(found["views_per_inhabitant"], 1),
-        "ranks": present.rank_words({**found, "population": 1}),
+        "ranks": present.rank_words(found),
         "source": snapshot.describe(info),
     }
     labels = {"name": M.t("lbl_name"), "period": M.t("lbl_period"), "views_per_inhabitant": M.t("lbl_views_per_inh"),
@@ -134,7 +133,7 @@ def diagnose(
         info = snapshot.held(store)
         found = snapshot.standing(store, code, d_start, d_end) if info else None
     if found is not None:
-        console.print(M.t("diagnose_ranks", ranks=present.rank_words({**found, "population": 1}),
+        console.print(M.t("diagnose_ranks", ranks=present.rank_words(found),
                           period=present.period_words(found["start"], found["end"]),
                           source=snapshot.describe(info)))  # fmt: skip
     else:

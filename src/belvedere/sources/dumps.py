@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from belvedere import messages as M
+from belvedere.checksums import sha256_file as sha256
 from belvedere.errors import BelvedereError
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store import Store
@@ -143,14 +144,6 @@ def hour_of(path: str | Path) -> datetime:
         return datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H")
     except ValueError:
         raise BelvedereError(M.t("dump_bad_name", name=Path(path).name)) from None
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",

@@ -133,7 +133,7 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                 "recommendations": recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former]),
                 "impacts": impacts, "articles": articles.to_dicts(),
                 "former": former, "period": present.period_words(card["start"], card["end"]),
-                "months": present.monthly_rows(series), "ranks": present.rank_rows(card),
+                "months": present.monthly_rows(series),
                 "medians": st.obs.medians_around(card["code"], card["start"], card["end"]),
                 "national": st.obs.national_standing(card["code"], card["start"], card["end"])}  # fmt: skip
 
