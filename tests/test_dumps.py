@@ -329,6 +329,8 @@ def test_monthly_complete_files_give_every_day_of_the_month(tmp_path: Path, refe
             "SELECT a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p JOIN articles a USING (article_id) "
             "WHERE p.agent = 'user' AND a.source <> 'guess'"
         ).fetchall()
+        logged = store.con.execute("SELECT start_date, end_date FROM ingest_log WHERE source = 'dump'").fetchall()
+    assert logged == [(month, date(2024, 2, 29))]  # the days it covers: the figures of any period in them are redone
     got = {(t, a, d): v for t, a, d, v in rows}
     assert len(got) == 4 * 3 * 29 and min(d for *_, d in got) == month and max(d for *_, d in got) == date(2024, 2, 29)
     assert got == {k: expected.get(k, 0) for k in got}

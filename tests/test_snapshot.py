@@ -154,7 +154,7 @@ def test_diagnose_offline_with_a_snapshot_writes_the_report(exported: Path, demo
                   "--end", "2024-11-30", "--out", str(report), db=demo_copy, check=True)  # fmt: skip
     said = " ".join(out.stdout.split())
     assert "Place en France sur 22 mois (du 1er févr. 2023 au 30 nov. 2024)" in said
-    assert present.rank_words(card) in said  # the snapshot's ranks are the full store's
+    assert " ".join(present.rank_words(card).split()) in said  # the snapshot's ranks are the full store's
     html = report.read_text()
     assert 'id="national-ranks"' in html and "instantané national" in html and "données simulées" in html
 
@@ -207,3 +207,88 @@ def test_the_commune_page_gives_its_place_in_france_from_the_snapshot(exported: 
     words = html.unescape(after[after.index('id="national-ranks"') :].split("</p>")[0])
     assert "d'après l'instantané national du" in words and "(données simulées)" in words
     assert "en France" in words and "1er sur" in words  # the top PVD, first among the PVD
+
+
+@pytest.fixture(scope="module")
+def national(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real (not simulated) national store, built as an analyst would: the monthly
+    pageview_complete dump files of January to March 2024, every commune's article in them, ingested."""
+    from belvedere.reference.titles import add_guessed_articles
+    from belvedere.sources.dumpgen import write_monthly_complete
+
+    work = tmp_path_factory.mktemp("national")
+    db = work / "france.duckdb"
+    shutil.copy(reference_db, db)
+    with Store(db) as store:
+        add_guessed_articles(store)  # as `init` does: each commune's probable title, in the dumps below
+        rows = store.con.execute("SELECT title FROM articles ORDER BY title").fetchall()
+    titles = [r[0].replace(" ", "_") for r in rows]
+    files = [write_monthly_complete(work, date(2024, month, 1), titles, seed=month, filler=100, compress=False)
+             for month in (1, 2, 3)]  # fmt: skip
+    run_cli("ingest", *map(str, files), db=db, check=True)
+    return db
+
+
+def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, reference_db: Path, tmp_path: Path) -> None:
+    """End to end on real data: a snapshot exported from the dump-built national store, then, in a
+    town's fresh store, `diagnose` imports it and fetches the commune and its peers from the local
+    Wikimedia fake (serving the audience the dumps hold): the ranks it prints are those of the
+    full store, and its requests are bounded."""
+    from belvedere.store.queries import nearest_peers
+    from tests.fakes.wikimedia import Dataset, FakeWikimedia
+    from tests.test_fetch import fake_env
+
+    start, end, code, n_peers = date(2024, 1, 1), date(2024, 3, 31), "61074", 5
+    snap = tmp_path / "france.parquet"
+    run_cli("snapshot", "export", "--out", str(snap), db=national, check=True)
+    info = snapshot.read_info(snap)
+    assert not info.simulated and "dump (3)" in info.sources and (info.start, info.end) == (start, end)
+    assert info.communes > 34_000
+
+    town = tmp_path / "town.duckdb"
+    shutil.copy(reference_db, town)
+    with Store(town, read_only=True) as store:
+        codes = [code, *nearest_peers(store, code, n_peers)]
+    with Observatory.open(national) as obs:
+        card = obs.profile(code, start, end)
+    # the fake serves what the dumps hold for these communes' articles
+    ds = Dataset()
+    with Store(national, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT a.commune_code, a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p "
+            "JOIN articles a USING (article_id) WHERE p.agent = 'user' AND list_contains(?, a.commune_code)",
+            [codes],
+        ).fetchall()
+    for n, (commune, title) in enumerate(sorted({(r[0], r[1]) for r in rows})):
+        ds.wikidata[commune] = [(f"Q{n + 1}", title, False)]
+        ds.pages[title] = (n + 1, [])
+    for _, title, access, day, views in rows:
+        ds.views.setdefault((title.replace(" ", "_"), access, "user"), {})[day] = views
+    assert len(ds.wikidata) == 1 + n_peers
+    report = tmp_path / "diagnostic.html"
+    with FakeWikimedia(ds) as fake:
+        out = run_cli("diagnose", code, "--snapshot", str(snap), "--peers", str(n_peers), "--start", str(start),
+                      "--end", str(end), "--out", str(report), db=town, env=fake_env(fake))  # fmt: skip
+        per_article, requests = fake.count("per_article"), len(fake.requests)
+    assert out.returncode == 0, out.stderr
+    said = " ".join(out.stdout.split())
+    assert " ".join(present.rank_words(card).split()) in said and "Place en France sur 3 mois" in said
+    # the bound: one request per article and access (6 x 3), the frwiki totals (3), one SPARQL and one
+    # MediaWiki query for the six communes, and a first look at each service (2): 25, whatever the size
+    # of France (the whole of it would be ~105,000 requests)
+    assert per_article == (1 + n_peers) * 3 and requests == per_article + 3 + 2 + 2, requests
+    assert f"{per_article + 3} requêtes" in said  # the count printed (pageviews requests) is the count made
+    with Store(town, read_only=True) as store:
+        for group in ("france", "pvd", "region", "departement", "size_class"):
+            found = snapshot.standing(store, code, start, end)
+            assert found is not None
+            assert (found[f"rank_{group}"], found[f"n_{group}"]) == (card[f"rank_{group}"], card[f"n_{group}"]), group
+        fetched = store.con.execute(
+            "SELECT sum(views) FROM pageviews p JOIN articles a USING (article_id) WHERE a.commune_code = ? "
+            "AND p.agent = 'user'",
+            [code],
+        ).fetchall()[0][0]
+    dumped = sum(r[4] for r in rows if r[0] == code)
+    assert fetched == dumped == round(card["views_per_inhabitant"] * card["population"])  # the dumps' audience
+    html = report.read_text()
+    assert 'id="national-ranks"' in html and "instantané national" in html and "simulées" not in html

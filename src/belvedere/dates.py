@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
@@ -27,3 +27,8 @@ def check_event_date(day: date) -> date:
     if not FIRST_EVENT <= day <= date.today():
         raise BelvedereError(M.t("bad_event_date", day=day, first=FIRST_EVENT))
     return day
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month (a monthly dump file covers up to it)."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from belvedere import messages as M
+from belvedere.dates import month_end
 
 SMOOTH_DAYS = 7  # the smoothed curve: a centred week
 SMOOTH_MIN_DAYS = 4  # fewer known days in the week: no smoothed value
@@ -274,8 +275,7 @@ def monthly_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _days_in_month(d: date) -> int:
-    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return (nxt - date(d.year, d.month, 1)).days
+    return month_end(d).day
 
 
 MEDIAN_GROUPS = ("departement", "region", "pvd", "france")

@@ -15,8 +15,7 @@ from belvedere.cli.common import FormatOpt, app, open_store
 from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
 from belvedere.output import Format, console, emit_record, parse_format
-from belvedere.store import Store
-from belvedere.store.queries import audience_range
+from belvedere.store.queries import audience_range, nearest_peers
 
 snapshot_app = typer.Typer(help=M.t("cmd_snapshot"), no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
@@ -78,20 +77,6 @@ def rank(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: E
               "ranks": M.t("lbl_ranks"), "source": M.t("lbl_source")}  # fmt: skip
     emit_record(shown, f, title=M.t("snapshot_rank_title"), labels=labels,
                 simulated=found["snapshot_simulated"])  # fmt: skip
-
-
-def nearest_peers(store: Store, code: str, n: int) -> list[str]:
-    """The ``n`` communes closest to ``code`` in population within its size class, its région
-    first: the few dozen articles a diagnosis fetches beside the commune's own."""
-    rows = store.con.execute(
-        """SELECT o.code FROM communes o, communes me
-           WHERE me.code = ? AND o.code <> me.code AND o.size_class = me.size_class
-           ORDER BY (o.region <> me.region), abs(ln(greatest(o.population, 1)) - ln(greatest(me.population, 1))),
-                    o.code
-           LIMIT ?""",
-        [code, n],
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 @app.command(help=M.t("cmd_diagnose"))

@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import numpy as np
 
+from belvedere.dates import month_end
+
 OTHER_DOMAINS = ("en", "en.m", "de", "de.m", "es.m", "it", "commons.m", "fr.wiktionary", "ja.m")
 
 
@@ -78,7 +80,7 @@ def write_monthly_complete(directory: Path, month: date, titles: list[str], *, a
     """One month's ``pageview_complete`` file (``pageviews-YYYYMM-user.bz2``): the same rows as a
     daily file, with the monthly total and the days as letters (A = 1st ... Z = 26th, then
     ``[ \\ ] ^ _`` for the 27th to the 31st) each followed by that day's count."""
-    days = (date(month.year + month.month // 12, month.month % 12 + 1, 1) - date(month.year, month.month, 1)).days
+    days = month_end(month).day
     name = monthly_complete_name(month, agent)
     return _write_complete(Path(directory) / name, [seed, month.toordinal(), 31], days, titles, filler, compress)
 

@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 
 from belvedere import messages as M
 from belvedere.checksums import sha256_file as sha256
+from belvedere.dates import month_end
 from belvedere.errors import BelvedereError
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store import Store
@@ -575,7 +576,7 @@ def _record(con: duckdb.DuckDBPyConnection, f: Path, digest: str, project: str, 
     con.execute(
         "INSERT INTO ingest_log (source, origin, project, agent, start_date, end_date, status, rows, detail, "
         "fetched_at) VALUES ('dump', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)",
-        [f.name, project, agent, day, day, rows, f"sha256 {digest}", now()],
+        [f.name, project, agent, day, month_end(day) if hour == 25 else day, rows, f"sha256 {digest}", now()],
     )
 
 
@@ -644,8 +645,7 @@ def period_of(path: str | Path) -> Period:
         first = datetime.strptime(m.group(1) + "01", "%Y%m%d").date()
     except ValueError:
         raise BelvedereError(M.t("dump_bad_daily_name", name=name)) from None
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return Period(first, (following - first).days, m.group(2), True)
+    return Period(first, month_end(first).day, m.group(2), True)
 
 
 def ingest_complete(store: Store, paths: Iterable[str | Path], project: str = "fr.wikipedia",

@@ -165,3 +165,17 @@ def load_panel(store: Store, start: date, end: date, codes: list[str] | None = N
     covered = np.asarray((user >= 0).any(axis=0), dtype=bool)
     np.maximum(user, 0, out=user)
     return Panel(panel_codes, start, user[0], user[1], user[2], automated, covered)
+
+
+def nearest_peers(store: Store, code: str, n: int) -> list[str]:
+    """The ``n`` communes closest to ``code`` in population within its size class, its région
+    first: the few dozen articles a diagnosis fetches beside the commune's own."""
+    rows = store.con.execute(
+        """SELECT o.code FROM communes o, communes me
+           WHERE me.code = ? AND o.code <> me.code AND o.size_class = me.size_class
+           ORDER BY (o.region <> me.region), abs(ln(greatest(o.population, 1)) - ln(greatest(me.population, 1))),
+                    o.code
+           LIMIT ?""",
+        [code, n],
+    ).fetchall()
+    return [r[0] for r in rows]
