@@ -27,7 +27,15 @@ DEMO_START, DEMO_END = date(2023, 1, 1), date(2024, 12, 31)
 # the real CLI; end-to-end tests start a real server, a browser or Spark, or kill processes.
 # `make test` runs them all, `make test-fast` all but e2e.
 UNIT = {"test_analysis", "test_present", "test_repository"}
-E2E = {"test_web_browser", "test_web_a11y", "test_web_pages", "test_web_api", "test_api_fuzz", "test_crashes"}
+E2E = {
+    "test_web_browser",
+    "test_web_a11y",
+    "test_web_pages",
+    "test_web_api",
+    "test_api_fuzz",
+    "test_crashes",
+    "test_web_analyse",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -49,9 +49,20 @@ def _communes(demo_db: Path) -> tuple[str, str, str]:
     return rows[0][0], rows[1][0], rows[0][1]
 
 
+def unseen(demo_db: Path) -> str:
+    """A commune the demo store holds no audience for."""
+    with Store(demo_db, read_only=True) as s:
+        code: str = s.con.execute(
+            "SELECT min(code) FROM communes WHERE code NOT IN "
+            "(SELECT commune_code FROM articles JOIN pageviews USING (article_id))"
+        ).fetchall()[0][0]
+    return code
+
+
 def _pages(demo_db: Path) -> dict[str, str]:
     one, two, _ = _communes(demo_db)
     return {
+        "sans-audience": f"/commune/{unseen(demo_db)}",
         "accueil": "/",
         "commune": f"/commune/{one}",
         "classement": "/classement",

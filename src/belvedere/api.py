@@ -45,6 +45,7 @@ from belvedere.config import Settings
 from belvedere.errors import (
     AmbiguousCommuneError,
     BelvedereError,
+    NoAudienceError,
     ReadOnlyStoreError,
     UnknownCampaignError,
     UnknownCommuneError,
@@ -348,7 +349,7 @@ class Observatory:
                 self._range = audience_range(self.store)
         first, last = self._range
         if first is None or last is None:
-            raise BelvedereError(M.t("no_audience"))
+            raise NoAudienceError(M.t("no_audience"))
         d_start, d_end = parse_date(start) or first, parse_date(end) or last
         if d_end < d_start:
             raise BelvedereError(M.t("end_before_start", start=d_start, end=d_end))
@@ -415,7 +416,7 @@ class Observatory:
         code = self.code_of(commune)
         nat = self._nat(start, end)
         if not nat.has(code):
-            raise BelvedereError(M.t("no_audience_commune", code=code))
+            raise NoAudienceError(M.t("no_audience_commune", code=code), code)
         return nat.commune_panel(code)
 
     def series(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
@@ -424,7 +425,7 @@ class Observatory:
         code = self.code_of(commune)
         nat = self._nat(start, end)
         if not nat.has(code):
-            raise BelvedereError(M.t("no_audience_commune", code=code))
+            raise NoAudienceError(M.t("no_audience_commune", code=code), code)
         return nat.series(code)
 
     def codes(self, scope: str) -> list[str]:
@@ -505,7 +506,7 @@ class Observatory:
         if commune is not None:
             code = self.code_of(commune)
             if not nat.has(code):
-                raise BelvedereError(M.t("no_audience_commune", code=code))
+                raise NoAudienceError(M.t("no_audience_commune", code=code), code)
             spikes = self._spikes_of(nat, code)
         else:
             spikes = self._spikes_all(nat)
@@ -718,7 +719,7 @@ class Observatory:
         nat = self._nat(None, None)
         panel = nat.panel
         if code not in panel.positions:
-            raise BelvedereError(M.t("no_audience_commune", code=code))
+            raise NoAudienceError(M.t("no_audience_commune", code=code), code)
         w = impact.campaign_window(panel, camp["start_date"], camp["end_date"])
         if w == "not_over":
             raise BelvedereError(M.t("impact_not_over", end=camp["end_date"], last=panel.end))
@@ -819,7 +820,7 @@ class Observatory:
                metric: str = "views_per_inhabitant") -> pl.DataFrame:  # fmt: skip
         nat = self._nat(start, end)
         if not nat.has(code):
-            raise BelvedereError(M.t("no_audience_commune", code=code))
+            raise NoAudienceError(M.t("no_audience_commune", code=code), code)
         if nat.typology is None:
             # the closest candidates on everything but the typology, then their typology, then the pick
             shortlist = peer_group(nat.metrics, code, max(20 * n, 200), metric)["code"].to_list()

@@ -16,6 +16,8 @@ MEDIAWIKI_API = "https://fr.wikipedia.org/w/api.php"
 PROJECT = "fr.wikipedia"
 # Wikimedia's per-article data begins here.
 PAGEVIEWS_START = "2015-07-01"
+# the file where a command run by the web server says how far it is (see belvedere.web.analyses)
+PROGRESS_ENV = "BELVEDERE_PROGRESS_FILE"
 
 
 def _env(name: str, default: str) -> str:

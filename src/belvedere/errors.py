@@ -49,3 +49,12 @@ class SchemaTooOldError(StoreError):
 
 class SchemaTooNewError(StoreError):
     """The store was written by a newer version of Belvédère."""
+
+
+class NoAudienceError(BelvedereError):
+    """The store holds no audience (``code`` None), or none for this commune: not a mistake of the
+    asker, a commune to fetch (the web offers to, when the server may)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code

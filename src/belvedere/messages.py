@@ -453,6 +453,78 @@ FR: dict[str, str] = {
         "Toutes les combien de secondes regarder si le magasin a changé (nouvelles données) ; 0 : jamais."
     ),
     "serve_warming": "Calcul des indicateurs nationaux…",
+    "opt_serve_fetch": (
+        "Permettre au serveur de récupérer l'audience d'une commune qui n'en a pas encore (bouton « Analyser cette "
+        "commune », quelques dizaines de requêtes à Wikimedia) ; demande un contact (--contact ou "
+        "$BELVEDERE_CONTACT). Sans cette option, le serveur ne contacte jamais Wikimedia."
+    ),
+    "serve_fetch_no_contact": (
+        "--fetch demande un contact pour l'en-tête User-Agent envoyé à Wikimedia : --contact ADRESSE ou "
+        "$BELVEDERE_CONTACT."
+    ),
+    "serve_fetch_simulated": "--fetch est impossible sur un magasin simulé ({path}) : l'audience réelle n'y entre pas.",
+    "serve_fetch_on": "récupération autorisée (Analyser cette commune)",
+    "web_fetch_not_allowed": (
+        "Ce serveur ne récupère pas d'audience : il a été lancé sans --fetch. Lancez « belvedere diagnose CODE » "
+        "dans un terminal, ou relancez le serveur avec --fetch --contact ADRESSE."
+    ),
+    "web_no_analysis": "Aucune analyse lancée pour {code}.",
+    "web_error_title_409": "Une analyse est déjà en cours",
+    "web_error_title_403": "Action non autorisée",
+    "ui_home_empty_title": "Bienvenue dans Belvédère",
+    "ui_home_empty_why": (
+        "Ce tableau de bord ne contient encore aucune audience Wikipédia : les communes sont connues (noms, "
+        "populations, liste des Petites Villes de Demain), leur audience n'a pas encore été récupérée."
+    ),
+    "ui_home_empty_fetch": (
+        "Cherchez votre commune ci-dessus (nom, code INSEE ou code postal), puis cliquez sur « Analyser cette "
+        "commune » : Belvédère récupère son audience et celle de communes comparables, en une minute environ."
+    ),
+    "ui_home_empty_cli": (
+        "Ce serveur ne récupère pas d'audience lui-même. Dans un terminal, une commande suffit pour une commune "
+        "(son audience, celle de communes comparables, et son rapport) ; une autre donne des données simulées "
+        "pour découvrir l'outil :"
+    ),
+    "ui_empty_title": "Pas encore d'audience pour cette commune",
+    "ui_empty_why": (
+        "Le magasin de ce serveur ne contient pas d'audience Wikipédia pour {name} sur cette période : elle n'a "
+        "pas encore été récupérée."
+    ),
+    "ui_empty_fetch_what": (
+        "L'analyse trouve l'article Wikipédia de la commune et ceux de {peers} communes comparables (même taille, "
+        "même région d'abord), récupère leur audience jour par jour sur les trois dernières années auprès de "
+        "Wikimedia (environ {requests} requêtes, une minute au plus), puis affiche le tableau de bord."
+    ),
+    "ui_empty_fetch_button": "Analyser cette commune",
+    "ui_empty_running": "Une analyse de cette commune est en cours.",
+    "ui_empty_running_link": "Voir où elle en est",
+    "ui_empty_no_fetch": (
+        "Ce serveur ne récupère pas d'audience lui-même. Pour l'obtenir, lancez dans un terminal la commande "
+        "ci-dessous (elle trouve l'article, récupère l'audience de la commune et de communes comparables, et "
+        "écrit son rapport), ou relancez le serveur avec --fetch --contact ADRESSE :"
+    ),
+    "ui_empty_simulated": (
+        "Ce magasin est simulé : il ne reçoit pas d'audience réelle. Cette commune ne fait pas partie des communes "
+        "simulées."
+    ),
+    "ui_analysis_title": "Analyse de {name}",
+    "ui_analysis_intro": (
+        "Belvédère récupère l'audience Wikipédia de la commune et de {peers} communes comparables. La page se met "
+        "à jour toute seule et mène au tableau de bord quand c'est prêt."
+    ),
+    "ui_analysis_steps": "Étapes",
+    "ui_analysis_progress": "Avancement",
+    "ui_analysis_step_articles": "Recherche des articles Wikipédia",
+    "ui_analysis_step_audience": "Récupération de l'audience jour par jour",
+    "ui_analysis_step_figures": "Calcul des chiffres",
+    "ui_analysis_step_loading": "Mise à jour du tableau de bord",
+    "ui_analysis_count": "{done} articles sur {total}",
+    "ui_analysis_ready": "Analyse terminée.",
+    "ui_analysis_failed": "L'analyse n'a pas abouti : {message}",
+    "ui_analysis_failed_unknown": "la récupération s'est arrêtée sans dire pourquoi ; réessayez dans un moment.",
+    "ui_analysis_leave": "Vous pouvez quitter cette page : l'analyse continue, et revenir sur la page de la commune.",
+    "ui_analysis_busy": ("Le serveur analyse en ce moment {name} : une analyse à la fois. Revenez dans une minute."),
+    "ui_analysis_busy_link": "Voir l'analyse de {name}",
     "sim_campaign_name": "Campagne simulée n° {n}",
     "dump_bad_name": (
         "Nom de fichier inattendu « {name} » : un dump horaire s'appelle pageviews-AAAAMMJJ-HH0000.gz "

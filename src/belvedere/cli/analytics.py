@@ -33,7 +33,7 @@ A_LABELS = LABELS
 def observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observatory]:
     """An Observatory whose long computations show a progress bar on stderr."""
     store = open_store(ctx, read_only=not write)
-    with progress_bar() as bar:
+    with progress_bar("figures") as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
 from belvedere import messages as M
-from belvedere.config import Settings
+from belvedere.config import PROGRESS_ENV, Settings
 from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError, SchemaTooOldError, StoreMissingError
 from belvedere.output import err_console
@@ -87,8 +91,34 @@ def date_range(start: str, end: str) -> tuple[date, date]:
     return d_start, d_end
 
 
-def progress_bar() -> Progress:
-    return Progress(
+def tell_progress(step: str, done: float | None = None, total: float | None = None) -> None:
+    """Write the step and its count to the file named by BELVEDERE_PROGRESS_FILE, if any: the
+    server's progress page reads it. Written aside and renamed, so that it is never read half-written."""
+    target = os.environ.get(PROGRESS_ENV)
+    if not target:
+        return
+    tmp = Path(target + ".tmp")
+    tmp.write_text(json.dumps({"step": step, "done": done, "total": total}), encoding="utf-8")
+    tmp.replace(target)
+
+
+class _TellingProgress(Progress):
+    """A Rich progress bar that also tells the server its step (see tell_progress)."""
+
+    def __init__(self, step: str, *columns: ProgressColumn | str, **kwargs: Any) -> None:
+        super().__init__(*columns, **kwargs)
+        self.step = step
+
+    def update(self, task_id: TaskID, **kwargs: Any) -> None:
+        super().update(task_id, **kwargs)
+        task = self._tasks[task_id]
+        tell_progress(self.step, task.completed, task.total)
+
+
+def progress_bar(step: str = "") -> Progress:
+    """The CLI's progress bar; ``step``: the name the server's progress page gives this work."""
+    return _TellingProgress(
+        step,
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),

@@ -38,7 +38,7 @@ from belvedere.cli.common import (
 )
 from belvedere.config import Settings
 from belvedere.dates import parse_date
-from belvedere.errors import AmbiguousCommuneError, BelvedereError
+from belvedere.errors import AmbiguousCommuneError, BelvedereError, NoAudienceError
 from belvedere.figures import runs as figures_runs
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
 from belvedere.reference.load import prepare_store
@@ -347,7 +347,7 @@ def export_audience(
         codes = select_communes(store, communes)
         df = commune_daily(store, codes, d_start, d_end, agent_list)
         if df.is_empty():
-            raise BelvedereError(M.t("no_audience"))
+            raise NoAudienceError(M.t("no_audience"))
         expected_days = (d_end - d_start).days + 1
         covered = df.group_by("code").agg(pl.col("date").n_unique().alias("n"))
         missing_codes = set(codes) - set(covered["code"].to_list())
@@ -479,7 +479,7 @@ def fetch(
                 per_title: dict[int, int] = {}
                 for r in requests:
                     per_title[r.article_id] = per_title.get(r.article_id, 0) + 1
-                with progress_bar() as progress:
+                with progress_bar("audience") as progress:
                     task = progress.add_task(M.t("fetch_progress"), total=len(per_title))
 
                     finished = [0]

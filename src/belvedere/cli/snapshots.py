@@ -11,9 +11,9 @@ import typer
 from belvedere import messages as M
 from belvedere import present, snapshot
 from belvedere.cli.analytics import CommuneArg, EndOpt, StartOpt
-from belvedere.cli.common import FormatOpt, app, open_store
+from belvedere.cli.common import FormatOpt, app, open_store, tell_progress
 from belvedere.dates import parse_date
-from belvedere.errors import BelvedereError
+from belvedere.errors import BelvedereError, NoAudienceError
 from belvedere.output import Format, console, emit_record, parse_format
 from belvedere.store.queries import audience_range, nearest_peers
 
@@ -28,7 +28,7 @@ def export(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help=M
     with open_store(ctx, read_only=True) as store:
         first, last = audience_range(store)
         if first is None or last is None:
-            raise BelvedereError(M.t("no_audience"))
+            raise NoAudienceError(M.t("no_audience"))
         info = snapshot.export(store, out, parse_date(start) if start else first, parse_date(end) if end else last)
     seconds = M.fr_number(time.perf_counter() - t0, 1)
     console.print(M.t("snapshot_exported", path=out, start=info.start, end=info.end, communes=info.communes,
@@ -112,8 +112,10 @@ def diagnose(
     console.print(M.t("diagnose_start", name=name, code=code, peers=len(around), start=d_start, end=d_end))
     if not offline:
         communes = ",".join([code, *around])
+        tell_progress("articles")
         data.articles_resolve(ctx, communes=communes, contact=contact)
         data.fetch(ctx, communes=communes, start=str(d_start), end=str(d_end), contact=contact)
+    tell_progress("figures")
     with open_store(ctx, read_only=True) as store:
         info = snapshot.held(store)
         found = snapshot.standing(store, code, d_start, d_end) if info else None

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from belvedere import messages as M
-from belvedere.cli.common import app, open_store
+from belvedere.cli.common import ContactOpt, app, open_store
 from belvedere.errors import BelvedereError
 from belvedere.output import console
 
@@ -22,20 +22,31 @@ def serve(
     write_token: Annotated[str | None, typer.Option(help=M.t("opt_write_token"))] = None,
     warm: Annotated[bool, typer.Option("--warm/--no-warm", help=M.t("opt_warm"))] = True,
     refresh: Annotated[float, typer.Option(min=0, max=3600, help=M.t("opt_serve_refresh"))] = 2.0,
+    fetch: Annotated[bool, typer.Option("--fetch", help=M.t("opt_serve_fetch"))] = False,
+    contact: ContactOpt = None,
 ) -> None:
     import uvicorn
 
     from belvedere.web.api import State
     from belvedere.web.app import create_app
 
-    open_store(ctx, read_only=True).close()  # a clear error now if the store is missing or too new
+    with open_store(ctx, read_only=True) as store:  # a clear error now if the store is missing or too new
+        simulated = store.simulated
+    fetch_contact = None
+    if fetch:
+        fetch_contact = contact or ctx.obj["settings"].contact
+        if not fetch_contact:
+            raise BelvedereError(M.t("serve_fetch_no_contact"))
+        if simulated:
+            raise BelvedereError(M.t("serve_fetch_simulated", path=ctx.obj["db"]))
     sock = _listen(host, port)  # and now if the port is taken, before a long warm-up
     token = write_token or os.environ.get("BELVEDERE_WRITE_TOKEN") or None
-    web = create_app(ctx.obj["db"], token, refresh=refresh)
+    web = create_app(ctx.obj["db"], token, refresh=refresh, fetch_contact=fetch_contact)
     if warm:
         with console.status(M.t("serve_warming")):
             State.warm(web.state.belvedere.obs)
-    console.print(M.t("serve_ready", url=f"http://{host}:{port}/", mode=M.t("serve_rw" if token else "serve_ro")))
+    mode = M.t("serve_rw" if token else "serve_ro") + (f", {M.t('serve_fetch_on')}" if fetch_contact else "")
+    console.print(M.t("serve_ready", url=f"http://{host}:{port}/", mode=mode))
     server = uvicorn.Server(uvicorn.Config(web, log_level="warning"))
     server.run(sockets=[sock])
 

@@ -31,11 +31,13 @@ from belvedere.api import GROUPINGS, RANK_METRICS, Observatory, Profile
 from belvedere.errors import (
     AmbiguousCommuneError,
     BelvedereError,
+    NoAudienceError,
     StoreBusyError,
     UnknownCampaignError,
     UnknownCommuneError,
 )
 from belvedere.store import Store
+from belvedere.web.analyses import Analyses
 
 MAX_LIMIT = 1000
 T = TypeVar("T")
@@ -84,9 +86,12 @@ class State:
     thread and swapped in when ready; pages keep answering from the old figures meanwhile.
     """
 
-    def __init__(self, path: str | Path, write_token: str | None, *, refresh: float = REFRESH_SECONDS) -> None:
+    def __init__(self, path: str | Path, write_token: str | None, *, refresh: float = REFRESH_SECONDS,
+                 fetch_contact: str | None = None) -> None:  # fmt: skip
         self.path = Path(path)
         self.write_token = write_token or None
+        # « Analyser cette commune »: only when the server was allowed to fetch, with a contact
+        self.analyses = Analyses(self.path, fetch_contact) if fetch_contact else None
         self.refresh = refresh
         self.obs = self._open()
         self.signature = _signature(self.path)
@@ -112,11 +117,14 @@ class State:
     def warm(obs: Observatory) -> None:
         """Compute the national figures of the default period and load what pages ask for, so
         that no request pays for it (tens of seconds for all of France)."""
-        scope = present.default_scope(obs.communes())  # the towns the observatory is for, ready at once
-        if scope == "pvd":
-            obs.prepare(scope)
-        obs.typology_frame()
-        obs.events()
+        try:
+            scope = present.default_scope(obs.communes())  # the towns the observatory is for, ready at once
+            if scope == "pvd":
+                obs.prepare(scope)
+            obs.typology_frame()
+            obs.events()
+        except NoAudienceError:
+            pass  # a store without audience yet: nothing to compute, its pages say how to get some
         obs.search("a", 1)
         obs.campaigns()
         obs.store.release()
@@ -162,13 +170,24 @@ class State:
                 finally:
                     self.busy.release()
 
-    def maybe_refresh(self) -> None:
-        """Start a background rebuild when the store file changed (checked every few seconds)."""
+    def up_to_date(self) -> bool:
+        """Whether the figures shown are those of the store file as it is now; if not, a rebuild
+        is started (what a finished analysis waits for before it leads to the commune page)."""
+        if not self.refreshing and _signature(self.path) == self.signature:
+            return True
+        self.maybe_refresh(force=True)
+        return False
+
+    def maybe_refresh(self, *, force: bool = False) -> None:
+        """Start a background rebuild when the store file changed (checked every few seconds, or
+        now when ``force``)."""
         now = time.monotonic()
-        if self.refresh <= 0 or now < self._next_check or self.refreshing:
+        if not force and (self.refresh <= 0 or now < self._next_check):
+            return
+        if self.refreshing:
             return
         with self._guard:
-            if self.refreshing or now < self._next_check:
+            if self.refreshing or (now < self._next_check and not force):
                 return
             self._next_check = now + self.refresh
             signature = _signature(self.path)

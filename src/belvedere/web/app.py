@@ -28,13 +28,18 @@ from belvedere.web.api import REFRESH_SECONDS, State, router
 from belvedere.web.pages import ENV, pages
 
 
-def create_app(path: str | Path, write_token: str | None = None, *, refresh: float = REFRESH_SECONDS) -> FastAPI:
-    """``refresh``: seconds between looks at the store file for new data (0: never)."""
-    st = State(path, write_token, refresh=refresh)
+def create_app(path: str | Path, write_token: str | None = None, *, refresh: float = REFRESH_SECONDS,
+               fetch_contact: str | None = None) -> FastAPI:  # fmt: skip
+    """``refresh``: seconds between looks at the store file for new data (0: never);
+    ``fetch_contact``: when given, the server may fetch a commune's audience from Wikimedia
+    (« Analyser cette commune »), with this contact in its User-Agent."""
+    st = State(path, write_token, refresh=refresh, fetch_contact=fetch_contact)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        if st.analyses is not None:
+            st.analyses.close()
         st.obs.close()
 
     app = _routes(FastAPI(lifespan=lifespan, **_DESCRIBED))

@@ -19,12 +19,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from belvedere import messages as M
 from belvedere import present
 from belvedere.api import RANK_METRICS
+from belvedere.errors import NoAudienceError
 from belvedere.reference.lookup import area_code
 from belvedere.reference.names import fold
 from belvedere.report import charts
 from belvedere.report.maps import departement_features
 from belvedere.report.recommendations import recommend
 from belvedere.report.render import environment
+from belvedere.web.analyses import PEERS, Analysis, AnalysisBusyError
 from belvedere.web.api import MAX_LIMIT, IsoDate, State, _call, _call_quick, state
 
 pages = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI document describes the JSON API
@@ -45,6 +47,10 @@ def render_html(st: State, template: str, **ctx: object) -> str:
 
 def render(st: State, template: str, **ctx: object) -> HTMLResponse:
     return HTMLResponse(render_html(st, template, **ctx))
+
+
+def render_status(st: State, status: int, template: str, **ctx: object) -> HTMLResponse:
+    return HTMLResponse(render_html(st, template, **ctx), status_code=status)
 
 
 StartQ = Annotated[IsoDate | None, Query()]
@@ -80,7 +86,17 @@ def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ =
             "rising": rising.to_dicts(),
         }
 
-    return render(st, "home.html.j2", **_call(st, run))
+    def first_look() -> dict[str, Any] | None:
+        try:
+            st.obs.period()
+        except NoAudienceError:
+            return None
+        return run()
+
+    found = _call(st, first_look)
+    if found is None:  # a store without any audience yet (a town's fresh store): how to get some
+        return render(st, "home_empty.html.j2", can_fetch=st.analyses is not None)
+    return render(st, "home.html.j2", **found)
 
 
 @pages.get("/recherche", response_class=HTMLResponse, response_model=None)
@@ -137,14 +153,94 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                 "medians": st.obs.medians_around(card["code"], card["start"], card["end"]),
                 "national": st.obs.national_standing(card["code"], card["start"], card["end"])}  # fmt: skip
 
-    def build() -> str:
-        return render_html(st, "commune.html.j2", **run())
+    def build() -> str | dict[str, Any]:
+        try:
+            return render_html(st, "commune.html.j2", **run())
+        except NoAudienceError:  # nothing fetched for it yet: what to do about it, not an error
+            the_code = st.obs.code_of(code)
+            return st.obs.communes().filter(pl.col("code") == the_code).row(0, named=True)
 
     key = st.page_key("commune", code.strip().upper(), start, end)
     page = st.page(key)
     if page is None:  # rendered inline when the period's figures are ready (a few ms), else in a thread
-        page = st.keep(key, await _call_quick(st, st.obs.ready(start, end), build))
+        built = await _call_quick(st, st.obs.ready(start, end), build)
+        if isinstance(built, dict):
+            return _empty_commune(st, built)
+        page = st.keep(key, built)
     return HTMLResponse(page)
+
+
+def _empty_commune(st: State, commune: dict[str, Any]) -> HTMLResponse:
+    """A commune the store holds no audience for: why, and how to get it: « Analyser cette
+    commune » when the server may fetch, else the command to run. Not kept in the page cache: it
+    changes with the analyses."""
+    job = st.analyses.get(commune["code"]) if st.analyses else None
+    failed = job.error() or M.t("ui_analysis_failed_unknown") if job and job.returncode() not in (None, 0) else None
+    return render(st, "commune_empty.html.j2", commune=commune, can_fetch=st.analyses is not None,
+                  running=job is not None and job.returncode() is None, failed=failed,
+                  peers=st.analyses.peers if st.analyses else PEERS, simulated_store=st.obs.simulated)  # fmt: skip
+
+
+@pages.post("/commune/{code}/analyser", response_class=HTMLResponse, response_model=None)
+def start_analysis(code: str, st: Annotated[State, Depends(state)]) -> HTMLResponse | RedirectResponse:
+    """« Analyser cette commune »: starts its diagnosis (see belvedere.web.analyses), then shows
+    its progress. Refused unless the server was started with --fetch."""
+    if st.analyses is None:
+        raise HTTPException(403, M.t("web_fetch_not_allowed"))
+    the_code = _call(st, st.obs.code_of, code)
+    name = _call(st, lambda: st.obs.communes().filter(pl.col("code") == the_code)["name"][0])
+    try:
+        st.analyses.start(the_code, name)
+    except AnalysisBusyError as exc:
+        return render_status(st, 409, "analysis_busy.html.j2", other=exc.other)
+    return RedirectResponse(f"/commune/{the_code}/analyse", status_code=303)
+
+
+@pages.get("/commune/{code}/analyse", response_class=HTMLResponse, response_model=None)
+def analysis_page(code: str, st: Annotated[State, Depends(state)]) -> HTMLResponse | RedirectResponse:
+    """Where the analysis of a commune stands (the page polls its state, or reloads itself without
+    JavaScript); the commune page once the server holds its audience, or shows why it failed."""
+    job = st.analyses.get(code.strip()) if st.analyses else None
+    if job is None:
+        return RedirectResponse(f"/commune/{code.strip()}", status_code=303)
+    now = analysis_state(st, job)
+    if now["state"] in ("ready", "failed"):
+        return RedirectResponse(f"/commune/{job.code}", status_code=303)
+    return render(
+        st, "analyse.html.j2", job=job, now=now, steps=ANALYSIS_STEPS, peers=st.analyses.peers if st.analyses else PEERS
+    )
+
+
+@pages.get("/commune/{code}/analyse/etat")
+def analysis_state_json(code: str, st: Annotated[State, Depends(state)]) -> dict[str, Any]:
+    """The analysis' state for the progress page's script."""
+    job = st.analyses.get(code.strip()) if st.analyses else None
+    if job is None:
+        raise HTTPException(404, M.t("web_no_analysis", code=code))
+    return analysis_state(st, job)
+
+
+ANALYSIS_STEPS = ("articles", "audience", "figures", "loading")
+
+
+def analysis_state(st: State, job: Analysis) -> dict[str, Any]:
+    """``state`` (running, loading, ready, failed), the ``step`` among ANALYSIS_STEPS, its count
+    and the sentence that says it. ``ready`` only once the server has taken the new audience in,
+    so that the commune page it leads to shows it."""
+    rc = job.returncode()
+    if rc is None:
+        told = job.where()
+        step = told["step"] if told["step"] in ANALYSIS_STEPS else "articles"
+        done, total = told.get("done"), told.get("total")
+        count = M.t("ui_analysis_count", done=int(done or 0), total=int(total)) if step == "audience" and total else ""
+        return {"state": "running", "step": step, "done": done, "total": total,
+                "words": M.t(f"ui_analysis_step_{step}"), "count": count}  # fmt: skip
+    if rc != 0:
+        return {"state": "failed", "step": None, "words": M.t("ui_analysis_failed", message=job.error()), "count": ""}
+    if st.up_to_date():
+        return {"state": "ready", "step": None, "words": M.t("ui_analysis_ready"), "count": ""}
+    return {"state": "loading", "step": "loading", "done": None, "total": None,
+            "words": M.t("ui_analysis_step_loading"), "count": ""}  # fmt: skip
 
 
 def _notes(spike: dict[str, Any]) -> list[dict[str, Any]]:

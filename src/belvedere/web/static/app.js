@@ -256,3 +256,30 @@ function drawCompare(el, series, unit) {
     }, 150);
   });
 })();
+
+// Analyse d'une commune: the page asks where the analysis stands every 1.5 s; the live region
+// says each new step once (not every count), and the commune page comes when it is ready.
+(function () {
+  const box = document.getElementById("analysis");
+  if (!box) return;
+  const status = document.getElementById("analysis-status");
+  const count = document.getElementById("analysis-count");
+  const bar = document.getElementById("analysis-progress");
+  async function look() {
+    let now;
+    try {
+      const r = await fetch(box.dataset.stateUrl, {cache: "no-store"});
+      if (!r.ok) { window.location.href = box.dataset.next; return; }
+      now = await r.json();
+    } catch (e) { setTimeout(look, 3000); return; }
+    if (now.state === "ready" || now.state === "failed") { window.location.href = box.dataset.next; return; }
+    if (status.textContent !== now.words) status.textContent = now.words;
+    count.textContent = now.count || "";
+    if (now.total) { bar.max = now.total; bar.value = now.done || 0; } else { bar.removeAttribute("value"); }
+    for (const li of box.querySelectorAll("li[data-step]")) {
+      if (li.dataset.step === now.step) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    }
+    setTimeout(look, 1500);
+  }
+  setTimeout(look, 1000);
+})();
