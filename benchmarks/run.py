@@ -129,6 +129,75 @@ def bench_fetch(workdir: Path, n_articles: int = 2000) -> None:
     )
 
 
+def bench_diagnose(workdir: Path, latency: float = 0.15, n_peers: int = 20) -> None:
+    """A town's diagnosis against the local Wikimedia fake answering in ``latency`` s (a realistic
+    REST API time): a real national snapshot (12 monthly dump files holding every commune,
+    ingested, exported), then `diagnose Carrouges --snapshot` on a fresh store."""
+    sys.path.insert(0, str(ROOT))
+    from datetime import date
+
+    from tests.fakes.wikimedia import Dataset, FakeWikimedia, Faults
+
+    from belvedere.reference.load import load_reference
+    from belvedere.reference.pvd import load_pvd, shipped_pvd_path
+    from belvedere.reference.titles import add_guessed_articles
+    from belvedere.sources.dumpgen import write_monthly_complete
+    from belvedere.store import Store
+    from belvedere.store.queries import nearest_peers
+
+    national, town = workdir / "national.duckdb", workdir / "town.duckdb"
+    with Store(town) as store:
+        load_reference(store)
+        load_pvd(store, str(shipped_pvd_path()))
+    shutil.copy(town, national)
+    with Store(national) as store:
+        add_guessed_articles(store)
+        titles = [r[0].replace(" ", "_") for r in store.con.execute("SELECT title FROM articles ORDER BY title")
+                  .fetchall()]  # fmt: skip
+    files = [write_monthly_complete(workdir, date(2024, m, 1), titles, seed=m, filler=100, compress=False)
+             for m in range(1, 13)]  # fmt: skip
+    cli = [sys.executable, "-m", "belvedere.cli"]
+    t0 = time.perf_counter()
+    run_measured([*cli, "--db", str(national), "ingest", *map(str, files)])
+    ingest = time.perf_counter() - t0
+    snap = workdir / "national-2024.parquet"
+    run_measured([*cli, "--db", str(national), "snapshot", "export", "--out", str(snap)])
+    with Store(town, read_only=True) as store:
+        codes = ["61074", *nearest_peers(store, "61074", n_peers)]
+    ds = Dataset()
+    with Store(national, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT a.commune_code, a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p "
+            "JOIN articles a USING (article_id) WHERE p.agent = 'user' AND list_contains(?, a.commune_code)",
+            [codes],
+        ).fetchall()
+    for n, (commune, title) in enumerate(sorted({(r[0], r[1]) for r in rows})):
+        ds.wikidata[commune] = [(f"Q{n + 1}", title, False)]
+        ds.pages[title] = (n + 1, [])
+    for _, title, access, day, views in rows:
+        ds.views.setdefault((title.replace(" ", "_"), access, "user"), {})[day] = views
+    with FakeWikimedia(ds, Faults(latency=latency)) as fake:
+        env = {**os.environ, "BELVEDERE_WIKIMEDIA_API": fake.rest_api, "BELVEDERE_WIKIDATA_SPARQL": fake.sparql,
+               "BELVEDERE_MEDIAWIKI_API": fake.mediawiki, "BELVEDERE_CONTACT": "bench@belvedere.example"}  # fmt: skip
+        cmd = [*cli, "--db", str(town), "diagnose", "61074", "--snapshot", str(snap), "--peers", str(n_peers),
+               "--start", "2024-01-01", "--end", "2024-12-31", "--out", str(workdir / "diagnostic.pdf")]  # fmt: skip
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        requests = len(fake.requests)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-2000:])
+        raise SystemExit("diagnose benchmark failed")
+    print(
+        f"diagnose Carrouges + {n_peers} peers, 1 year, real snapshot of {len(titles)} communes "
+        f"({snap.stat().st_size / 1e6:.1f} MB; 12 monthly dump files ingested in {ingest:.1f} s), PDF report, "
+        f"fake answering in {latency * 1000:.0f} ms: wall {wall:.1f} s, {requests} requests "
+        f"(bound: (1 + peers) x 3 accesses + 3 totals + 2 resolve + 2 probes = {(1 + n_peers) * 3 + 7}; "
+        f"all of France: ~{len(titles) * 3:,} requests)",
+        flush=True,
+    )
+
+
 def bench_commands(db: Path, workdir: Path) -> None:
     """What a user waits for once the national figures are kept (all communes x 3 years): each
     command in its own process, its wall time and its own peak memory (see dumps_bench.measured)."""
@@ -177,7 +246,7 @@ def bench_commands(db: Path, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["demo", "analytics", "web", "fetch", "dumps"], default=None)
+    parser.add_argument("--only", choices=["demo", "analytics", "web", "fetch", "diagnose", "dumps"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BELVEDERE_BENCH_DIR")) as tmp:
         if args.only in (None, "demo", "analytics", "web"):
@@ -191,6 +260,8 @@ def main() -> None:
                 subprocess.run([sys.executable, str(ROOT / "benchmarks" / "web_load.py"), str(db)], check=True)
         if args.only in (None, "fetch"):
             bench_fetch(Path(tmp))
+        if args.only in (None, "diagnose"):
+            bench_diagnose(Path(tmp))
         if args.only in (None, "dumps"):  # >= 2 GB of generated hourly dumps, against zcat and mwviews
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dumps_bench.py"), tmp], check=True)
 

@@ -366,3 +366,17 @@ def test_row_nanmedian_is_numpys_nanmedian(rows: int, cols: int, seed: int) -> N
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
         expected = np.nanmedian(grid, axis=1)
     assert np.allclose(_row_nanmedian(grid), expected, equal_nan=True)
+
+
+def test_a_level_shift_from_no_views_is_a_start_not_an_infinity() -> None:
+    """An article unseen for months, then read: the shift is kept with a null change (JSON has no
+    infinity); a flat zero gives no shift at all."""
+    from datetime import date, timedelta
+
+    from belvedere.analysis.spikes import level_shifts
+
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(7 * 40)]
+    rising = pl.DataFrame({"date": days, "views": [0] * (7 * 20) + [30] * (7 * 20)})
+    shifts = level_shifts(rising)
+    assert shifts.height == 1 and shifts["change"][0] is None and shifts["level_after"][0] > 20
+    assert level_shifts(pl.DataFrame({"date": days, "views": [0] * len(days)})).is_empty()

@@ -206,7 +206,9 @@ def test_the_commune_page_gives_its_place_in_france_from_the_snapshot(exported: 
 
     words = html.unescape(after[after.index('id="national-ranks"') :].split("</p>")[0])
     assert "d'après l'instantané national du" in words and "(données simulées)" in words
-    assert "en France" in words and "1er sur" in words  # the top PVD, first among the PVD
+    assert "1er sur" in words  # the top PVD, first among the PVD
+    # a snapshot of the demo's 400 communes is not France's: its ranks say among whom they are
+    assert "communes suivies ici" in words and "pas toute la France" in words
 
 
 @pytest.fixture(scope="module")
@@ -292,3 +294,7 @@ def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, referenc
     assert fetched == dumped == round(card["views_per_inhabitant"] * card["population"])  # the dumps' audience
     html = report.read_text()
     assert 'id="national-ranks"' in html and "instantané national" in html and "simulées" not in html
+    # the town's store follows 6 communes: its own ranks say so; France's come from the snapshot
+    national_words = html.split('id="national-ranks"')[1].split("</p>")[0]
+    assert "en France" in national_words and "suivies" not in national_words
+    assert "suit l&#39;audience de 6 communes sur 34" in html.split('id="coverage"')[1].split("</p>")[0]

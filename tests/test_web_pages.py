@@ -5,6 +5,7 @@ articles, its series exports, the chart's steps), the home map, read-only server
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -107,7 +108,10 @@ def test_the_commune_page_words_articles_and_series_exports(client: httpx.Client
     with Observatory.open(demo_db) as obs:
         metrics = obs.metrics().filter(pl.col("population") > 0)
     france = M.fr_number(metrics["views_per_inhabitant"].median(), 1)
-    assert f"en France {france} ({M.fr_number(metrics.height, 0)} communes)" in page
+    # the demo store follows 400 communes: its widest median is theirs, and the page says so, not "France"
+    assert f"parmi les communes suivies ici {france} ({M.fr_number(metrics.height, 0)} communes)" in page
+    coverage = html.unescape(page.split('id="coverage"')[1].split("</p>")[0])
+    assert f"suit l'audience de {metrics.height} communes sur 34" in coverage and "pas sur toute la France" in coverage
     series = client.get(f"/api/communes/{code}/series").json()
     exported = client.get(f"/commune/{code}/serie.json").json()
     assert [(r["date"], r["views"]) for r in exported] == [(r["date"], r["views"]) for r in series]
@@ -153,6 +157,11 @@ def test_words_for_a_commune_without_population() -> None:
     card.update(population=623, visibility_surplus=0.9, expected_daily_views=11.6, rank_france=121, n_france=34957)
     assert "0,9 fois" in present.surplus_words(card)
     assert present.rank_words(card) == "121e sur 34\u202f957 en France"
+    card.update(partial=True, rank_france=3, n_france=21, communes_held=21, communes_total=34957)  # a town's store
+    assert present.rank_words(card).startswith("3e sur 21 communes suivies ici (seulement les communes dont")
+    assert "en France" not in present.rank_words(card)
+    assert "21 communes sur 34\u202f957" in (present.coverage_words(card, None) or "")
+    assert present.coverage_words({**card, "partial": False}, None) is None
     assert present.change_words(-0.13) == "en baisse de 13\u00a0%" and present.change_words(0.004).startswith("stable")
     assert present.ordinal(1) == "1er"
 

@@ -41,7 +41,7 @@ from belvedere.analysis.spikes import (
     spike_summary,
 )
 from belvedere.analysis.typology import classify, nearest_large_city
-from belvedere.config import Settings
+from belvedere.config import PARTIAL_SHARE, Settings
 from belvedere.errors import (
     AmbiguousCommuneError,
     BelvedereError,
@@ -108,6 +108,7 @@ class _National:
     single: dict[str, Panel] = field(default_factory=dict)  # one commune's panel, when the national one is not loaded
     medians: dict[tuple[str, str], dict[tuple[str, str], tuple[float, int]]] = field(default_factory=dict)
     metrics_rows: dict[str, int] | None = None
+    coverage: tuple[int, int] | None = None  # see Observatory.coverage
 
     @property
     def days(self) -> int:
@@ -187,6 +188,9 @@ class Profile(TypedDict):
     level_shifts: list[dict[str, Any]]
     peers: dict[str, Any]
     simulated: bool
+    communes_held: int  # communes with a population the store holds audience for over the period
+    communes_total: int  # communes with a population in France
+    partial: bool  # the store follows too few communes for its ranks and medians to be France's
     rank_france: int | None
     n_france: int | None
     percentile_france: float | None
@@ -920,7 +924,18 @@ class Observatory:
         if table is None:
             table = nat.medians[key] = present.median_table(nat.metrics, column)
         info = self.communes().row(self._commune_rows()[code], named=True)
-        return present.medians_from(table, info)
+        held, total = self.coverage(start, end)
+        return present.medians_from(table, info, partial=held < PARTIAL_SHARE * total)
+
+    def coverage(self, start: str | date | None = None, end: str | date | None = None) -> tuple[int, int]:
+        """(communes with a population the store holds audience for over the period, communes with
+        a population in France): a town's store follows a few dozen, and its ranks, medians and
+        expected audience are then theirs, not France's (see PARTIAL_SHARE)."""
+        nat = self._nat(start, end)
+        if nat.coverage is None:
+            held = nat.metrics.filter(pl.col("population") > 0).height
+            nat.coverage = held, self.communes().filter(pl.col("population") > 0).height
+        return nat.coverage
 
     def _metrics_rows(self, nat: _National) -> dict[str, int]:
         if nat.metrics_rows is None:
@@ -982,6 +997,8 @@ class Observatory:
             "peers": standing(group),
             "simulated": self.simulated,
         }
+        profile["communes_held"], profile["communes_total"] = held, total = self.coverage(nat.start, nat.end)
+        profile["partial"] = held < PARTIAL_SHARE * total
         for g in ("france", "pvd", "region", "departement", "size_class"):
             profile[f"rank_{g}"] = r[f"rank_{g}"]
             profile[f"n_{g}"] = r[f"n_{g}"]

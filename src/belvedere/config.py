@@ -16,6 +16,10 @@ MEDIAWIKI_API = "https://fr.wikipedia.org/w/api.php"
 PROJECT = "fr.wikipedia"
 # Wikimedia's per-article data begins here.
 PAGEVIEWS_START = "2015-07-01"
+# A store (or a snapshot) holding audience for fewer than this share of the communes with a
+# population is partial (a town's store: the commune and a few peers): its ranks and medians are
+# said to be among the communes it holds, never "en France"; France's come from a national snapshot.
+PARTIAL_SHARE = 0.9
 # the file where a command run by the web server says how far it is (see belvedere.web.analyses)
 PROGRESS_ENV = "BELVEDERE_PROGRESS_FILE"
 

@@ -321,6 +321,16 @@ FR: dict[str, str] = {
     ),
     "rank_of": "{rank} sur {of} {group}",
     "rank_group_france": "en France",
+    "rank_group_held": "communes suivies ici",
+    "ranks_partial": "{ranks} (seulement les communes dont l'audience est connue ici, pas toute la France)",
+    "coverage_partial": (
+        "Ce magasin suit l'audience de {held} sur {total} : les rangs, les médianes et l'audience "
+        "attendue de cette page sont calculés parmi elles, pas sur toute la France."
+    ),
+    "coverage_snapshot": "La place de la commune en France vient de l'instantané national, plus bas.",
+    "coverage_no_snapshot": (
+        "Pour sa place en France, importez un instantané national (« belvedere snapshot import FICHIER »)."
+    ),
     "rank_group_pvd": "Petites Villes de Demain",
     "rank_group_region": "dans sa région",
     "rank_group_departement": "dans son département",
@@ -434,6 +444,8 @@ FR: dict[str, str] = {
     "lbl_q3": "3e quartile",
     "lbl_period": "Période",
     "lbl_ranks": "Rangs",
+    "lbl_national": "Place en France",
+    "lbl_coverage": "Attention",
     "lbl_peers": "Parmi ses pairs",
     "lbl_spikes": "Pics",
     # reports
@@ -485,6 +497,8 @@ FR: dict[str, str] = {
         "(son audience, celle de communes comparables, et son rapport) ; une autre donne des données simulées "
         "pour découvrir l'outil :"
     ),
+    "ui_home_empty_commands": 'belvedere diagnose "Nom de la commune" --contact ADRESSE\nbelvedere demo',
+    "ui_empty_command": "belvedere diagnose {code} --contact ADRESSE",
     "ui_empty_title": "Pas encore d'audience pour cette commune",
     "ui_empty_why": (
         "Le magasin de ce serveur ne contient pas d'audience Wikipédia pour {name} sur cette période : elle n'a "
@@ -1115,8 +1129,9 @@ FR: dict[str, str] = {
     "median_region": "dans sa région",
     "median_pvd": "parmi les Petites Villes de Demain",
     "median_france": "en France",
+    "median_held": "parmi les communes suivies ici",
     "ui_medians": "Vues par habitant sur la même période, commune médiane :",
-    "ui_median_item": "{label} {median} ({n} communes)",
+    "ui_median_item": "{label} {median} ({n})",
     "ui_compare_add": "Ajouter une commune",
     "ui_compare_add_hint": "nom ou code INSEE",
     "ui_compare_chart_alt": (
@@ -1192,6 +1207,11 @@ MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 def fr_date(d: date) -> str:
     """A date as a French reader writes it: « 30 nov. 2023 », « 1er janv. 2024 »."""
     return f"{'1er' if d.day == 1 else d.day} {MONTHS_SHORT[d.month - 1]} {d.year}"
+
+
+def n_communes(n: int) -> str:
+    """ "1 commune", "34 957 communes"."""
+    return f"{fr_number(n, 0)} commune{'s' if abs(n) >= 2 else ''}"
 
 
 def fr_number(x: float | None, decimals: int = 1) -> str:

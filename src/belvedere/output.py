@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -42,7 +43,7 @@ def _json_default(value: object) -> object:
 
 
 def _no_nan(obj: object) -> object:
-    if isinstance(obj, float) and obj != obj:
+    if isinstance(obj, float) and not math.isfinite(obj):  # NaN or an infinity: not JSON
         return None
     if isinstance(obj, dict):
         return {k: _no_nan(v) for k, v in obj.items()}

@@ -235,7 +235,8 @@ def rank_rows(card: Mapping[str, Any]) -> list[dict[str, Any]]:
         rank = card.get(f"rank_{g}")
         if rank is None:
             continue
-        rows.append({"group": g, "label": M.t(f"rank_group_{g}"), "rank": int(rank), "of": card.get(f"n_{g}"),
+        label = M.t("rank_group_held") if g == "france" and card.get("partial") else M.t(f"rank_group_{g}")
+        rows.append({"group": g, "label": label, "rank": int(rank), "of": card.get(f"n_{g}"),
                      "percentile": card.get(f"percentile_{g}")})  # fmt: skip
     return rows
 
@@ -245,8 +246,25 @@ def rank_words(card: Mapping[str, Any]) -> str:
     rows = rank_rows(card)
     if not rows:
         return M.t("ranks_none_population" if not has_population(card) else "ranks_none")
-    return " · ".join(M.t("rank_of", rank=ordinal(r["rank"]), of=M.fr_number(r["of"], 0), group=r["label"])
-                      for r in rows)  # fmt: skip
+    words = " · ".join(M.t("rank_of", rank=ordinal(r["rank"]), of=M.fr_number(r["of"], 0), group=r["label"])
+                       for r in rows)  # fmt: skip
+    if card.get("partial"):  # a town's store: its ranks are among the communes it follows
+        return M.t("ranks_partial", ranks=words)
+    return words
+
+
+def coverage_words(card: Mapping[str, Any], national: Mapping[str, Any] | None) -> str | None:
+    """What a partial store's figures are (None for a national store): ranks, medians and the
+    expected audience among the communes it follows; France's place from the snapshot, or how to get it."""
+    if not card.get("partial"):
+        return None
+    held = M.n_communes(card.get("communes_held") or 0)
+    total = M.fr_number(card.get("communes_total") or 0, 0)
+    return (
+        M.t("coverage_partial", held=held, total=total)
+        + " "
+        + (M.t("coverage_snapshot") if national else M.t("coverage_no_snapshot"))
+    )
 
 
 def peers_words(card: Mapping[str, Any]) -> str:
@@ -299,13 +317,16 @@ def median_table(
     return out
 
 
-def medians_from(table: dict[tuple[str, str], tuple[float, int]], commune: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The medians around one commune, from :func:`median_table`: label, median, communes."""
+def medians_from(table: dict[tuple[str, str], tuple[float, int]], commune: Mapping[str, Any], *,
+                 partial: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+    """The medians around one commune, from :func:`median_table`: label, median, communes; a
+    partial store's widest group is "the communes followed here", not France."""
     keys = {"departement": commune.get("departement") or "", "region": commune.get("region") or "",
             "pvd": "", "france": ""}  # fmt: skip
     out = []
     for group in MEDIAN_GROUPS:
         found = table.get((group, keys[group]))
         if found is not None:
-            out.append({"label": M.t(f"median_{group}"), "median": found[0], "communes": found[1]})
+            label = M.t("median_held") if partial and group == "france" else M.t(f"median_{group}")
+            out.append({"label": label, "median": found[0], "communes": found[1]})
     return out

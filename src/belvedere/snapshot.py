@@ -25,6 +25,7 @@ import polars as pl
 from belvedere import __version__
 from belvedere import messages as M
 from belvedere.checksums import sha256_file
+from belvedere.config import PARTIAL_SHARE
 from belvedere.errors import BelvedereError
 from belvedere.store import Store
 from belvedere.store.db import now
@@ -245,6 +246,9 @@ def standing(store: Store, code: str, start: date, end: date) -> dict[str, Any] 
     out: dict[str, Any] = {"code": code, "start": first, "end": last, "views": me["views"],
                            "views_per_inhabitant": me["views_per_inhabitant"], "snapshot_built": info["built_at"],
                            "snapshot_simulated": info["simulated"] == "True"}  # fmt: skip
+    # a snapshot of part of France (a région's, a demo's): its ranks are said to be among its communes
+    everywhere = store.con.execute("SELECT count(*) FROM communes WHERE population > 0").fetchall()[0][0]
+    out["partial"] = table.height < PARTIAL_SHARE * everywhere
     groups = {"france": pl.lit(True), "pvd": pl.col("is_pvd"), "region": pl.col("region") == me["region"],
               "departement": pl.col("departement") == me["departement"],
               "size_class": pl.col("size_class") == me["size_class"]}  # fmt: skip

@@ -482,14 +482,18 @@ def level_shifts(series: pl.DataFrame, *, min_change: float = 0.3, min_weeks: in
             if new == breaks:
                 break
             breaks = new
-    out = []
+    out: list[tuple[date, float, float, float | None]] = []
     bounds = [0, *breaks, len(y)]
     for k, bp in enumerate(breaks):
         # levels from the weeks themselves (the median sits off-season), not the deseasonalised ones
         before = float(np.median(raw[bounds[k] : bp]))
         after = float(np.median(raw[bp : bounds[k + 2]]))
         lb, la = float(np.expm1(before)), float(np.expm1(after))
-        change = la / lb - 1 if lb > 0 else np.inf
+        if lb <= 0:  # from no views at all: a start, not a ratio (null, never an infinity in JSON)
+            if la > 0:
+                out.append((weeks[bp], lb, la, None))
+            continue
+        change = la / lb - 1
         if abs(change) >= min_change:
             out.append((weeks[bp], lb, la, change))
     return pl.DataFrame(out, schema=schema, orient="row")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -110,8 +110,9 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     with observatory(ctx) as obs:
         card = obs.profile(commune, start, end)
         medians = obs.medians_around(card["code"], card["start"], card["end"])
+        national = obs.national_standing(card["code"], card["start"], card["end"])
     if f is not Format.table:
-        emit_record(card, f)
+        emit_record({**card, "national": national}, f)
         return
     shown = {
         "name": f"{card['name']} ({card['code']})",
@@ -124,8 +125,10 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
         "views_per_inhabitant": card["views_per_inhabitant"],
         "visibility_surplus": present.surplus_words(card),
         "ranks": present.rank_words(card),
+        **({"national": _national_words(national)} if national else {}),
+        **({"coverage": coverage} if (coverage := present.coverage_words(card, national)) else {}),
         "medians": " · ".join(
-            M.t("ui_median_item", label=m["label"], median=M.fr_number(m["median"], 1), n=M.fr_number(m["communes"], 0))
+            M.t("ui_median_item", label=m["label"], median=M.fr_number(m["median"], 1), n=M.n_communes(m["communes"]))
             for m in medians
         ),
         "peers": present.peers_words(card),
@@ -138,9 +141,15 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
         "spikes": card["spikes"],
     }
     labels = {**A_LABELS, "period": M.t("lbl_period"), "ranks": M.t("lbl_ranks"), "peers": M.t("lbl_peers"),
-              "medians": M.t("lbl_medians"),
+              "medians": M.t("lbl_medians"), "national": M.t("lbl_national"), "coverage": M.t("lbl_coverage"),
               "spikes": M.t("lbl_spikes")}  # fmt: skip
     emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
+
+
+def _national_words(national: dict[str, Any]) -> str:
+    """The place in France from the snapshot, with its source."""
+    heading = M.t("report_national_ranks", period=national["period"], source=national["source"])
+    return f"{heading} {national['ranks']}"
 
 
 @app.command(help=M.t("cmd_peers"))

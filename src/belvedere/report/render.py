@@ -46,6 +46,7 @@ def environment(*packages: str) -> Environment:
     env.filters["pct"] = lambda v, d=0: M.fr_percent(v, d)
     env.globals["t"] = M.t
     env.globals["fr_date"] = M.fr_date
+    env.globals["n_communes"] = M.n_communes
     env.globals["words"] = present  # a commune's figures in words, shared by the pages and the reports
     env.globals["source_label"] = lambda s: M.FR.get(f"source_{s}", s)
     return env
