@@ -871,6 +871,35 @@ class Observatory:
             "title", "url", "is_redirect", "verified", "source", "views"
         )
 
+    def article_facts(self, commune: str) -> dict[str, Any] | None:
+        """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest
+        article when it has several), with ``peers``: the medians of the communes of its size class
+        whose articles were read (and how many); None when its article was never read."""
+        code = self.code_of(commune)
+        with self.lock:
+            mine = self.store.frame(
+                "SELECT a.title, f.* EXCLUDE (article_id) FROM article_facts f JOIN articles a USING (article_id) "
+                "WHERE a.commune_code = ? ORDER BY f.length DESC NULLS LAST, a.title LIMIT 1",
+                [code],
+            )
+            if mine.is_empty():
+                return None
+            peers = self.store.frame(
+                """SELECT count(*) AS communes, median(length) AS length, median(images) AS images,
+                          median(refs) AS refs, median(sections) AS sections, median(languages) AS languages,
+                          avg((lead_image IS NOT NULL)::INTEGER) AS lead_image_share
+                   FROM (SELECT a.commune_code, max(f.length) AS length, max(f.images) AS images, max(f.refs) AS refs,
+                                max(f.sections) AS sections, max(f.languages) AS languages,
+                                max(f.lead_image) AS lead_image
+                         FROM article_facts f JOIN articles a USING (article_id)
+                              JOIN communes c ON c.code = a.commune_code
+                         WHERE c.size_class = (SELECT size_class FROM communes WHERE code = $code)
+                           AND a.commune_code <> $code
+                         GROUP BY a.commune_code)""",
+                {"code": code},
+            )
+        return {**mine.row(0, named=True), "peers": peers.row(0, named=True)}
+
     def former_communes(self, commune: str) -> pl.DataFrame:
         """The former and delegated communes merged into this one: old_code, old_name, kind."""
         code = self.code_of(commune)

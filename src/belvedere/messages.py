@@ -75,6 +75,7 @@ FR: dict[str, str] = {
     "opt_diagnose_out": "Rapport à écrire (.html ou .pdf).",
     "opt_diagnose_peers": "Nombre de communes comparables récupérées avec elle (défaut : 20).",
     "opt_diagnose_offline": "Sans réseau : avec les données que le magasin contient déjà.",
+    "diagnose_no_facts": "Articles non lus ({err}) : le diagnostic continue sans leurs caractéristiques.",
     "diagnose_start": ("Diagnostic de {name} ({code}) du {start} au {end}, avec {peers} communes comparables."),
     "report_national_ranks": "Place en France {period}, d'après {source} :",
     "diagnose_ranks": "Place en France {period}, d'après {source} : {ranks}.",
@@ -483,6 +484,48 @@ FR: dict[str, str] = {
     "web_no_analysis": "Aucune analyse lancée pour {code}.",
     "web_error_title_409": "Une analyse est déjà en cours",
     "web_error_title_403": "Action non autorisée",
+    "cmd_articles_facts": (
+        "Lit ce qu'est l'article de chaque commune (API MediaWiki) : longueur, image principale, fichiers, "
+        "références, sections, label de qualité, autres langues, dernière modification ; gardé par article avec "
+        "sa date de lecture. Les articles lus depuis moins de 30 jours sont gardés (--refresh : tout relire)."
+    ),
+    "opt_facts_refresh": "Relire aussi les articles lus depuis moins de 30 jours.",
+    "facts_progress": "Articles",
+    "facts_summary": ("{read} articles lus, {missing} introuvables sur frwiki, en {requests} requêtes et {seconds} s."),
+    "facts_all_fresh": "Tous ces articles ont été lus depuis moins de {days} jours : --refresh pour les relire.",
+    "facts_unresolved": (
+        "{communes} sans article vérifié : lancez d'abord « belvedere articles resolve »."
+    ),
+    "facts_simulated_store": (
+        "Le magasin {path} est simulé : on n'y lit pas d'articles réels. Utilisez un magasin réel (--db)."
+    ),
+    "facts_bad_answer": "Réponse inattendue de l'API MediaWiki ({url}) : rien n'a été écrit pour ce lot.",
+    "fact_section": "L'article Wikipédia",
+    "fact_col_what": "Ce qu'on mesure",
+    "fact_col_commune": "La commune",
+    "fact_col_median": "Médiane des communes de même taille",
+    "fact_length": "Longueur du texte",
+    "fact_bytes": "octets",
+    "fact_lead_image": "Image principale",
+    "fact_share_with": "{share} en ont une",
+    "fact_images": "Fichiers affichés (photos, cartes, blasons)",
+    "fact_refs": "Références (sources citées)",
+    "fact_sections": "Sections",
+    "fact_languages": "Autres langues où l'article existe",
+    "fact_quality": "Label de qualité",
+    "fact_quality_adq": "Article de qualité",
+    "fact_quality_ba": "Bon article",
+    "fact_quality_none": "aucun",
+    "fact_last_edit": "Dernière modification",
+    "fact_unknown": "non disponible",
+    "fact_source": (
+        "Article « {title} », lu sur l'API MediaWiki de fr.wikipedia le {date} ; médianes de {peers} de même "
+        "taille dont l'article a été lu."
+    ),
+    "fact_none": (
+        "L'article n'a pas encore été lu : « belvedere articles facts --communes CODE » (magasin réel) donne sa "
+        "longueur, ses images, ses références, sa dernière modification, et des conseils qui en découlent."
+    ),
     "ui_home_empty_title": "Bienvenue dans Belvédère",
     "ui_home_empty_why": (
         "Ce tableau de bord ne contient encore aucune audience Wikipédia : les communes sont connues (noms, "
@@ -947,6 +990,35 @@ FR: dict[str, str] = {
     ),
     "rec_new_name_former": "Les anciens noms à relier : {names}.",
     "rec_new_name_trigger": "commune nouvelle ({merged} anciennes communes)",
+    "rec_image_title": "Donner une image à l'article",
+    "rec_image": (
+        "L'article de {name} n'a pas d'image principale{peers}. Versez des photos libres de la commune sur "
+        "Wikimedia Commons (licence CC BY-SA) et ajoutez la meilleure à l'infobox : c'est elle qu'affichent les "
+        "moteurs de recherche et les aperçus sur téléphone."
+    ),
+    "rec_image_peers": " ; {share} des {n} de même taille dont l'article a été lu en ont une",
+    "rec_image_trigger": "pas d'image principale dans l'article",
+    "rec_short_title": "Étoffer l'article",
+    "rec_short": (
+        "L'article de {name} fait {length} octets{peers}. Histoire, patrimoine, économie, lieux à voir, "
+        "personnalités : chaque section sourcée (archives, monographies, office de tourisme) donne aux "
+        "lecteurs une raison de rester et de venir."
+    ),
+    "rec_short_peers": " contre {median} en médiane pour les communes de même taille",
+    "rec_short_trigger": "article de {length} octets",
+    "rec_refs_title": "Sourcer l'article",
+    "rec_refs": (
+        "L'article cite {refs} références{peers}. Des sources publiées (INSEE, monographies, presse locale, "
+        "inventaire du patrimoine) rendent le texte vérifiable et protègent les ajouts des retraits."
+    ),
+    "rec_refs_peers": " contre {median} en médiane pour les communes de même taille",
+    "rec_refs_trigger": "{refs} références",
+    "rec_stale_title": "Mettre l'article à jour",
+    "rec_stale": (
+        "L'article de {name} n'a pas été modifié depuis le {date} : projets, équipements, événements et chiffres "
+        "récents (population, labels) peuvent y être ajoutés, avec leurs sources."
+    ),
+    "rec_stale_trigger": "dernière modification le {date}",
     "rec_mobile_title": "Penser d'abord au téléphone",
     "rec_mobile": (
         "{share} seulement des vues de {name} viennent d'un téléphone, quand les visiteurs lisent d'abord sur "

@@ -330,3 +330,44 @@ def medians_from(table: dict[tuple[str, str], tuple[float, int]], commune: Mappi
             label = M.t("median_held") if partial and group == "france" else M.t(f"median_{group}")
             out.append({"label": label, "median": found[0], "communes": found[1]})
     return out
+
+
+QUALITY_LABELS = {"AdQ": "fact_quality_adq", "BA": "fact_quality_ba"}
+
+
+def fact_rows(facts: Mapping[str, Any]) -> list[dict[str, str]]:
+    """What the commune's article is like, beside the median of the communes of its size class whose
+    articles were read: one row per fact (label, the commune's value, the median), in words."""
+    peers = facts.get("peers") or {}
+
+    def num(value: object, unit: str = "") -> str:
+        if value is None:
+            return M.t("fact_unknown")
+        return M.fr_number(float(value), 0) + (f"\u00a0{unit}" if unit else "")  # type: ignore[arg-type]
+
+    has_peers = bool(peers.get("communes"))
+    rows = [
+        {"key": "length", "label": M.t("fact_length"), "value": num(facts.get("length"), M.t("fact_bytes")),
+         "median": num(peers.get("length"), M.t("fact_bytes")) if has_peers else "–"},
+        {"key": "lead_image", "label": M.t("fact_lead_image"),
+         "value": M.t("lbl_yes") if facts.get("lead_image") else M.t("lbl_no"),
+         "median": M.t("fact_share_with", share=M.fr_percent(peers.get("lead_image_share")))
+         if has_peers else "–"},
+        *({"key": k, "label": M.t(f"fact_{k}"), "value": num(facts.get(k)),
+           "median": num(peers.get(k)) if has_peers else "–"} for k in ("images", "refs", "sections", "languages")),
+        {"key": "quality", "label": M.t("fact_quality"),
+         "value": M.t(QUALITY_LABELS[facts["quality"]]) if facts.get("quality") in QUALITY_LABELS
+         else M.t("fact_quality_none"), "median": "–"},
+        {"key": "last_edit", "label": M.t("fact_last_edit"),
+         "value": M.fr_date(facts["last_edit"].date()) if facts.get("last_edit") else M.t("fact_unknown"),
+         "median": "–"},
+    ]  # fmt: skip
+    return rows
+
+
+def facts_source(facts: Mapping[str, Any]) -> str:
+    """Where the facts come from and when they were read; how many peers the medians are of."""
+    read = facts.get("read_at")
+    peers = (facts.get("peers") or {}).get("communes") or 0
+    return M.t("fact_source", title=str(facts.get("title", "")).replace("_", " "),
+               date=M.fr_date(read.date()) if read else "–", peers=M.n_communes(int(peers)))  # fmt: skip

@@ -64,6 +64,15 @@ class Dataset:
     pages: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     # URL path ("/other/pageviews/2024/2024-08/pageviews-20240803-060000.gz") -> file bytes
     dumps: dict[str, bytes] = field(default_factory=dict)
+    # canonical title (spaces) -> what prop=info|pageimages|images|categories|langlinks|revisions
+    # tells of it: {"wikitext", "pageimage", "images": [...], "langlinks": [...], "categories": [...],
+    # "timestamp"}
+    facts: dict[str, dict] = field(default_factory=dict)
+
+
+# files and language links per answer, across the batch's pages, before a "continue" (the real API
+# stops at its own limits the same way)
+LIST_LIMIT = 10
 
 
 class FakeWikimedia:
@@ -332,6 +341,9 @@ class FakeWikimedia:
         )
 
     def _mediawiki(self, h, qs) -> None:
+        if "revisions" in qs.get("prop", [""])[0]:
+            self._facts(h, qs)
+            return
         titles = qs.get("titles", [""])[0].split("|")
         normalized, redirects, pages = [], [], []
         redirect_to = {r: t for t, (_, rs) in self.dataset.pages.items() for r in rs}
@@ -355,6 +367,59 @@ class FakeWikimedia:
         if redirects:
             query["redirects"] = redirects
         self._send(h, 200, {"batchcomplete": True, "query": query})
+
+
+    def _facts(self, h, qs) -> None:
+        """prop=info|pageimages|images|categories|langlinks|revisions for a batch of titles, lists
+        cut every LIST_LIMIT items with imcontinue/llcontinue offsets; a continued answer repeats
+        the pages with the rest of their lists only."""
+        titles = qs["titles"][0].split("|")
+        first = "continue" not in qs  # a continued round names the lists still going; the others are done
+        offsets = {kind: int(qs[f"{kind}continue"][0]) if f"{kind}continue" in qs else 0 if first else None
+                   for kind in ("im", "ll")}  # fmt: skip
+        pages, continues = [], {}
+        listed: dict[str, list[tuple[int, str]]] = {"im": [], "ll": []}
+        for n, title in enumerate(titles):
+            known = self.dataset.facts.get(title)
+            if known is not None:
+                listed["im"] += [(n, f"Fichier:{name}") for name in known.get("images", [])]
+                listed["ll"] += [(n, lang) for lang in known.get("langlinks", [])]
+        shown: dict[str, dict[int, list[str]]] = {"im": {}, "ll": {}}
+        for kind in ("im", "ll"):
+            start = offsets[kind]
+            if start is None:
+                continue
+            part = listed[kind][start : start + LIST_LIMIT]
+            for n, item in part:
+                shown[kind].setdefault(n, []).append(item)
+            if start + LIST_LIMIT < len(listed[kind]):
+                continues[f"{kind}continue"] = str(start + LIST_LIMIT)
+        for n, title in enumerate(titles):
+            known = self.dataset.facts.get(title)
+            if known is None:
+                pages.append({"ns": 0, "title": title, "missing": True})
+                continue
+            page: dict = {"pageid": 1000 + n, "ns": 0, "title": title}
+            if first:
+                text = known.get("wikitext", "")
+                page.update({"contentmodel": "wikitext", "pagelanguage": "fr", "lastrevid": 5000 + n,
+                             "length": len(text.encode("utf-8"))})  # fmt: skip
+                if known.get("pageimage"):
+                    page["pageimage"] = known["pageimage"]
+                if known.get("categories"):
+                    page["categories"] = [{"ns": 14, "title": c} for c in known["categories"]]
+                page["revisions"] = [{"timestamp": known.get("timestamp", "2024-01-01T00:00:00Z"),
+                                      "slots": {"main": {"contentmodel": "wikitext", "contentformat": "text/x-wiki",
+                                                         "content": text}}}]  # fmt: skip
+            if shown["im"].get(n):
+                page["images"] = [{"ns": 6, "title": t} for t in shown["im"][n]]
+            if shown["ll"].get(n):
+                page["langlinks"] = [{"lang": lang, "title": title} for lang in shown["ll"][n]]
+            pages.append(page)
+        body: dict = {"batchcomplete": not continues, "query": {"pages": pages}}
+        if continues:
+            body["continue"] = {**continues, "continue": "||"}
+        self._send(h, 200, body)
 
 
 @functools.lru_cache(maxsize=16384)

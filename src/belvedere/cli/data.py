@@ -45,6 +45,7 @@ from belvedere.reference.load import prepare_store
 from belvedere.reference.lookup import history_of, resolve_commune, search_communes, select_communes
 from belvedere.reference.pvd import PvdLoadResult, load_pvd
 from belvedere.store import Store
+from belvedere.store.db import now as store_now
 from belvedere.store.queries import audience_range, commune_daily, commune_totals, communes_frame
 
 if TYPE_CHECKING:  # the network clients are imported by the commands that use them: the others start faster
@@ -418,6 +419,85 @@ def articles_resolve(
         days = sorted({d for ds in rec.missing.values() for d in ds})
         err_console.print(M.t("resolve_not_recovered", titles=len(rec.missing), days=len(days), first=days[0],
                               last=days[-1], examples=", ".join(list(rec.missing)[:5])))  # fmt: skip
+
+
+@articles_app.command("facts", help=M.t("cmd_articles_facts"))
+def articles_facts(
+    ctx: typer.Context,
+    communes: Annotated[str, typer.Option(help=M.t("opt_communes"))] = "pvd",
+    refresh: Annotated[bool, typer.Option("--refresh", help=M.t("opt_facts_refresh"))] = False,
+    contact: ContactOpt = None,
+    mediawiki_api: Annotated[str | None, typer.Option(help=M.t("opt_mediawiki_api"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """What each commune's article is like (length, images, references...), kept per article."""
+    from belvedere.sources.facts import ArticleFacts, article_facts
+    from belvedere.sources.http import FetchFailed
+    from belvedere.store.writes import save_article_facts
+
+    f = parse_format(fmt)
+    settings: Settings = ctx.obj["settings"]
+    client = make_client(settings, contact)
+    endpoint = mediawiki_api or settings.mediawiki_api
+    t0 = time.perf_counter()
+    with open_store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("facts_simulated_store", path=store.path))
+        codes = select_communes(store, communes)
+        # facts read less than FACTS_FRESH_DAYS ago are kept (a rerun resumes), unless --refresh
+        since = store_now() + timedelta(days=1) if refresh else store_now() - timedelta(days=FACTS_FRESH_DAYS)
+        rows = store.con.execute(
+            "SELECT article_id, title FROM articles WHERE list_contains(?, commune_code) AND redirect_of IS NULL "
+            "AND source NOT IN ('guess', 'simulated') AND article_id NOT IN "
+            "(SELECT article_id FROM article_facts WHERE read_at > ?) ORDER BY title",
+            [codes, since],
+        ).fetchall()
+        unresolved = store.con.execute(
+            "SELECT count(DISTINCT commune_code) FROM articles WHERE list_contains(?, commune_code) "
+            "AND commune_code NOT IN (SELECT commune_code FROM articles WHERE source NOT IN ('guess', 'simulated'))",
+            [codes],
+        ).fetchall()[0][0]
+        id_of = {title: article_id for article_id, title in rows}
+        counts = {"read": 0, "missing": 0}
+
+        def keep(batch: dict[str, ArticleFacts], done: int, total: int) -> None:
+            found = [facts for facts in batch.values() if not facts.missing]
+            counts["read"] += len(found)
+            counts["missing"] += len(batch) - len(found)
+            save_article_facts(store, [{"article_id": id_of[x.title], "length": x.length,
+                                        "lead_image": x.lead_image, "images": x.images, "refs": x.refs,
+                                        "sections": x.sections, "quality": x.quality, "languages": x.languages,
+                                        "last_edit": x.last_edit} for x in found], store_now())  # fmt: skip
+            progress.update(task, completed=done)
+
+        async def run() -> None:
+            async with client:
+                await client.probe(endpoint)
+                try:
+                    await article_facts(client, endpoint, list(id_of), on_batch=keep)
+                except FetchFailed as exc:
+                    raise BelvedereError(M.t("no_network", url=endpoint, err=exc)) from None
+                except (ValueError, KeyError, TypeError):
+                    raise BelvedereError(M.t("facts_bad_answer", url=endpoint)) from None
+
+        with progress_bar("facts") as progress:
+            task = progress.add_task(M.t("facts_progress"), total=len(rows))
+            if rows:
+                asyncio.run(run())
+    summary = {"read": counts["read"], "missing": counts["missing"], "unresolved_communes": unresolved,
+               "requests": client.stats.requests, "seconds": round(time.perf_counter() - t0, 2)}  # fmt: skip
+    if f is Format.json:
+        emit_record(summary, f)
+        return
+    console.print(M.t("facts_summary", read=counts["read"], missing=counts["missing"], requests=client.stats.requests,
+                      seconds=M.fr_number(summary["seconds"], 1)))  # fmt: skip
+    if not rows and not refresh:
+        console.print(M.t("facts_all_fresh", days=FACTS_FRESH_DAYS))
+    if unresolved:
+        err_console.print(M.t("facts_unresolved", communes=M.n_communes(unresolved)))
+
+
+FACTS_FRESH_DAYS = 30
 
 
 @app.command(help=M.t("cmd_fetch"))

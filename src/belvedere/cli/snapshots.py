@@ -14,7 +14,7 @@ from belvedere.cli.analytics import CommuneArg, EndOpt, StartOpt
 from belvedere.cli.common import FormatOpt, app, open_store, tell_progress
 from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError, NoAudienceError
-from belvedere.output import Format, console, emit_record, parse_format
+from belvedere.output import Format, console, emit_record, err_console, parse_format
 from belvedere.store.queries import audience_range, nearest_peers
 
 snapshot_app = typer.Typer(help=M.t("cmd_snapshot"), no_args_is_help=True)
@@ -115,6 +115,10 @@ def diagnose(
         tell_progress("articles")
         data.articles_resolve(ctx, communes=communes, contact=contact)
         data.fetch(ctx, communes=communes, start=str(d_start), end=str(d_end), contact=contact)
+        try:  # what the articles are like: the advice says what to fix; the diagnosis goes on without it
+            data.articles_facts(ctx, communes=communes, contact=contact)
+        except BelvedereError as exc:
+            err_console.print(M.t("diagnose_no_facts", err=exc))
     tell_progress("figures")
     with open_store(ctx, read_only=True) as store:
         info = snapshot.held(store)

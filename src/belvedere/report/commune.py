@@ -63,6 +63,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         card = None
     ctx["card"] = card
     ctx["national"] = obs.national_standing(code, d_start, d_end)
+    ctx["facts"] = obs.article_facts(code)
     if card is None:  # no audience at all for this commune in the period: say so, show identity
         ctx.update(has_data=False, missing=[], recommendations=[], peers=[], spikes=[], charts={})
         return ctx
@@ -88,7 +89,11 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         covered_days=int(sum(cov)),
         period_days=len(days),
         recommendations=recommend(
-            {**card, "merged_count": info.get("merged_count")}, peers=peers, spikes=spikes, former=former
+            {**card, "merged_count": info.get("merged_count")},
+            peers=peers,
+            spikes=spikes,
+            former=former,
+            facts=ctx["facts"],
         ),
         spikes=real,
         bot_spikes=[s for s in spike_rows if s["suspected_bot"]],

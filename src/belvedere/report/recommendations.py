@@ -92,10 +92,12 @@ def _best_peer(card: Mapping[str, Any], peers: pl.DataFrame | None) -> dict[str,
 
 
 def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spikes: pl.DataFrame | None = None,
-              former: list[str] | None = None) -> list[Recommendation]:  # fmt: skip
+              former: list[str] | None = None,
+              facts: Mapping[str, Any] | None = None) -> list[Recommendation]:  # fmt: skip
     """Recommendations for one commune's profile (as ``Observatory.profile`` returns it), written
-    with its figures; ``peers`` (its peer group), ``spikes`` (its spikes) and ``former`` (the names
-    of its former communes) make the advice more specific when given."""
+    with its figures; ``peers`` (its peer group), ``spikes`` (its spikes), ``former`` (the names
+    of its former communes) and ``facts`` (what its article is like, ``Observatory.article_facts``)
+    make the advice more specific when given."""
     out: list[Recommendation] = []
     name = card.get("name") or M.t("rec_the_commune")
 
@@ -154,6 +156,8 @@ def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spi
         advice = M.t("rec_new_name", name=name, merged=merged) + (" " + M.t("rec_new_name_former", names=names)
                                                                    if names else "")  # fmt: skip
         add("new_name", advice, merged=merged)
+    if facts:
+        _article_advice(card, facts, add)
     mobile = _num(card, "mobile_share")
     if mobile is not None and mobile < LOW_MOBILE:
         add("mobile", M.t("rec_mobile", name=name, share=M.fr_percent(mobile)), share=M.fr_percent(mobile))
@@ -162,3 +166,34 @@ def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spi
         change = present.change_words(yoy)
         add("decline", M.t("rec_decline", name=name, change=change), ("decline", "events"), change=change)
     return out
+
+
+SHORT_ARTICLE = 0.5  # an article under half its peers' median length (or under SHORT_BYTES without peers)
+SHORT_BYTES = 4000
+FEW_REFS = 0.5
+STALE_YEARS = 2
+
+
+def _article_advice(card: Mapping[str, Any], facts: Mapping[str, Any], add: Any) -> None:
+    """What the article itself lacks, each against the median article of the communes of the same size
+    (or a plain threshold when none was read): no lead image, a short text, few sources, no edit for years."""
+    name = card.get("name") or M.t("rec_the_commune")
+    peers = facts.get("peers") or {}
+    n = int(peers.get("communes") or 0)
+    if not facts.get("lead_image"):
+        share = peers.get("lead_image_share")
+        known = M.t("rec_image_peers", share=M.fr_percent(share), n=M.n_communes(n)) if n and share else ""
+        add("image", M.t("rec_image", name=name, peers=known))
+    length, median = facts.get("length"), peers.get("length")
+    if length is not None and (length < SHORT_ARTICLE * median if n and median else length < SHORT_BYTES):
+        against = M.t("rec_short_peers", median=M.fr_number(median, 0)) if n and median else ""
+        add("short", M.t("rec_short", name=name, length=M.fr_number(length, 0), peers=against),
+            length=M.fr_number(length, 0))  # fmt: skip
+    refs, refs_median = facts.get("refs"), peers.get("refs")
+    if refs is not None and (refs < FEW_REFS * refs_median if n and refs_median else refs == 0):
+        against = M.t("rec_refs_peers", median=M.fr_number(refs_median, 0)) if n and refs_median else ""
+        add("refs", M.t("rec_refs", refs=M.fr_number(refs, 0), peers=against), refs=M.fr_number(refs, 0))
+    edited = facts.get("last_edit")
+    read = facts.get("read_at") or edited
+    if edited is not None and read is not None and (read - edited).days > 365 * STALE_YEARS:
+        add("stale", M.t("rec_stale", name=name, date=M.fr_date(edited.date())), date=M.fr_date(edited.date()))

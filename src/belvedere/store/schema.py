@@ -276,6 +276,22 @@ MIGRATIONS: list[str] = [
     CREATE TABLE snapshot_communes (code VARCHAR PRIMARY KEY, population INTEGER);
     CREATE TABLE snapshot_info (key VARCHAR PRIMARY KEY, value VARCHAR);
     """,
+    # 11 — what an article is like (MediaWiki Action API, `belvedere articles facts`): the content
+    # facts the scorecard and the advice read, each article's replaced whole at every read
+    """
+    CREATE TABLE article_facts (
+        article_id INTEGER PRIMARY KEY,
+        read_at TIMESTAMP NOT NULL,      -- when the API was asked (UTC)
+        length INTEGER,                  -- bytes of wikitext
+        lead_image VARCHAR,              -- the page image (a file name), NULL when none
+        images INTEGER,                  -- files the page shows
+        refs INTEGER,                    -- <ref> tags in the wikitext
+        sections INTEGER,                -- headings (== ... ==)
+        quality VARCHAR,                 -- 'AdQ' (featured article), 'BA' (good article) or NULL
+        languages INTEGER,               -- other language editions (langlinks)
+        last_edit TIMESTAMP              -- the latest revision (UTC)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,6 +9,7 @@ sent twice) keeps one record, not two.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError, ReadOnlyStoreError
@@ -85,3 +86,23 @@ def remove_campaign(store: Store, campaign_id: int) -> None:
     with store.transaction() as con:
         con.execute("DELETE FROM campaign_communes WHERE campaign_id = ?", [campaign_id])
         con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [campaign_id])
+
+
+FACT_COLUMNS = ("article_id", "length", "lead_image", "images", "refs", "sections", "quality", "languages",
+                "last_edit")  # fmt: skip
+
+
+def save_article_facts(store: Store, rows: list[dict[str, Any]], read_at: datetime) -> int:
+    """Each article's facts replaced whole (``rows``: FACT_COLUMNS), in one transaction: a read
+    cut halfway leaves the facts read before; read again, it gives the same rows."""
+    _writable(store)
+    if not rows:
+        return 0
+    with store.transaction() as con:
+        con.executemany("DELETE FROM article_facts WHERE article_id = ?", [[r["article_id"]] for r in rows])
+        marks = ", ".join("?" * len(FACT_COLUMNS))
+        con.executemany(
+            f"INSERT INTO article_facts (read_at, {', '.join(FACT_COLUMNS)}) VALUES (?, {marks})",
+            [[read_at, *(r[c] for c in FACT_COLUMNS)] for r in rows],
+        )
+    return len(rows)
