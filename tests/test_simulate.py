@@ -153,3 +153,29 @@ def test_refuses_a_store_with_real_audience(ref_store: Store) -> None:
         simulate(ref_store, ["61074"], SimulationParams(seed=1, start=date(2024, 1, 1), end=date(2024, 1, 2)))
     assert ref_store.con.execute("SELECT count(*) FROM pageviews").fetchall()[0][0] == 1
     assert not ref_store.simulated
+
+
+def test_simulated_articles_have_facts_tied_to_their_audience(demo_store: Store) -> None:
+    """Every simulated article gets facts (labelled simulated where shown), and the planted relation
+    is there: communes seen more than their size predicts have longer, more often illustrated articles."""
+    from belvedere import present
+
+    df = demo_store.frame(
+        """SELECT c.population, f.length, f.lead_image IS NOT NULL AS illustrated, f.refs, f.last_edit,
+                  sum(p.views)::DOUBLE AS views
+           FROM article_facts f JOIN articles a USING (article_id) JOIN communes c ON c.code = a.commune_code
+           JOIN pageviews p USING (article_id)
+           WHERE a.source = 'simulated' AND p.agent = 'user' AND c.population > 0 GROUP BY ALL"""
+    )
+    articles = demo_store.con.execute("SELECT count(*) FROM articles WHERE source = 'simulated'").fetchall()[0][0]
+    assert demo_store.con.execute("SELECT count(*) FROM article_facts").fetchall()[0][0] == articles
+    # attention beyond size: the residual of log views on log population
+    x, y = np.log(df["population"].to_numpy().astype(float)), np.log(df["views"].to_numpy())
+    residual = y - np.polyval(np.polyfit(x, y, 1), x)
+    above = residual > np.median(residual)
+    lengths = np.log(df["length"].to_numpy()) - 0.22 * x
+    assert lengths[above].mean() - lengths[~above].mean() > 0.2
+    assert df["illustrated"].to_numpy()[above].mean() > df["illustrated"].to_numpy()[~above].mean()
+    assert df["last_edit"].max().date() <= DEMO_END  # never edited after the simulated audience ends
+    words = present.facts_source({"title": "X", "article_source": "simulated", "read_at": None, "peers": {}})
+    assert "SIMULÉES" in words and "lues sur Wikipédia" in words  # "pas lues sur Wikipédia"

@@ -878,7 +878,8 @@ class Observatory:
         code = self.code_of(commune)
         with self.lock:
             mine = self.store.frame(
-                "SELECT a.title, f.* EXCLUDE (article_id) FROM article_facts f JOIN articles a USING (article_id) "
+                "SELECT a.title, a.source AS article_source, f.* EXCLUDE (article_id) FROM article_facts f "
+                "JOIN articles a USING (article_id) "
                 "WHERE a.commune_code = ? ORDER BY f.length DESC NULLS LAST, a.title LIMIT 1",
                 [code],
             )

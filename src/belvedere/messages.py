@@ -493,9 +493,7 @@ FR: dict[str, str] = {
     "facts_progress": "Articles",
     "facts_summary": ("{read} articles lus, {missing} introuvables sur frwiki, en {requests} requêtes et {seconds} s."),
     "facts_all_fresh": "Tous ces articles ont été lus depuis moins de {days} jours : --refresh pour les relire.",
-    "facts_unresolved": (
-        "{communes} sans article vérifié : lancez d'abord « belvedere articles resolve »."
-    ),
+    "facts_unresolved": ("{communes} sans article vérifié : lancez d'abord « belvedere articles resolve »."),
     "facts_simulated_store": (
         "Le magasin {path} est simulé : on n'y lit pas d'articles réels. Utilisez un magasin réel (--db)."
     ),
@@ -521,6 +519,10 @@ FR: dict[str, str] = {
     "fact_source": (
         "Article « {title} », lu sur l'API MediaWiki de fr.wikipedia le {date} ; médianes de {peers} de même "
         "taille dont l'article a été lu."
+    ),
+    "fact_source_simulated": (
+        "Article « {title} » : caractéristiques SIMULÉES (générées le {date}, liées à l'audience simulée), pas "
+        "lues sur Wikipédia ; médianes de {peers} de même taille."
     ),
     "fact_none": (
         "L'article n'a pas encore été lu : « belvedere articles facts --communes CODE » (magasin réel) donne sa "

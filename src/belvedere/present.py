@@ -369,5 +369,6 @@ def facts_source(facts: Mapping[str, Any]) -> str:
     """Where the facts come from and when they were read; how many peers the medians are of."""
     read = facts.get("read_at")
     peers = (facts.get("peers") or {}).get("communes") or 0
-    return M.t("fact_source", title=str(facts.get("title", "")).replace("_", " "),
+    key = "fact_source_simulated" if facts.get("article_source") == "simulated" else "fact_source"
+    return M.t(key, title=str(facts.get("title", "")).replace("_", " "),
                date=M.fr_date(read.date()) if read else "–", peers=M.n_communes(int(peers)))  # fmt: skip

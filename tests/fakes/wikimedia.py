@@ -368,7 +368,6 @@ class FakeWikimedia:
             query["redirects"] = redirects
         self._send(h, 200, {"batchcomplete": True, "query": query})
 
-
     def _facts(self, h, qs) -> None:
         """prop=info|pageimages|images|categories|langlinks|revisions for a batch of titles, lists
         cut every LIST_LIMIT items with imcontinue/llcontinue offsets; a continued answer repeats

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -239,6 +239,34 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[An
     con.unregister("_rows")
 
 
+def _plan_facts(plan: pl.DataFrame, communes: pl.DataFrame, params: SimulationParams,
+                rng: np.random.Generator) -> pl.DataFrame:  # fmt: skip
+    """What each simulated article is like, with a planted relation to its audience: ``z``, the
+    commune's attention beyond its size (log of its level over 0.15 pop^0.65), makes the article
+    longer (x e^0.5z), more often illustrated (logit 1.2 + z) and more recently edited; the rest
+    follows the length as in real articles (files, references, sections)."""
+    n = plan.height
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    z = np.log(plan["base_level"].to_numpy() / (0.15 * pop**0.65))
+    length = np.exp(7.6 + 0.22 * np.log(pop) + 0.5 * z + rng.normal(0.0, 0.45, n)).round().astype(np.int64)
+    illustrated = rng.random(n) < 1.0 / (1.0 + np.exp(-(1.2 + z)))
+    good = (length > 60_000) & (rng.random(n) < 0.5)
+    featured = (length > 90_000) & (rng.random(n) < 0.3)
+    quality = ["AdQ" if f else "BA" if g else None for f, g in zip(featured, good, strict=True)]
+    days_since = np.minimum(rng.exponential(200.0 * np.exp(-0.5 * z)), 3650).astype(int)
+    last_edit = [datetime.combine(params.end - timedelta(days=int(d)), datetime.min.time()) for d in days_since]
+    return pl.DataFrame({
+        "length": length,
+        "lead_image": [f"{c}_simulé.jpg" if ok else None for c, ok in zip(communes["code"], illustrated, strict=True)],
+        "images": rng.poisson(1.0 + length / 2500.0),
+        "refs": rng.poisson(length / 900.0 * np.exp(rng.normal(0.0, 0.5, n))),
+        "sections": 2 + rng.poisson(length / 2500.0),
+        "quality": pl.Series(quality, dtype=pl.String),
+        "languages": rng.poisson(np.exp(2.3 + 0.12 * np.log(pop))),
+        "last_edit": last_edit,
+    })  # fmt: skip
+
+
 def simulate(
     store: Store,
     codes: list[str],
@@ -284,9 +312,10 @@ def simulate(
     total_rows = 0
     total_user = 0
     with store.transaction():
-        con.execute(
-            "DELETE FROM pageviews WHERE article_id IN (SELECT article_id FROM articles WHERE source = 'simulated')"
-        )
+        for table in ("pageviews", "article_facts"):
+            con.execute(
+                f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM articles WHERE source = 'simulated')"
+            )
         con.execute("DELETE FROM articles WHERE source = 'simulated'")
         # the probable titles a fresh store gives every commune: a simulated store holds none
         con.execute("DELETE FROM articles WHERE source = 'guess'")
@@ -307,6 +336,15 @@ def simulate(
         con.unregister("sim_articles")
         ids = dict(con.execute("SELECT commune_code, article_id FROM articles WHERE source = 'simulated'").fetchall())
         article_ids = np.array([ids[c] for c in communes["code"].to_list()], dtype=np.int32)
+        facts = _plan_facts(plan, communes, params, np.random.default_rng([params.seed, 777]))
+        con.register("sim_facts", facts.with_columns(pl.Series("article_id", article_ids)).to_arrow())
+        con.execute(
+            "INSERT INTO article_facts (article_id, read_at, length, lead_image, images, refs, sections, quality, "
+            "languages, last_edit) SELECT article_id, ?, length, lead_image, images, refs, sections, quality, "
+            "languages, last_edit FROM sim_facts",
+            [now()],
+        )
+        con.unregister("sim_facts")
 
         for b0 in range(0, communes.height, BATCH):
             rows = np.arange(b0, min(communes.height, b0 + BATCH))
