@@ -43,7 +43,8 @@ def _pvd(demo_db: Path) -> str:
 def test_openapi_lists_every_endpoint(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     expected = ["/api/communes", "/api/communes/{code}", "/api/communes/{code}/series",
-                "/api/communes/{code}/peers", "/api/communes/{code}/spikes", "/api/ranking", "/api/groups",
+                "/api/communes/{code}/peers", "/api/communes/{code}/spikes", "/api/communes/{code}/scorecard",
+                "/api/ranking", "/api/groups",
                 "/api/events", "/api/annotations"]  # fmt: skip
     assert set(expected) <= set(paths)
 

@@ -28,11 +28,13 @@ import polars as pl
 from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
+from belvedere.analysis import scorecard as scoring
 from belvedere.analysis.impact import Window
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import PeerIndex, standing
 from belvedere.analysis.peers import peers as peer_group
+from belvedere.analysis.scorecard import Scorecard
 from belvedere.analysis.spikes import (
     SpikeParams,
     detect_panel,
@@ -144,6 +146,9 @@ class _National:
 
     def series(self, code: str) -> pl.DataFrame:
         return self.commune_panel(code).series(code)
+
+
+MIN_PVD_PEERS = 10  # a PVD's scorecard places it among the PVD of its size class when there are this many
 
 
 class Profile(TypedDict):
@@ -870,6 +875,37 @@ class Observatory:
         return mine.sort(["is_redirect", "views", "title"], descending=[False, True, False], nulls_last=True).select(
             "title", "url", "is_redirect", "verified", "source", "views"
         )
+
+    def scorecard(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> Scorecard:
+        """The "territoire numérique" scorecard of a commune over the period (see
+        :mod:`belvedere.analysis.scorecard`): its indicators placed among the communes of its size
+        class (the PVD of its size class when it is one and they are at least MIN_PVD_PEERS)."""
+        code = self.code_of(commune)
+        nat = self._nat(start, end)
+        rows = nat.metrics.filter(pl.col("code") == code)
+        if rows.is_empty():
+            raise NoAudienceError(M.t("no_audience_commune", code=code), code)
+        me = rows.row(0, named=True)
+        peers = nat.metrics.filter((pl.col("size_class") == me["size_class"]) & (pl.col("code") != code))
+        group = "size_class"
+        if me["is_pvd"] and peers.filter(pl.col("is_pvd")).height >= MIN_PVD_PEERS:
+            peers, group = peers.filter(pl.col("is_pvd")), "pvd_size_class"
+        with self.lock:
+            facts = self.store.frame(
+                """SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
+                          max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
+                          max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
+                   FROM article_facts f JOIN articles a USING (article_id)
+                   WHERE list_contains($codes, a.commune_code) GROUP BY a.commune_code""",
+                {"codes": [code, *peers["code"].to_list()]},
+            )
+        facts = scoring.facts_columns(facts, nat.end)
+        peers = peers.join(facts, on="code", how="left")
+        mine_facts = facts.filter(pl.col("code") == code)
+        mine = {**me, **(mine_facts.row(0, named=True) if mine_facts.height else {})}
+        as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at"))}
+        dims = scoring.scorecard(mine, peers, as_of=as_of)
+        return Scorecard(code, nat.start, nat.end, group, peers.height, dims)
 
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest

@@ -446,6 +446,7 @@ FR: dict[str, str] = {
     "lbl_period": "Période",
     "lbl_ranks": "Rangs",
     "lbl_national": "Place en France",
+    "lbl_as_of": "Date des données",
     "lbl_coverage": "Attention",
     "lbl_peers": "Parmi ses pairs",
     "lbl_spikes": "Pics",
@@ -498,6 +499,61 @@ FR: dict[str, str] = {
         "Le magasin {path} est simulé : on n'y lit pas d'articles réels. Utilisez un magasin réel (--db)."
     ),
     "facts_bad_answer": "Réponse inattendue de l'API MediaWiki ({url}) : rien n'a été écrit pour ce lot.",
+    "dim_notoriete": "Notoriété et recherche",
+    "dim_contenus": "Information et qualité des contenus",
+    "dim_accessibilite": "Accessibilité et inclusion",
+    "dim_animation": "Animation",
+    "dim_attractivite": "Attractivité et récit",
+    "dim_missing_notoriete": "non disponible",
+    "dim_missing_contenus": "non disponible",
+    "dim_missing_accessibilite": (
+        "non disponible : la couverture fibre et mobile (ARCEP) n'est pas encore importée dans Belvédère"
+    ),
+    "dim_missing_animation": (
+        "non disponible : les comptes de réseaux sociaux et le site officiel (Wikidata) ne sont pas encore lus"
+    ),
+    "dim_missing_attractivite": (
+        "non disponible : la capacité d'hébergement touristique (INSEE) et les labels ne sont pas encore importés"
+    ),
+    "ind_views_per_inhabitant": "Vues de l'article par habitant",
+    "ind_visibility_surplus": "Audience par rapport à l'attendu pour sa taille",
+    "ind_yoy_change": "Évolution de l'audience sur un an",
+    "ind_length": "Longueur de l'article",
+    "ind_lead_image": "Image principale",
+    "ind_images": "Fichiers affichés",
+    "ind_refs": "Références",
+    "ind_languages": "Autres langues",
+    "ind_days_since_edit": "Jours depuis la dernière modification",
+    "unit_views_per_inh": "vues par habitant sur la période",
+    "unit_times_expected": "fois l'audience attendue",
+    "unit_share": "part (0,1 = 10 %)",
+    "unit_bytes": "octets",
+    "unit_yes_no": "oui (1) ou non (0)",
+    "unit_files": "fichiers",
+    "unit_refs": "références",
+    "unit_languages": "langues",
+    "unit_days": "jours",
+    "source_kind_audience": "Wikimedia, pages vues de l'article et de ses redirections",
+    "source_kind_facts": "API MediaWiki de fr.wikipedia (belvedere articles facts)",
+    "peer_group_size_class": "communes de même taille",
+    "peer_group_pvd_size_class": "Petites Villes de Demain de même taille",
+    "scorecard_title": "Territoire numérique de {name}",
+    "scorecard_intro": (
+        "Les cinq dimensions du territoire numérique (étude Banque des Territoires). Chaque indicateur est placé "
+        "parmi les {peers} ({n}) : un percentile de 80 veut dire que la commune fait mieux que 80 % d'entre "
+        "elles. Le score d'une dimension (0 à 100) est la moyenne de ses percentiles."
+    ),
+    "scorecard_col_dimension": "Dimension",
+    "scorecard_percentile": "percentile {p} (sur {n})",
+    "scorecard_col_score": "Score (0-100)",
+    "scorecard_col_indicator": "Indicateur",
+    "scorecard_col_value": "Valeur",
+    "scorecard_col_percentile": "Percentile",
+    "scorecard_col_source": "Source, date",
+    "cmd_scorecard": (
+        "Le « territoire numérique » d'une commune : notoriété, contenus, accessibilité, animation, attractivité, "
+        "chaque indicateur placé parmi les communes de même taille, et les conseils qui en découlent."
+    ),
     "fact_section": "L'article Wikipédia",
     "fact_col_what": "Ce qu'on mesure",
     "fact_col_commune": "La commune",

@@ -372,3 +372,51 @@ def facts_source(facts: Mapping[str, Any]) -> str:
     key = "fact_source_simulated" if facts.get("article_source") == "simulated" else "fact_source"
     return M.t(key, title=str(facts.get("title", "")).replace("_", " "),
                date=M.fr_date(read.date()) if read else "–", peers=M.n_communes(int(peers)))  # fmt: skip
+
+
+SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus": "unit_times_expected",
+               "yoy_change": "unit_share", "length": "unit_bytes", "lead_image": "unit_yes_no",
+               "images": "unit_files", "refs": "unit_refs", "languages": "unit_languages",
+               "days_since_edit": "unit_days"}  # fmt: skip
+
+
+def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[str, Any]:
+    """A :class:`belvedere.analysis.scorecard.Scorecard` as the CLI's JSON and the API give it:
+    ``dimensions`` → ``{key, label, score, missing, indicators: [{key, label, value, unit,
+    percentile, source, as_of}]}``, ``recommendations`` → ``{title, text, trigger}``."""
+    dims = []
+    for d in sc.dimensions:
+        dims.append({
+            "key": d.key, "label": M.t(f"dim_{d.key}"),
+            "score": None if d.score is None else round(d.score, 1),
+            "missing": M.t(f"dim_missing_{d.key}") if not d.indicators else None,
+            "indicators": [{"key": i.key, "label": M.t(f"ind_{i.key}"), "value": i.value,
+                            "unit": M.t(SCORE_UNITS[i.key]),
+                            "percentile": None if i.percentile is None else round(i.percentile, 1),
+                            "peers": i.peers, "source": M.t(f"source_kind_{i.source}"), "as_of": i.as_of}
+                           for i in d.indicators],
+        })  # fmt: skip
+    return {
+        "code": sc.code, "start": sc.start, "end": sc.end,
+        "peers": {"group": M.t(f"peer_group_{sc.peer_group}"), "communes": sc.peers},
+        "dimensions": dims,
+        "recommendations": [{"title": r.title, "text": r.advice, "trigger": r.trigger}
+                            for r in (recommendations or [])],
+    }  # fmt: skip
+
+
+def indicator_value_words(indicator: Mapping[str, Any]) -> str:
+    """An indicator's value in French words with its unit ("9 636 octets", "oui", "-12 %")."""
+    value = indicator.get("value")
+    if value is None:
+        return M.t("fact_unknown")
+    key = indicator["key"]
+    if key == "lead_image":
+        return M.t("lbl_yes") if value else M.t("lbl_no")
+    if key == "yoy_change":
+        return change_words(value)
+    if key == "visibility_surplus":
+        return f"× {M.fr_number(value, 1)}"
+    if key == "views_per_inhabitant":
+        return M.fr_number(value, 1)
+    return f"{M.fr_number(value, 0)}\u00a0{indicator['unit']}"

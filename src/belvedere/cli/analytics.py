@@ -146,6 +146,39 @@ def profile(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end
     emit_record(shown, f, title=card["name"], labels=labels, simulated=card["simulated"])
 
 
+@app.command(help=M.t("cmd_scorecard"))
+def scorecard(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, end: EndOpt = None,
+              fmt: FormatOpt = "table") -> None:  # fmt: skip
+    from belvedere.report.recommendations import recommend
+
+    f = parse_format(fmt)
+    with observatory(ctx) as obs:
+        sc = obs.scorecard(commune, start, end)
+        card = obs.profile(sc.code, sc.start, sc.end)
+        record = present.scorecard_record(sc, recommend(card, facts=obs.article_facts(sc.code)))
+    if f is Format.json:
+        emit_record(record, f)
+        return
+    rows: list[dict[str, Any]] = []
+    for d in record["dimensions"]:
+        if not d["indicators"]:  # a dimension whose sources are not in Belvédère yet: said, not scored
+            rows.append({"dimension": d["label"], "score": None, "indicator": d["missing"], "value": None,
+                         "percentile": None, "peers": None, "source": None, "as_of": None})  # fmt: skip
+        for i in d["indicators"]:
+            rows.append({"dimension": d["label"], "score": M.fr_number(d["score"], 0), "indicator": i["label"],
+                         "value": present.indicator_value_words(i), "percentile": M.fr_number(i["percentile"], 0),
+                         "peers": i["peers"], "source": i["source"],
+                         "as_of": M.fr_date(i["as_of"]) if i["as_of"] else None})  # fmt: skip
+    emit(pl.DataFrame(rows), f, title=M.t("scorecard_title", name=card["name"]), labels=SCORE_LABELS,
+         simulated=card["simulated"])  # fmt: skip
+
+
+SCORE_LABELS = {"dimension": M.t("scorecard_col_dimension"), "score": M.t("scorecard_col_score"),
+                "indicator": M.t("scorecard_col_indicator"), "value": M.t("scorecard_col_value"),
+                "percentile": M.t("scorecard_col_percentile"), "peers": M.t("lbl_peers"),
+                "source": M.t("lbl_source"), "as_of": M.t("lbl_as_of")}  # fmt: skip
+
+
 def _national_words(national: dict[str, Any]) -> str:
     """The place in France from the snapshot, with its source."""
     heading = M.t("report_national_ranks", period=national["period"], source=national["source"])

@@ -64,6 +64,11 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     ctx["card"] = card
     ctx["national"] = obs.national_standing(code, d_start, d_end)
     ctx["facts"] = obs.article_facts(code)
+    ctx["scorecard_name"] = info["name"]
+    try:
+        ctx["scorecard"] = present.scorecard_record(obs.scorecard(code, d_start, d_end))
+    except BelvedereError:  # no audience for this commune in the period: no scorecard either
+        ctx["scorecard"] = None
     if card is None:  # no audience at all for this commune in the period: say so, show identity
         ctx.update(has_data=False, missing=[], recommendations=[], peers=[], spikes=[], charts={})
         return ctx

@@ -354,6 +354,26 @@ async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ =
                               "views_per_inhabitant", "visibility_surplus", "rank_in_group", "is_target"))  # fmt: skip
 
 
+@router.get(
+    "/communes/{code}/scorecard",
+    responses=COMMUNE,
+    summary="Territoire numérique : cinq dimensions, indicateurs placés parmi les pairs, conseils",
+)
+async def commune_scorecard(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                            end: EndQ = None) -> dict[str, Any]:  # fmt: skip
+    """``dimensions`` (notoriete, contenus, accessibilite, animation, attractivite) → ``{key, label,
+    score, missing, indicators: [{key, label, value, unit, percentile, peers, source, as_of}]}`` and
+    ``recommendations`` → ``{title, text, trigger}``; a dimension without data has a null score."""
+    from belvedere.report.recommendations import recommend
+
+    def run() -> dict[str, Any]:
+        sc = st.obs.scorecard(code, start, end)
+        card = st.obs.profile(sc.code, sc.start, sc.end)
+        return present.scorecard_record(sc, recommend(card, facts=st.obs.article_facts(sc.code)))
+
+    return await _call_quick(st, st.obs.ready(start, end), run)
+
+
 @router.get("/communes/{code}/spikes", summary="Pics d'audience d'une commune, avec annotations", responses=COMMUNE)
 async def commune_spikes(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
                          end: EndQ = None) -> list[dict[str, Any]]:  # fmt: skip

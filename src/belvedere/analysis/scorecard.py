@@ -1,0 +1,117 @@
+"""The "territoire numérique" scorecard: the five dimensions of a town's digital territory named by
+the Banque des Territoires study (notoriety, content, access, animation, attractiveness), each made
+of named indicators placed among the commune's peers.
+
+Pure functions: the commune's row and its peers' rows in, typed results out. An indicator's
+percentile is the share of peers the commune does better than (ties count half), 0-100, higher
+always better; a dimension's score is the mean of its indicators' percentiles, or None when none
+of them is known: a dimension without data says so, it is never given a made-up value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+DIMENSIONS = ("notoriete", "contenus", "accessibilite", "animation", "attractivite")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    dimension: str
+    column: str  # in the commune's row and its peers' frame
+    source: str  # "audience" (Wikimedia pageviews) or "facts" (MediaWiki API)
+    higher_is_better: bool = True
+
+
+# what each dimension is made of today; access (ARCEP), animation (Wikidata accounts) and
+# attractiveness (INSEE tourism, labels) come with their sources
+INDICATORS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec("views_per_inhabitant", "notoriete", "views_per_inhabitant", "audience"),
+    IndicatorSpec("visibility_surplus", "notoriete", "visibility_surplus", "audience"),
+    IndicatorSpec("yoy_change", "notoriete", "yoy_change", "audience"),
+    IndicatorSpec("length", "contenus", "length", "facts"),
+    IndicatorSpec("lead_image", "contenus", "has_lead_image", "facts"),
+    IndicatorSpec("images", "contenus", "images", "facts"),
+    IndicatorSpec("refs", "contenus", "refs", "facts"),
+    IndicatorSpec("languages", "contenus", "languages", "facts"),
+    IndicatorSpec("days_since_edit", "contenus", "days_since_edit", "facts", higher_is_better=False),
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    dimension: str
+    value: float | None  # None: not available for this commune
+    percentile: float | None  # 0-100 among the peers, higher is better; None without value or peers
+    peers: int  # peers with a value
+    source: str
+    as_of: date | None
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    score: float | None  # 0-100, the mean of its indicators' percentiles; None: no data
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+def percentile_among(
+    value: float | None, others: Sequence[float | None], higher_is_better: bool = True
+) -> float | None:
+    """The share of ``others`` that ``value`` beats, ties counting half, in percent."""
+    known = np.array([x for x in others if x is not None and x == x], dtype=float)
+    if value is None or value != value or not len(known):
+        return None
+    better = (known < value).sum() if higher_is_better else (known > value).sum()
+    ties = (known == value).sum()
+    return float(100.0 * (better + 0.5 * ties) / len(known))
+
+
+def facts_columns(facts: pl.DataFrame, today: date) -> pl.DataFrame:
+    """The facts as indicator columns: a lead image as 0/1, the last edit as days before ``today``."""
+    return facts.with_columns(
+        pl.col("lead_image").is_not_null().cast(pl.Float64).alias("has_lead_image"),
+        (pl.lit(today) - pl.col("last_edit").cast(pl.Date)).dt.total_days().cast(pl.Float64).alias("days_since_edit"),
+    )
+
+
+def scorecard(mine: Mapping[str, Any], peers: pl.DataFrame, *, as_of: Mapping[str, date | None]) -> list[Dimension]:
+    """The five dimensions for one commune: ``mine`` its row, ``peers`` its peers' rows (the same
+    columns, the commune itself left out), ``as_of`` the date of each source's data."""
+    out = []
+    for dim in DIMENSIONS:
+        indicators = []
+        for spec in (s for s in INDICATORS if s.dimension == dim):
+            value = mine.get(spec.column)
+            value = None if value is None or (isinstance(value, float) and value != value) else float(value)
+            column = peers[spec.column].to_list() if spec.column in peers.columns else []
+            known = [x for x in column if x is not None and x == x]
+            indicators.append(Indicator(spec.key, dim, value, percentile_among(value, known, spec.higher_is_better),
+                                        len(known), spec.source, as_of.get(spec.source)))  # fmt: skip
+        scores = [i.percentile for i in indicators if i.percentile is not None]
+        out.append(Dimension(dim, float(np.mean(scores)) if scores else None, indicators))
+    return out
+
+
+def as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    code: str
+    start: date
+    end: date
+    peer_group: str  # "size_class" or "pvd_size_class": whom the percentiles are among
+    peers: int
+    dimensions: list[Dimension]

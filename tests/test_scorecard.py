@@ -1,0 +1,80 @@
+"""The "territoire numérique" scorecard: percentiles among peers, dimension scores, dimensions
+without data said so (never scored), the same record from the CLI and the API."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from belvedere.analysis.scorecard import DIMENSIONS, percentile_among, scorecard
+from belvedere.api import Observatory
+from belvedere.store import Store
+from tests.conftest import run_cli
+
+
+def test_percentiles_count_ties_half_and_follow_the_direction() -> None:
+    assert percentile_among(5, [1, 2, 5, 9]) == pytest.approx(62.5)  # beats 2, ties 1: (2 + 0.5) / 4
+    assert percentile_among(5, [1, 2, 5, 9], higher_is_better=False) == pytest.approx(37.5)
+    assert percentile_among(None, [1, 2]) is None and percentile_among(3, []) is None
+    assert percentile_among(3, [None, float("nan"), 1]) == 100.0  # unknown peers are not counted
+
+
+def test_a_dimension_without_data_has_no_score() -> None:
+    peers = pl.DataFrame({"views_per_inhabitant": [1.0, 2.0, 3.0, 4.0], "length": [1000, 2000, None, 8000]})
+    dims = scorecard({"views_per_inhabitant": 3.5, "length": None}, peers,
+                     as_of={"audience": date(2024, 12, 31), "facts": None})  # fmt: skip
+    by_key = {d.key: d for d in dims}
+    assert [d.key for d in dims] == list(DIMENSIONS)
+    views = next(i for i in by_key["notoriete"].indicators if i.key == "views_per_inhabitant")
+    assert views.percentile == 75.0 and views.peers == 4 and views.as_of == date(2024, 12, 31)
+    assert by_key["notoriete"].score == 75.0  # its other indicators are not in the frame: not counted
+    assert by_key["contenus"].score is None  # the commune's article was never read
+    assert all(by_key[k].score is None and not by_key[k].indicators for k in ("accessibilite", "animation",
+                                                                              "attractivite"))  # fmt: skip
+
+
+def test_the_cli_and_the_api_give_the_same_scorecard(demo_db: Path) -> None:
+    import httpx
+
+    from belvedere.web.app import create_app
+    from tests.conftest import serving
+
+    with Observatory.open(demo_db) as obs:
+        code = obs.ranking(scope="pvd")["code"][0]
+        sc = obs.scorecard(code)
+    out = run_cli("scorecard", code, "--format", "json", db=demo_db, check=True)
+    record = json.loads(out.stdout)
+    assert [d["key"] for d in record["dimensions"]] == list(DIMENSIONS)
+    dims = {d["key"]: d for d in record["dimensions"]}
+    assert dims["accessibilite"]["score"] is None and "ARCEP" in dims["accessibilite"]["missing"]
+    length = next(i for i in dims["contenus"]["indicators"] if i["key"] == "length")
+    assert set(length) == {"key", "label", "value", "unit", "percentile", "peers", "source", "as_of"}
+    # the percentile, computed again from the store: among the PVD of its size class (the demo has enough)
+    with Store(demo_db, read_only=True) as store:
+        rows = store.con.execute(
+            """SELECT a.commune_code, f.length FROM article_facts f JOIN articles a USING (article_id)
+               JOIN communes c ON c.code = a.commune_code JOIN pvd USING (code)
+               WHERE c.size_class = (SELECT size_class FROM communes WHERE code = ?)
+                 AND a.commune_code IN (SELECT commune_code FROM articles JOIN pageviews USING (article_id))""",
+            [code],
+        ).fetchall()
+    mine = next(v for c, v in rows if c == code)
+    others = [v for c, v in rows if c != code]
+    expected = 100 * (sum(v < mine for v in others) + 0.5 * sum(v == mine for v in others)) / len(others)
+    assert length["value"] == mine and length["percentile"] == pytest.approx(expected, abs=0.05)
+    assert length["peers"] == len(others) == sc.peers and record["peers"]["group"].startswith("Petites Villes")
+    assert dims["contenus"]["score"] == pytest.approx(
+        sum(i["percentile"] for i in dims["contenus"]["indicators"]) / len(dims["contenus"]["indicators"]), abs=0.1
+    )
+    assert all({"title", "text", "trigger"} == set(r) for r in record["recommendations"])
+    with serving(create_app(demo_db, None)) as url:
+        api = httpx.get(f"{url}/api/communes/{code}/scorecard", timeout=120)
+        unknown = httpx.get(f"{url}/api/communes/99999/scorecard", timeout=120)
+        page = httpx.get(f"{url}/commune/{code}", timeout=120).text
+    assert api.status_code == 200 and api.json()["dimensions"] == record["dimensions"]
+    assert unknown.status_code == 404 and "99999" in unknown.json()["detail"]
+    assert 'id="scorecard"' in page and 'data-dimension="attractivite"' in page
