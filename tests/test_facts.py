@@ -41,6 +41,12 @@ def facts_dataset():  # type: ignore[no-untyped-def]
         "L'Haÿ-les-Roses": {"wikitext": STUB_TEXT, "pageimage": None,
                             "images": [], "langlinks": ["en"], "categories": [], "timestamp": "2019-01-01T00:00:00Z"},
     }  # fmt: skip
+    ds.items = {
+        "Q475802": {"website": "https://www.carrouges.fr", "image": "Carrouges château.jpg",
+                    "commons_category": "Carrouges", "social": ["facebook", "instagram"], "sitelinks": 31},
+        "Q213649": {"sitelinks": 40},  # nothing declared but its sitelinks
+    }  # fmt: skip
+    ds.commons = {"Carrouges": 212}
     return ds
 
 
@@ -72,12 +78,21 @@ def test_facts_are_read_across_continue_rounds_and_kept(with_facts: tuple[Path, 
         run_cli("articles", "resolve", "--communes", COMMUNES, db=db, env=env, check=True)
         before = len(fake.requests)
         out = run_cli("articles", "facts", "--communes", COMMUNES, db=db, env=env, check=True)
-        facts_requests = len(fake.requests) - before
+        asked = [r["kind"] for r in fake.requests[before:]]
         said = " ".join(out.stdout.split()) + " ".join(out.stderr.split())
         stored = _stored(db)
-        # 26 language links and 14 files, at most LIST_LIMIT per answer: 3 rounds, plus a first look
-        assert facts_requests == 1 + -(-26 // LIST_LIMIT)
-        assert "2 articles lus, 0 introuvables" in said and "1 commune sans article vérifié" in said
+        # MediaWiki: 26 language links and 14 files, at most LIST_LIMIT per answer: 3 rounds, plus a first
+        # look; Wikidata: a first look and one query for both items; Commons: one query for the category
+        assert asked.count("/w/api.php") == 1 + -(-26 // LIST_LIMIT) + 1 and asked.count("/sparql") == 2
+        assert "2 articles lus, 0 introuvables sur frwiki, 2 éléments Wikidata lus" in said
+        assert "1 commune sans article vérifié" in said
+        with Store(db, read_only=True) as store:
+            items = {r[0]: r[1:] for r in store.con.execute(
+                "SELECT code, qid, website, image, commons_category, commons_files, social, sitelinks FROM item_facts"
+            ).fetchall()}  # fmt: skip
+        assert items == {"61074": ("Q475802", "https://www.carrouges.fr", "Carrouges château.jpg", "Carrouges", 212,
+                                   "instagram,facebook", 31),
+                         "94038": ("Q213649", None, None, None, None, "", 40)}  # fmt: skip
         carrouges = stored["Carrouges"]
         assert carrouges[:8] == (len(CARROUGES_TEXT.encode()), "Carrouges_château.jpg", 14, 3, 4, "BA", 26,
                                  datetime(2024, 5, 2, 8, 30))  # fmt: skip
@@ -113,11 +128,17 @@ def test_the_facts_make_the_advice_and_the_page(with_facts: tuple[Path, FakeWiki
     assert stub is not None and good is not None and unread is None
     assert good["quality"] == "BA" and good["peers"]["communes"] == 0  # no other commune of its size was read
     keys = [r.key for r in recommend(card, facts=stub)]
-    assert {"image", "short", "refs", "stale"} <= set(keys)
+    assert {"image", "short", "refs", "stale", "social", "website"} <= set(keys)
+    assert not {"social", "website"} & {r.key for r in recommend(card, facts=good)}  # Carrouges declares both
     advice = {r.key: r for r in recommend(card, facts=stub)}
     assert f"{len(STUB_TEXT.encode())} octets" in advice["short"].advice and "1er janv. 2019" in advice["stale"].advice
     complete = {**good, "length": 25_000, "read_at": good["last_edit"]}  # long, sourced, illustrated, recent
     assert not {"image", "short", "refs", "stale"} & {r.key for r in recommend(card, facts=complete)}
+    # only the item read (the article never): no advice about a text nobody read
+    item_only = {**stub, "title": None, "read_at": None, "length": None, "lead_image": None, "refs": None,
+                 "last_edit": None}  # fmt: skip
+    assert {r.key for r in recommend(card, facts=item_only)} >= {"social", "website"}
+    assert not {"image", "short", "refs", "stale"} & {r.key for r in recommend(card, facts=item_only)}
     # beside peers that were read: the median and the share quoted
     peer = {**stub, "peers": {"communes": 8, "length": 9800.0, "refs": 12.0, "lead_image_share": 0.75,
                               "images": 6.0, "sections": 9.0, "languages": 30.0}}  # fmt: skip
@@ -132,4 +153,5 @@ def test_the_facts_make_the_advice_and_the_page(with_facts: tuple[Path, FakeWiki
         and "non" in section
         and f"{len(STUB_TEXT.encode())}\u00a0octets" in section
     )
-    assert "Donner une image à l'article" in page
+    assert "Donner une image à l'article" in page and "Déclarer les comptes de la commune" in page
+    assert "aucun déclaré" in section  # its item declares no website, no account

@@ -60,6 +60,7 @@ def fake_env(fake: FakeWikimedia, **extra: str) -> dict[str, str]:
         "BELVEDERE_WIKIMEDIA_API": fake.rest_api,
         "BELVEDERE_WIKIDATA_SPARQL": fake.sparql,
         "BELVEDERE_MEDIAWIKI_API": fake.mediawiki,
+        "BELVEDERE_COMMONS_API": fake.mediawiki,  # the fake answers for Commons too (prop=categoryinfo)
         "BELVEDERE_CONTACT": CONTACT,
         "BELVEDERE_BACKOFF_BASE": "0.02",
         **extra,

@@ -892,50 +892,63 @@ class Observatory:
             peers, group = peers.filter(pl.col("is_pvd")), "pvd_size_class"
         with self.lock:
             facts = self.store.frame(
-                """SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
-                          max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
-                          max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
-                   FROM article_facts f JOIN articles a USING (article_id)
-                   WHERE list_contains($codes, a.commune_code) GROUP BY a.commune_code""",
+                """WITH art AS (
+                       SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
+                              max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
+                              max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
+                       FROM article_facts f JOIN articles a USING (article_id)
+                       WHERE list_contains($codes, a.commune_code) GROUP BY a.commune_code)
+                   SELECT coalesce(art.code, i.code) AS code, art.* EXCLUDE (code), i.website, i.social,
+                          i.sitelinks, i.commons_files, i.read_at AS item_read_at
+                   FROM art FULL JOIN (SELECT * FROM item_facts WHERE list_contains($codes, code)) i
+                        ON i.code = art.code""",
                 {"codes": [code, *peers["code"].to_list()]},
             )
         facts = scoring.facts_columns(facts, nat.end)
         peers = peers.join(facts, on="code", how="left")
         mine_facts = facts.filter(pl.col("code") == code)
         mine = {**me, **(mine_facts.row(0, named=True) if mine_facts.height else {})}
-        as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at"))}
+        as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at")),
+                 "wikidata": scoring.as_date(mine.get("item_read_at"))}  # fmt: skip
         dims = scoring.scorecard(mine, peers, as_of=as_of)
         return Scorecard(code, nat.start, nat.end, group, peers.height, dims)
 
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest
         article when it has several), with ``peers``: the medians of the communes of its size class
-        whose articles were read (and how many); None when its article was never read."""
+        whose articles were read (and how many), and ``item``: what its Wikidata item declares; None
+        when neither was ever read."""
         code = self.code_of(commune)
         with self.lock:
+            item = self.store.frame("SELECT * FROM item_facts WHERE code = ?", [code])
             mine = self.store.frame(
                 "SELECT a.title, a.source AS article_source, f.* EXCLUDE (article_id) FROM article_facts f "
                 "JOIN articles a USING (article_id) "
                 "WHERE a.commune_code = ? ORDER BY f.length DESC NULLS LAST, a.title LIMIT 1",
                 [code],
             )
-            if mine.is_empty():
+            if mine.is_empty() and item.is_empty():
                 return None
             peers = self.store.frame(
-                """SELECT count(*) AS communes, median(length) AS length, median(images) AS images,
-                          median(refs) AS refs, median(sections) AS sections, median(languages) AS languages,
-                          avg((lead_image IS NOT NULL)::INTEGER) AS lead_image_share
-                   FROM (SELECT a.commune_code, max(f.length) AS length, max(f.images) AS images, max(f.refs) AS refs,
-                                max(f.sections) AS sections, max(f.languages) AS languages,
+                """WITH art AS (SELECT a.commune_code, max(f.length) AS length, max(f.images) AS images,
+                                max(f.refs) AS refs, max(f.sections) AS sections, max(f.languages) AS languages,
                                 max(f.lead_image) AS lead_image
                          FROM article_facts f JOIN articles a USING (article_id)
                               JOIN communes c ON c.code = a.commune_code
                          WHERE c.size_class = (SELECT size_class FROM communes WHERE code = $code)
                            AND a.commune_code <> $code
-                         GROUP BY a.commune_code)""",
+                         GROUP BY a.commune_code),
+                     items AS (SELECT avg((i.social <> '')::INTEGER) AS social_share, count(*) AS item_communes
+                               FROM item_facts i JOIN communes c USING (code)
+                               WHERE c.size_class = (SELECT size_class FROM communes WHERE code = $code)
+                                 AND i.code <> $code)
+                   SELECT * FROM (SELECT count(*) AS communes, median(length) AS length, median(images) AS images,
+                          median(refs) AS refs, median(sections) AS sections, median(languages) AS languages,
+                          avg((lead_image IS NOT NULL)::INTEGER) AS lead_image_share FROM art), items""",
                 {"code": code},
             )
-        return {**mine.row(0, named=True), "peers": peers.row(0, named=True)}
+        found = mine.row(0, named=True) if mine.height else {"title": None, "read_at": None}
+        return {**found, "peers": peers.row(0, named=True), "item": item.row(0, named=True) if item.height else None}
 
     def former_communes(self, commune: str) -> pl.DataFrame:
         """The former and delegated communes merged into this one: old_code, old_name, kind."""

@@ -13,6 +13,7 @@ DEFAULT_DB = "belvedere.duckdb"
 WIKIMEDIA_API = "https://wikimedia.org/api/rest_v1"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 MEDIAWIKI_API = "https://fr.wikipedia.org/w/api.php"
+COMMONS_API = "https://commons.wikimedia.org/w/api.php"
 PROJECT = "fr.wikipedia"
 # Wikimedia's per-article data begins here.
 PAGEVIEWS_START = "2015-07-01"
@@ -49,6 +50,7 @@ class Settings:
     wikimedia_api: str = field(default_factory=lambda: _env("BELVEDERE_WIKIMEDIA_API", WIKIMEDIA_API))
     wikidata_sparql: str = field(default_factory=lambda: _env("BELVEDERE_WIKIDATA_SPARQL", WIKIDATA_SPARQL))
     mediawiki_api: str = field(default_factory=lambda: _env("BELVEDERE_MEDIAWIKI_API", MEDIAWIKI_API))
+    commons_api: str = field(default_factory=lambda: _env("BELVEDERE_COMMONS_API", COMMONS_API))
     contact: str = field(default_factory=lambda: _env("BELVEDERE_CONTACT", ""))
     # Wikimedia allows at most 3 requests in flight
     max_concurrency: int = field(default_factory=lambda: int(_number("BELVEDERE_MAX_CONCURRENCY", "3", int, 1, 3)))

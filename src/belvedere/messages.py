@@ -492,7 +492,13 @@ FR: dict[str, str] = {
     ),
     "opt_facts_refresh": "Relire aussi les articles lus depuis moins de 30 jours.",
     "facts_progress": "Articles",
-    "facts_summary": ("{read} articles lus, {missing} introuvables sur frwiki, en {requests} requêtes et {seconds} s."),
+    "facts_summary": (
+        "{read} articles lus, {missing} introuvables sur frwiki, {items} éléments Wikidata lus, en {requests} "
+        "requêtes et {seconds} s."
+    ),
+    "facts_bad_answer_sparql": (
+        "Réponse inattendue du service SPARQL de Wikidata ({url}) : rien n'a été écrit pour ce lot."
+    ),
     "facts_all_fresh": "Tous ces articles ont été lus depuis moins de {days} jours : --refresh pour les relire.",
     "facts_unresolved": ("{communes} sans article vérifié : lancez d'abord « belvedere articles resolve »."),
     "facts_simulated_store": (
@@ -509,9 +515,7 @@ FR: dict[str, str] = {
     "dim_missing_accessibilite": (
         "non disponible : la couverture fibre et mobile (ARCEP) n'est pas encore importée dans Belvédère"
     ),
-    "dim_missing_animation": (
-        "non disponible : les comptes de réseaux sociaux et le site officiel (Wikidata) ne sont pas encore lus"
-    ),
+    "dim_missing_animation": "non disponible",
     "dim_missing_attractivite": (
         "non disponible : la capacité d'hébergement touristique (INSEE) et les labels ne sont pas encore importés"
     ),
@@ -524,6 +528,13 @@ FR: dict[str, str] = {
     "ind_refs": "Références",
     "ind_languages": "Autres langues",
     "ind_days_since_edit": "Jours depuis la dernière modification",
+    "ind_sitelinks": "Projets Wikimedia qui parlent de la commune",
+    "ind_commons_files": "Fichiers de sa catégorie Wikimedia Commons",
+    "ind_website": "Site officiel déclaré sur Wikidata",
+    "ind_social_accounts": "Comptes de réseaux sociaux déclarés sur Wikidata",
+    "unit_sitelinks": "projets",
+    "unit_accounts": "comptes",
+    "source_kind_wikidata": "Wikidata (SPARQL) et Wikimedia Commons (belvedere articles facts)",
     "unit_views_per_inh": "vues par habitant sur la période",
     "unit_times_expected": "fois l'audience attendue",
     "unit_share": "part (0,1 = 10 %)",
@@ -554,6 +565,32 @@ FR: dict[str, str] = {
         "Le « territoire numérique » d'une commune : notoriété, contenus, accessibilité, animation, attractivité, "
         "chaque indicateur placé parmi les communes de même taille, et les conseils qui en découlent."
     ),
+    "fact_website": "Site officiel (Wikidata)",
+    "fact_social": "Réseaux sociaux déclarés (Wikidata)",
+    "fact_commons_files": "Fichiers de sa catégorie Commons",
+    "fact_sitelinks": "Projets Wikimedia qui en parlent",
+    "fact_none_declared": "aucun déclaré",
+    "fact_no_category": "pas de catégorie Commons déclarée",
+    "network_x": "X (Twitter)",
+    "network_instagram": "Instagram",
+    "network_facebook": "Facebook",
+    "network_youtube": "YouTube",
+    "network_tiktok": "TikTok",
+    "network_linkedin": "LinkedIn",
+    "rec_social_title": "Déclarer les comptes de la commune",
+    "rec_social": (
+        "Aucun compte de réseau social n'est déclaré sur l'élément Wikidata de {name} ({qid}){peers}. Ajoutez ceux "
+        "de la mairie ou de l'office de tourisme (Facebook P2013, Instagram P2003, YouTube P2397…) : les infobox "
+        "et les moteurs de recherche les reprennent."
+    ),
+    "rec_social_peers": " ; {share} des {n} de même taille en déclarent au moins un",
+    "rec_social_trigger": "aucun compte déclaré sur Wikidata",
+    "rec_website_title": "Déclarer le site officiel",
+    "rec_website": (
+        "L'élément Wikidata de {name} ({qid}) ne donne pas de site officiel (P856) : ajoutez-le, il apparaît dans "
+        "l'infobox de l'article et dans les fiches des moteurs de recherche."
+    ),
+    "rec_website_trigger": "pas de site officiel sur Wikidata",
     "fact_section": "L'article Wikipédia",
     "fact_col_what": "Ce qu'on mesure",
     "fact_col_commune": "La commune",

@@ -347,7 +347,8 @@ def fact_rows(facts: Mapping[str, Any]) -> list[dict[str, str]]:
 
     has_peers = bool(peers.get("communes"))
     rows = [
-        {"key": "length", "label": M.t("fact_length"), "value": num(facts.get("length"), M.t("fact_bytes")),
+        {"key": "length", "label": M.t("fact_length"),
+         "value": num(facts.get("length"), M.t("fact_bytes")) if facts.get("read_at") else M.t("fact_unknown"),
          "median": num(peers.get("length"), M.t("fact_bytes")) if has_peers else "–"},
         {"key": "lead_image", "label": M.t("fact_lead_image"),
          "value": M.t("lbl_yes") if facts.get("lead_image") else M.t("lbl_no"),
@@ -362,6 +363,19 @@ def fact_rows(facts: Mapping[str, Any]) -> list[dict[str, str]]:
          "value": M.fr_date(facts["last_edit"].date()) if facts.get("last_edit") else M.t("fact_unknown"),
          "median": "–"},
     ]  # fmt: skip
+    item = facts.get("item")
+    if item:
+        social = [x for x in (item.get("social") or "").split(",") if x]
+        rows += [
+            {"key": "website", "label": M.t("fact_website"), "value": item.get("website") or M.t("fact_none_declared"),
+             "median": "–"},
+            {"key": "social", "label": M.t("fact_social"),
+             "value": ", ".join(M.t(f"network_{x}") for x in social) or M.t("fact_none_declared"), "median": "–"},
+            {"key": "commons_files", "label": M.t("fact_commons_files"),
+             "value": num(item.get("commons_files")) if item.get("commons_category") else M.t("fact_no_category"),
+             "median": "–"},
+            {"key": "sitelinks", "label": M.t("fact_sitelinks"), "value": num(item.get("sitelinks")), "median": "–"},
+        ]  # fmt: skip
     return rows
 
 
@@ -377,7 +391,8 @@ def facts_source(facts: Mapping[str, Any]) -> str:
 SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus": "unit_times_expected",
                "yoy_change": "unit_share", "length": "unit_bytes", "lead_image": "unit_yes_no",
                "images": "unit_files", "refs": "unit_refs", "languages": "unit_languages",
-               "days_since_edit": "unit_days"}  # fmt: skip
+               "days_since_edit": "unit_days", "sitelinks": "unit_sitelinks", "commons_files": "unit_files",
+               "website": "unit_yes_no", "social_accounts": "unit_accounts"}  # fmt: skip
 
 
 def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[str, Any]:
@@ -411,7 +426,7 @@ def indicator_value_words(indicator: Mapping[str, Any]) -> str:
     if value is None:
         return M.t("fact_unknown")
     key = indicator["key"]
-    if key == "lead_image":
+    if key in ("lead_image", "website"):
         return M.t("lbl_yes") if value else M.t("lbl_no")
     if key == "yoy_change":
         return change_words(value)

@@ -68,6 +68,10 @@ class Dataset:
     # tells of it: {"wikitext", "pageimage", "images": [...], "langlinks": [...], "categories": [...],
     # "timestamp"}
     facts: dict[str, dict] = field(default_factory=dict)
+    # QID -> what its item declares: {"website", "image", "coat_of_arms", "flag", "commons_category",
+    # "social": ["facebook", ...], "sitelinks"}; Commons category name -> files in it
+    items: dict[str, dict] = field(default_factory=dict)
+    commons: dict[str, int] = field(default_factory=dict)
 
 
 # files and language links per answer, across the batch's pages, before a "continue" (the real API
@@ -316,6 +320,9 @@ class FakeWikimedia:
 
     def _sparql(self, h, qs) -> None:
         query = qs.get("query", [""])[0]
+        if "VALUES ?item" in query:
+            self._item_facts(h, query)
+            return
         values = re.search(r"VALUES \?insee \{([^}]*)\}", query)
         codes = re.findall(r'"([0-9AB]{5})"', values.group(1)) if values else []
         bindings = []
@@ -344,6 +351,9 @@ class FakeWikimedia:
         if "revisions" in qs.get("prop", [""])[0]:
             self._facts(h, qs)
             return
+        if qs.get("prop", [""])[0] == "categoryinfo":
+            self._categoryinfo(h, qs)
+            return
         titles = qs.get("titles", [""])[0].split("|")
         normalized, redirects, pages = [], [], []
         redirect_to = {r: t for t, (_, rs) in self.dataset.pages.items() for r in rs}
@@ -367,6 +377,46 @@ class FakeWikimedia:
         if redirects:
             query["redirects"] = redirects
         self._send(h, 200, {"batchcomplete": True, "query": query})
+
+    def _item_facts(self, h, query: str) -> None:
+        """The grouped answer of sources.facts.wikidata_query, as WDQS gives it: files as
+        Special:FilePath URIs, counts and sitelinks as xsd:integer literals."""
+        from urllib.parse import quote
+
+        qids = re.findall(r"wd:(Q\d+)", re.search(r"VALUES \?item \{([^}]*)\}", query).group(1))
+        integer = "http://www.w3.org/2001/XMLSchema#integer"
+        bindings = []
+        for qid in qids:
+            item = self.dataset.items.get(qid)
+            if item is None:
+                continue
+            b: dict = {"item": {"type": "uri", "value": f"http://www.wikidata.org/entity/{qid}"}}
+            if item.get("website"):
+                b["website"] = {"type": "uri", "value": item["website"]}
+            for key in ("image", "coat_of_arms", "flag"):
+                if item.get(key):
+                    b[key] = {"type": "uri", "value": "http://commons.wikimedia.org/wiki/Special:FilePath/"
+                              + quote(item[key].replace(" ", "_"))}  # fmt: skip
+            if item.get("commons_category"):
+                b["commons_category"] = {"type": "literal", "value": item["commons_category"]}
+            for network in ("x", "instagram", "facebook", "youtube", "tiktok", "linkedin"):
+                n = 1 if network in item.get("social", []) else 0
+                b[network] = {"type": "literal", "datatype": integer, "value": str(n)}
+            if item.get("sitelinks") is not None:
+                b["sitelinks"] = {"type": "literal", "datatype": integer, "value": str(item["sitelinks"])}
+            bindings.append(b)
+        self._send(h, 200, {"head": {"vars": ["item"]}, "results": {"bindings": bindings}})
+
+    def _categoryinfo(self, h, qs) -> None:
+        pages = []
+        for title in qs["titles"][0].split("|"):
+            files = self.dataset.commons.get(title.removeprefix("Category:"))
+            if files is None:
+                pages.append({"ns": 14, "title": title, "missing": True})
+            else:
+                info = {"size": files + 2, "pages": 0, "files": files, "subcats": 2}
+                pages.append({"pageid": 7000 + len(pages), "ns": 14, "title": title, "categoryinfo": info})
+        self._send(h, 200, {"batchcomplete": True, "query": {"pages": pages}})
 
     def _facts(self, h, qs) -> None:
         """prop=info|pageimages|images|categories|langlinks|revisions for a batch of titles, lists

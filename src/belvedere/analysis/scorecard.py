@@ -42,6 +42,10 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("refs", "contenus", "refs", "facts"),
     IndicatorSpec("languages", "contenus", "languages", "facts"),
     IndicatorSpec("days_since_edit", "contenus", "days_since_edit", "facts", higher_is_better=False),
+    IndicatorSpec("sitelinks", "notoriete", "sitelinks", "wikidata"),
+    IndicatorSpec("commons_files", "contenus", "commons_files", "wikidata"),
+    IndicatorSpec("website", "animation", "has_website", "wikidata"),
+    IndicatorSpec("social_accounts", "animation", "social_accounts", "wikidata"),
 )
 
 
@@ -76,10 +80,18 @@ def percentile_among(
 
 
 def facts_columns(facts: pl.DataFrame, today: date) -> pl.DataFrame:
-    """The facts as indicator columns: a lead image as 0/1, the last edit as days before ``today``."""
+    """The facts as indicator columns: a lead image and a website as 0/1 (null when the article or
+    the item was never read), the last edit as days before ``today``, the social networks counted."""
+    read = pl.col("read_at").is_not_null()
+    item = pl.col("item_read_at").is_not_null()
     return facts.with_columns(
-        pl.col("lead_image").is_not_null().cast(pl.Float64).alias("has_lead_image"),
+        pl.when(read).then(pl.col("lead_image").is_not_null().cast(pl.Float64)).alias("has_lead_image"),
         (pl.lit(today) - pl.col("last_edit").cast(pl.Date)).dt.total_days().cast(pl.Float64).alias("days_since_edit"),
+        pl.when(item).then(pl.col("website").is_not_null().cast(pl.Float64)).alias("has_website"),
+        pl.when(item)
+        .then(pl.col("social").str.split(",").list.eval(pl.element().filter(pl.element() != "")).list.len())
+        .cast(pl.Float64)
+        .alias("social_accounts"),
     )
 
 

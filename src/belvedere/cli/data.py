@@ -431,9 +431,9 @@ def articles_facts(
     fmt: FormatOpt = "table",
 ) -> None:
     """What each commune's article is like (length, images, references...), kept per article."""
-    from belvedere.sources.facts import ArticleFacts, article_facts
+    from belvedere.sources.facts import WIKIDATA_BATCH, ArticleFacts, article_facts, item_facts
     from belvedere.sources.http import FetchFailed
-    from belvedere.store.writes import save_article_facts
+    from belvedere.store.writes import save_article_facts, save_item_facts
 
     f = parse_format(fmt)
     settings: Settings = ctx.obj["settings"]
@@ -457,8 +457,14 @@ def articles_facts(
             "AND commune_code NOT IN (SELECT commune_code FROM articles WHERE source NOT IN ('guess', 'simulated'))",
             [codes],
         ).fetchall()[0][0]
+        items = store.con.execute(
+            "SELECT commune_code, min(qid) FROM articles WHERE list_contains(?, commune_code) AND qid IS NOT NULL "
+            "AND redirect_of IS NULL AND source NOT IN ('guess', 'simulated') AND commune_code NOT IN "
+            "(SELECT code FROM item_facts WHERE read_at > ?) GROUP BY commune_code ORDER BY commune_code",
+            [codes, since],
+        ).fetchall()
         id_of = {title: article_id for article_id, title in rows}
-        counts = {"read": 0, "missing": 0}
+        counts = {"read": 0, "missing": 0, "items": 0}
 
         def keep(batch: dict[str, ArticleFacts], done: int, total: int) -> None:
             found = [facts for facts in batch.values() if not facts.missing]
@@ -470,28 +476,53 @@ def articles_facts(
                                         "last_edit": x.last_edit} for x in found], store_now())  # fmt: skip
             progress.update(task, completed=done)
 
+        async def read_items() -> None:
+            """What each commune's Wikidata item declares, and its Commons category's files."""
+            code_of = {qid: code for code, qid in items}
+            qids = list(code_of)
+            await client.probe(settings.wikidata_sparql)
+            for i in range(0, len(qids), WIKIDATA_BATCH):
+                try:
+                    found = await item_facts(client, settings.wikidata_sparql, settings.commons_api,
+                                             qids[i : i + WIKIDATA_BATCH])  # fmt: skip
+                except FetchFailed as exc:
+                    raise BelvedereError(M.t("no_network", url=settings.wikidata_sparql, err=exc)) from None
+                except (ValueError, KeyError, TypeError):
+                    raise BelvedereError(M.t("facts_bad_answer_sparql", url=settings.wikidata_sparql)) from None
+                save_item_facts(store, [{"code": code_of[x.qid], "qid": x.qid, "website": x.website, "image": x.image,
+                                         "coat_of_arms": x.coat_of_arms, "flag": x.flag,
+                                         "commons_category": x.commons_category, "commons_files": x.commons_files,
+                                         "social": ",".join(x.social), "sitelinks": x.sitelinks}
+                                        for x in found.values() if x.qid in code_of], store_now())  # fmt: skip
+                counts["items"] += len(found)
+                progress.update(task, completed=len(rows) + min(i + WIKIDATA_BATCH, len(qids)))
+
         async def run() -> None:
             async with client:
-                await client.probe(endpoint)
-                try:
-                    await article_facts(client, endpoint, list(id_of), on_batch=keep)
-                except FetchFailed as exc:
-                    raise BelvedereError(M.t("no_network", url=endpoint, err=exc)) from None
-                except (ValueError, KeyError, TypeError):
-                    raise BelvedereError(M.t("facts_bad_answer", url=endpoint)) from None
+                if rows:
+                    await client.probe(endpoint)
+                    try:
+                        await article_facts(client, endpoint, list(id_of), on_batch=keep)
+                    except FetchFailed as exc:
+                        raise BelvedereError(M.t("no_network", url=endpoint, err=exc)) from None
+                    except (ValueError, KeyError, TypeError):
+                        raise BelvedereError(M.t("facts_bad_answer", url=endpoint)) from None
+                if items:
+                    await read_items()
 
         with progress_bar("facts") as progress:
-            task = progress.add_task(M.t("facts_progress"), total=len(rows))
-            if rows:
+            task = progress.add_task(M.t("facts_progress"), total=len(rows) + len(items))
+            if rows or items:
                 asyncio.run(run())
-    summary = {"read": counts["read"], "missing": counts["missing"], "unresolved_communes": unresolved,
+    summary = {"read": counts["read"], "missing": counts["missing"], "items": counts["items"],
+               "unresolved_communes": unresolved,
                "requests": client.stats.requests, "seconds": round(time.perf_counter() - t0, 2)}  # fmt: skip
     if f is Format.json:
         emit_record(summary, f)
         return
-    console.print(M.t("facts_summary", read=counts["read"], missing=counts["missing"], requests=client.stats.requests,
-                      seconds=M.fr_number(summary["seconds"], 1)))  # fmt: skip
-    if not rows and not refresh:
+    console.print(M.t("facts_summary", read=counts["read"], missing=counts["missing"], items=counts["items"],
+                      requests=client.stats.requests, seconds=M.fr_number(summary["seconds"], 1)))  # fmt: skip
+    if not rows and not items and not refresh:
         console.print(M.t("facts_all_fresh", days=FACTS_FRESH_DAYS))
     if unresolved:
         err_console.print(M.t("facts_unresolved", communes=M.n_communes(unresolved)))

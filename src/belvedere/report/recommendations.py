@@ -180,6 +180,24 @@ def _article_advice(card: Mapping[str, Any], facts: Mapping[str, Any], add: Any)
     name = card.get("name") or M.t("rec_the_commune")
     peers = facts.get("peers") or {}
     n = int(peers.get("communes") or 0)
+    if facts.get("read_at") is not None:  # the article itself was read
+        _text_advice(name, facts, peers, n, add)
+    item = facts.get("item")
+    if item:
+        if not (item.get("social") or ""):
+            share, m = peers.get("social_share"), int(peers.get("item_communes") or 0)
+            known = M.t("rec_social_peers", share=M.fr_percent(share), n=M.n_communes(m)) if m and share else ""
+            add("social", M.t("rec_social", name=name, qid=item["qid"], peers=known))
+        if not item.get("website"):
+            add("website", M.t("rec_website", name=name, qid=item["qid"]))
+    edited = facts.get("last_edit")
+    read = facts.get("read_at") or edited
+    if edited is not None and read is not None and (read - edited).days > 365 * STALE_YEARS:
+        add("stale", M.t("rec_stale", name=name, date=M.fr_date(edited.date())), date=M.fr_date(edited.date()))
+
+
+def _text_advice(name: str, facts: Mapping[str, Any], peers: Mapping[str, Any], n: int, add: Any) -> None:
+    """What the article's text lacks, against its peers' median article."""
     if not facts.get("lead_image"):
         share = peers.get("lead_image_share")
         known = M.t("rec_image_peers", share=M.fr_percent(share), n=M.n_communes(n)) if n and share else ""
@@ -193,7 +211,3 @@ def _article_advice(card: Mapping[str, Any], facts: Mapping[str, Any], add: Any)
     if refs is not None and (refs < FEW_REFS * refs_median if n and refs_median else refs == 0):
         against = M.t("rec_refs_peers", median=M.fr_number(refs_median, 0)) if n and refs_median else ""
         add("refs", M.t("rec_refs", refs=M.fr_number(refs, 0), peers=against), refs=M.fr_number(refs, 0))
-    edited = facts.get("last_edit")
-    read = facts.get("read_at") or edited
-    if edited is not None and read is not None and (read - edited).days > 365 * STALE_YEARS:
-        add("stale", M.t("rec_stale", name=name, date=M.fr_date(edited.date())), date=M.fr_date(edited.date()))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from belvedere.sources.http import PoliteClient
 
@@ -117,4 +118,88 @@ async def article_facts(client: PoliteClient, endpoint: str, titles: list[str],
         out.update(done)
         if on_batch is not None:
             on_batch(done, min(i + BATCH, len(titles)), len(titles))
+    return out
+
+
+# --- Wikidata: what the commune's item declares (SPARQL, batched) --------------------------------
+
+WIKIDATA_BATCH = 200
+SOCIAL = {"x": "P2002", "instagram": "P2003", "facebook": "P2013", "youtube": "P2397", "tiktok": "P7085",
+          "linkedin": "P4264"}  # fmt: skip
+VALUED = {"website": "P856", "image": "P18", "coat_of_arms": "P94", "flag": "P41", "commons_category": "P373"}
+
+
+@dataclass
+class ItemFacts:
+    qid: str
+    website: str | None = None
+    image: str | None = None
+    coat_of_arms: str | None = None
+    flag: str | None = None
+    commons_category: str | None = None
+    social: list[str] = field(default_factory=list)  # the networks with an account declared
+    sitelinks: int | None = None
+    commons_files: int | None = None  # files in its Commons category (Commons API), when it has one
+
+
+def wikidata_query(qids: list[str]) -> str:
+    values = " ".join(f"wd:{q}" for q in qids if q[:1] == "Q" and q[1:].isdigit())
+    picked = " ".join(f"(SAMPLE(?{k}) AS ?{k})" for k in VALUED)
+    counted = " ".join(f"(COUNT(DISTINCT ?{k}) AS ?{k})" for k in SOCIAL)
+    optional = "\n  ".join(f"OPTIONAL {{ ?item wdt:{p} ?{k} . }}" for k, p in {**VALUED, **SOCIAL}.items())
+    return f"""SELECT ?item {picked} {counted} (SAMPLE(?links) AS ?sitelinks) WHERE {{
+  VALUES ?item {{ {values} }}
+  {optional}
+  OPTIONAL {{ ?item wikibase:sitelinks ?links . }}
+}} GROUP BY ?item"""
+
+
+def _file_name(value: str) -> str:
+    """A Commons file as WDQS gives it (a Special:FilePath URL) → its name."""
+    return unquote(value.rsplit("/", 1)[-1]).replace("_", " ") if "/" in value else value
+
+
+def parse_item_facts(payload: object) -> dict[str, ItemFacts]:
+    if not isinstance(payload, dict) or "results" not in payload:
+        raise ValueError("not a SPARQL JSON result")
+    out: dict[str, ItemFacts] = {}
+    for b in payload["results"]["bindings"]:
+        qid = b["item"]["value"].rsplit("/", 1)[-1]
+        got = {k: v["value"] for k, v in b.items()}
+        out[qid] = ItemFacts(
+            qid,
+            website=got.get("website"),
+            image=_file_name(got["image"]) if got.get("image") else None,
+            coat_of_arms=_file_name(got["coat_of_arms"]) if got.get("coat_of_arms") else None,
+            flag=_file_name(got["flag"]) if got.get("flag") else None,
+            commons_category=got.get("commons_category"),
+            social=[k for k in SOCIAL if int(got.get(k, "0") or 0) > 0],
+            sitelinks=int(got["sitelinks"]) if got.get("sitelinks") else None,
+        )
+    return out
+
+
+async def item_facts(client: PoliteClient, sparql: str, commons: str, qids: list[str]) -> dict[str, ItemFacts]:
+    """QID → what its item declares, and the files of its Commons category (``prop=categoryinfo``,
+    50 categories per query)."""
+    out: dict[str, ItemFacts] = {}
+    for i in range(0, len(qids), WIKIDATA_BATCH):
+        batch = qids[i : i + WIKIDATA_BATCH]
+        _, payload = await client.get_json(sparql, params={"query": wikidata_query(batch), "format": "json"})
+        out.update(parse_item_facts(payload))
+    categories = {f"Category:{f.commons_category}": f for f in out.values() if f.commons_category}
+    names = list(categories)
+    for i in range(0, len(names), 50):
+        params = {"action": "query", "format": "json", "formatversion": "2", "prop": "categoryinfo",
+                  "titles": "|".join(names[i : i + 50])}  # fmt: skip
+        _, payload = await client.get_json(commons, params=params)
+        if not isinstance(payload, dict) or "query" not in payload:
+            raise ValueError("not a MediaWiki query answer")
+        query = payload["query"]
+        renamed = {n["to"]: n["from"] for n in query.get("normalized", [])}
+        for page in query.get("pages", []):
+            asked = renamed.get(page["title"], page["title"])
+            if asked in categories:
+                info = page.get("categoryinfo") or {}
+                categories[asked].commons_files = int(info.get("files", 0))  # a category without files: 0
     return out

@@ -267,6 +267,32 @@ def _plan_facts(plan: pl.DataFrame, communes: pl.DataFrame, params: SimulationPa
     })  # fmt: skip
 
 
+def _plan_items(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """What each simulated commune's Wikidata item declares, with the same planted relation as the
+    article facts: attention beyond size (``z``) goes with a declared website, more social accounts,
+    more Commons files and more sitelinks. QIDs are fake ("Q9" followed by the INSEE code digits)."""
+    n = plan.height
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    z = np.log(plan["base_level"].to_numpy() / (0.15 * pop**0.65))
+    size = np.log10(pop)
+    website = rng.random(n) < 1.0 / (1.0 + np.exp(-(-2.0 + 0.9 * size + 0.8 * z)))
+    networks = ("facebook", "instagram", "x", "youtube", "linkedin", "tiktok")
+    accounts = np.minimum(rng.poisson(np.exp(-1.8 + 0.5 * size + 0.6 * z)), len(networks))
+    commons = np.round(np.exp(2.0 + 0.8 * size + 0.6 * z + rng.normal(0.0, 0.6, n))).astype(np.int64)
+    codes = communes["code"].to_list()
+    return pl.DataFrame({
+        "code": codes,
+        "qid": ["Q9" + "".join(ch if ch.isdigit() else "0" for ch in c) for c in codes],
+        "website": [f"https://www.{c}.simule.example" if w else None for c, w in zip(codes, website, strict=True)],
+        "image": [f"{c}_simulé.jpg" for c in codes],
+        "coat_of_arms": [None] * n, "flag": [None] * n,
+        "commons_category": [f"{name} (simulé)" for name in communes["name"].to_list()],
+        "commons_files": commons,
+        "social": [",".join(networks[:k]) for k in accounts],
+        "sitelinks": rng.poisson(np.exp(2.2 + 0.15 * size + 0.2 * z)),
+    })  # fmt: skip
+
+
 def simulate(
     store: Store,
     codes: list[str],
@@ -345,6 +371,16 @@ def simulate(
             [now()],
         )
         con.unregister("sim_facts")
+        con.execute("DELETE FROM item_facts")  # a simulated store's items are all simulated: last run's go
+        items = _plan_items(plan, communes, np.random.default_rng([params.seed, 778]))
+        con.register("sim_items", items.to_arrow())
+        con.execute(
+            "INSERT INTO item_facts (code, qid, read_at, website, image, coat_of_arms, flag, commons_category, "
+            "commons_files, social, sitelinks) SELECT code, qid, ?, website, image, coat_of_arms, flag, "
+            "commons_category, commons_files, social, sitelinks FROM sim_items",
+            [now()],
+        )
+        con.unregister("sim_items")
 
         for b0 in range(0, communes.height, BATCH):
             rows = np.arange(b0, min(communes.height, b0 + BATCH))

@@ -292,6 +292,23 @@ MIGRATIONS: list[str] = [
         last_edit TIMESTAMP              -- the latest revision (UTC)
     );
     """,
+    # 12 — what the commune's Wikidata item declares (SPARQL) and the files of its Commons category
+    # (`belvedere articles facts`): the animation and content indicators of the scorecard
+    """
+    CREATE TABLE item_facts (
+        code VARCHAR PRIMARY KEY,        -- the commune
+        qid VARCHAR NOT NULL,
+        read_at TIMESTAMP NOT NULL,
+        website VARCHAR,                 -- P856
+        image VARCHAR,                   -- P18 (a Commons file name)
+        coat_of_arms VARCHAR,            -- P94
+        flag VARCHAR,                    -- P41
+        commons_category VARCHAR,        -- P373
+        commons_files INTEGER,           -- files in that category (Commons API), NULL without one
+        social VARCHAR NOT NULL,         -- networks with an account declared: "facebook,instagram", or ""
+        sitelinks INTEGER                -- Wikimedia projects with a page on it
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -106,3 +106,22 @@ def save_article_facts(store: Store, rows: list[dict[str, Any]], read_at: dateti
             [[read_at, *(r[c] for c in FACT_COLUMNS)] for r in rows],
         )
     return len(rows)
+
+
+ITEM_COLUMNS = ("code", "qid", "website", "image", "coat_of_arms", "flag", "commons_category", "commons_files",
+                "social", "sitelinks")  # fmt: skip
+
+
+def save_item_facts(store: Store, rows: list[dict[str, Any]], read_at: datetime) -> int:
+    """Each commune's Wikidata facts replaced whole (``rows``: ITEM_COLUMNS), in one transaction."""
+    _writable(store)
+    if not rows:
+        return 0
+    with store.transaction() as con:
+        con.executemany("DELETE FROM item_facts WHERE code = ?", [[r["code"]] for r in rows])
+        marks = ", ".join("?" * len(ITEM_COLUMNS))
+        con.executemany(
+            f"INSERT INTO item_facts (read_at, {', '.join(ITEM_COLUMNS)}) VALUES (?, {marks})",
+            [[read_at, *(r[c] for c in ITEM_COLUMNS)] for r in rows],
+        )
+    return len(rows)
