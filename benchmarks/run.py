@@ -136,7 +136,7 @@ def bench_diagnose(workdir: Path, latency: float = 0.15, n_peers: int = 20) -> N
     sys.path.insert(0, str(ROOT))
     from datetime import date
 
-    from tests.fakes.wikimedia import Dataset, FakeWikimedia, Faults
+    from tests.fakes.wikimedia import FakeWikimedia, Faults, dataset_from_store
 
     from belvedere.reference.load import load_reference
     from belvedere.reference.pvd import load_pvd, shipped_pvd_path
@@ -164,18 +164,8 @@ def bench_diagnose(workdir: Path, latency: float = 0.15, n_peers: int = 20) -> N
     run_measured([*cli, "--db", str(national), "snapshot", "export", "--out", str(snap)])
     with Store(town, read_only=True) as store:
         codes = ["61074", *nearest_peers(store, "61074", n_peers)]
-    ds = Dataset()
     with Store(national, read_only=True) as store:
-        rows = store.con.execute(
-            "SELECT a.commune_code, a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p "
-            "JOIN articles a USING (article_id) WHERE p.agent = 'user' AND list_contains(?, a.commune_code)",
-            [codes],
-        ).fetchall()
-    for n, (commune, title) in enumerate(sorted({(r[0], r[1]) for r in rows})):
-        ds.wikidata[commune] = [(f"Q{n + 1}", title, False)]
-        ds.pages[title] = (n + 1, [])
-    for _, title, access, day, views in rows:
-        ds.views.setdefault((title.replace(" ", "_"), access, "user"), {})[day] = views
+        ds, _ = dataset_from_store(store, codes)
     with FakeWikimedia(ds, Faults(latency=latency)) as fake:
         env = {**os.environ, "BELVEDERE_WIKIMEDIA_API": fake.rest_api, "BELVEDERE_WIKIDATA_SPARQL": fake.sparql,
                "BELVEDERE_MEDIAWIKI_API": fake.mediawiki, "BELVEDERE_CONTACT": "bench@belvedere.example"}  # fmt: skip

@@ -237,7 +237,7 @@ def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, referenc
     Wikimedia fake (serving the audience the dumps hold): the ranks it prints are those of the
     full store, and its requests are bounded."""
     from belvedere.store.queries import nearest_peers
-    from tests.fakes.wikimedia import Dataset, FakeWikimedia
+    from tests.fakes.wikimedia import FakeWikimedia, dataset_from_store
     from tests.test_fetch import fake_env
 
     start, end, code, n_peers = date(2024, 1, 1), date(2024, 3, 31), "61074", 5
@@ -254,18 +254,8 @@ def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, referenc
     with Observatory.open(national) as obs:
         card = obs.profile(code, start, end)
     # the fake serves what the dumps hold for these communes' articles
-    ds = Dataset()
     with Store(national, read_only=True) as store:
-        rows = store.con.execute(
-            "SELECT a.commune_code, a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p "
-            "JOIN articles a USING (article_id) WHERE p.agent = 'user' AND list_contains(?, a.commune_code)",
-            [codes],
-        ).fetchall()
-    for n, (commune, title) in enumerate(sorted({(r[0], r[1]) for r in rows})):
-        ds.wikidata[commune] = [(f"Q{n + 1}", title, False)]
-        ds.pages[title] = (n + 1, [])
-    for _, title, access, day, views in rows:
-        ds.views.setdefault((title.replace(" ", "_"), access, "user"), {})[day] = views
+        ds, rows = dataset_from_store(store, codes)
     assert len(ds.wikidata) == 1 + n_peers
     report = tmp_path / "diagnostic.html"
     with FakeWikimedia(ds) as fake:

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 PROBLEM_404 = {
@@ -72,6 +73,24 @@ class Dataset:
     # "social": ["facebook", ...], "sitelinks"}; Commons category name -> files in it
     items: dict[str, dict] = field(default_factory=dict)
     commons: dict[str, int] = field(default_factory=dict)
+
+
+def dataset_from_store(store: Any, codes: list[str]) -> tuple[Dataset, list[tuple]]:
+    """A dataset serving what a store (a belvedere Store) holds for these communes' articles: their
+    user audience by day and access, their Wikidata items (fake QIDs) and pages; and the rows read
+    (commune, title, access, date, views)."""
+    rows = store.con.execute(
+        "SELECT a.commune_code, a.title, p.access::VARCHAR, p.date, p.views FROM pageviews p "
+        "JOIN articles a USING (article_id) WHERE p.agent = 'user' AND list_contains(?, a.commune_code)",
+        [codes],
+    ).fetchall()
+    ds = Dataset()
+    for n, (commune, title) in enumerate(sorted({(r[0], r[1]) for r in rows})):
+        ds.wikidata[commune] = [(f"Q{n + 1}", title, False)]
+        ds.pages[title] = (n + 1, [])
+    for _, title, access, day, views in rows:
+        ds.views.setdefault((title.replace(" ", "_"), access, "user"), {})[day] = views
+    return ds, rows
 
 
 # files and language links per answer, across the batch's pages, before a "continue" (the real API

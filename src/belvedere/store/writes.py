@@ -90,38 +90,33 @@ def remove_campaign(store: Store, campaign_id: int) -> None:
 
 FACT_COLUMNS = ("article_id", "length", "lead_image", "images", "refs", "sections", "quality", "languages",
                 "last_edit")  # fmt: skip
+ITEM_COLUMNS = ("code", "qid", "website", "image", "coat_of_arms", "flag", "commons_category", "commons_files",
+                "social", "sitelinks")  # fmt: skip
 
 
 def save_article_facts(store: Store, rows: list[dict[str, Any]], read_at: datetime) -> int:
     """Each article's facts replaced whole (``rows``: FACT_COLUMNS), in one transaction: a read
     cut halfway leaves the facts read before; read again, it gives the same rows."""
-    _writable(store)
-    if not rows:
-        return 0
-    with store.transaction() as con:
-        con.executemany("DELETE FROM article_facts WHERE article_id = ?", [[r["article_id"]] for r in rows])
-        marks = ", ".join("?" * len(FACT_COLUMNS))
-        con.executemany(
-            f"INSERT INTO article_facts (read_at, {', '.join(FACT_COLUMNS)}) VALUES (?, {marks})",
-            [[read_at, *(r[c] for c in FACT_COLUMNS)] for r in rows],
-        )
-    return len(rows)
-
-
-ITEM_COLUMNS = ("code", "qid", "website", "image", "coat_of_arms", "flag", "commons_category", "commons_files",
-                "social", "sitelinks")  # fmt: skip
+    return _replace_read(store, "article_facts", FACT_COLUMNS, rows, read_at)
 
 
 def save_item_facts(store: Store, rows: list[dict[str, Any]], read_at: datetime) -> int:
     """Each commune's Wikidata facts replaced whole (``rows``: ITEM_COLUMNS), in one transaction."""
+    return _replace_read(store, "item_facts", ITEM_COLUMNS, rows, read_at)
+
+
+def _replace_read(store: Store, table: str, columns: tuple[str, ...], rows: list[dict[str, Any]],
+                  read_at: datetime) -> int:  # fmt: skip
+    """Rows read from a source, each replacing the one with the same key (the first column)."""
     _writable(store)
     if not rows:
         return 0
+    key = columns[0]
     with store.transaction() as con:
-        con.executemany("DELETE FROM item_facts WHERE code = ?", [[r["code"]] for r in rows])
-        marks = ", ".join("?" * len(ITEM_COLUMNS))
+        con.executemany(f"DELETE FROM {table} WHERE {key} = ?", [[r[key]] for r in rows])
+        marks = ", ".join("?" * len(columns))
         con.executemany(
-            f"INSERT INTO item_facts (read_at, {', '.join(ITEM_COLUMNS)}) VALUES (?, {marks})",
-            [[read_at, *(r[c] for c in ITEM_COLUMNS)] for r in rows],
+            f"INSERT INTO {table} (read_at, {', '.join(columns)}) VALUES (?, {marks})",
+            [[read_at, *(r[c] for c in columns)] for r in rows],
         )
     return len(rows)
