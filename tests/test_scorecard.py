@@ -78,3 +78,31 @@ def test_the_cli_and_the_api_give_the_same_scorecard(demo_db: Path) -> None:
     assert api.status_code == 200 and api.json()["dimensions"] == record["dimensions"]
     assert unknown.status_code == 404 and "99999" in unknown.json()["detail"]
     assert 'id="scorecard"' in page and 'data-dimension="attractivite"' in page
+
+
+def test_the_national_ranking_by_dimension_agrees_with_each_scorecard(demo_db: Path) -> None:
+    """Every commune's dimension scores computed at once (ranks within peer groups) equal those of its
+    own scorecard, for PVD (among the PVD of their size) and other communes (among all of their size)."""
+    import httpx
+
+    from belvedere.web.app import create_app
+    from tests.conftest import serving
+
+    with Observatory.open(demo_db) as obs:
+        scores = obs.dimension_scores()
+        metrics = obs.metrics()
+        codes = [*metrics.filter(pl.col("is_pvd"))["code"].head(5), *metrics.filter(~pl.col("is_pvd"))["code"].head(5)]
+        for code in codes:
+            row = scores.filter(pl.col("code") == code).row(0, named=True)
+            for d in obs.scorecard(code).dimensions:
+                assert row[f"score_{d.key}"] == pytest.approx(d.score, abs=1e-9), (code, d.key)
+        ranked = obs.ranking(scope="pvd", metric="score_contenus")
+    assert ranked["score_contenus"].is_sorted(descending=True) and ranked["rank"][0] == 1
+    out = run_cli("rank", "--metric", "score_animation", "--limit", "3", "--format", "json", db=demo_db, check=True)
+    assert len(json.loads(out.stdout)) == 3
+    with serving(create_app(demo_db, None)) as url:
+        api = httpx.get(f"{url}/api/ranking", params={"metric": "score_contenus", "limit": 5}, timeout=120).json()
+        page = httpx.get(f"{url}/classement", params={"metric": "score_contenus"}, timeout=120)
+    assert [r["code"] for r in api["rows"]] == ranked["code"].head(5).to_list()
+    assert api["rows"][0]["score_contenus"] == pytest.approx(ranked["score_contenus"][0])
+    assert page.status_code == 200 and "Score contenus (0-100)" in page.text

@@ -111,6 +111,7 @@ class _National:
     medians: dict[tuple[str, str], dict[tuple[str, str], tuple[float, int]]] = field(default_factory=dict)
     metrics_rows: dict[str, int] | None = None
     coverage: tuple[int, int] | None = None  # see Observatory.coverage
+    scores: pl.DataFrame | None = None  # see Observatory.dimension_scores
 
     @property
     def days(self) -> int:
@@ -481,6 +482,8 @@ class Observatory:
         df = self._rankings.get(key)
         if df is None:
             df = self.metrics(start, end, scope)
+            if metric.startswith("score_"):  # a scorecard dimension
+                df = df.join(self.dimension_scores(start, end), on="code", how="left")
             if metric not in df.columns:
                 raise BelvedereError(M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
             df = df.filter(pl.col(metric).is_not_null()).sort([metric, "code"], descending=[not ascending, False])
@@ -497,7 +500,10 @@ class Observatory:
         size_class, is_pvd."""
         if by not in GROUPINGS:
             raise BelvedereError(M.t("bad_group_by", by=by, choices=", ".join(GROUPINGS)))
-        return group_summary(self._nat(start, end).metrics, by, metric)
+        frame = self._nat(start, end).metrics
+        if metric.startswith("score_"):  # a scorecard dimension
+            frame = frame.join(self.dimension_scores(start, end), on="code", how="left")
+        return group_summary(frame, by, metric)
 
     # --- spikes, events, annotations ---------------------------------------------------------
     def spikes(self, commune: str | None = None, start: str | date | None = None, end: str | date | None = None,
@@ -890,21 +896,7 @@ class Observatory:
         group = "size_class"
         if me["is_pvd"] and peers.filter(pl.col("is_pvd")).height >= MIN_PVD_PEERS:
             peers, group = peers.filter(pl.col("is_pvd")), "pvd_size_class"
-        with self.lock:
-            facts = self.store.frame(
-                """WITH art AS (
-                       SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
-                              max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
-                              max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
-                       FROM article_facts f JOIN articles a USING (article_id)
-                       WHERE list_contains($codes, a.commune_code) GROUP BY a.commune_code)
-                   SELECT coalesce(art.code, i.code) AS code, art.* EXCLUDE (code), i.website, i.social,
-                          i.sitelinks, i.commons_files, i.read_at AS item_read_at
-                   FROM art FULL JOIN (SELECT * FROM item_facts WHERE list_contains($codes, code)) i
-                        ON i.code = art.code""",
-                {"codes": [code, *peers["code"].to_list()]},
-            )
-        facts = scoring.facts_columns(facts, nat.end)
+        facts = self._facts_frame(nat, [code, *peers["code"].to_list()])
         peers = peers.join(facts, on="code", how="left")
         mine_facts = facts.filter(pl.col("code") == code)
         mine = {**me, **(mine_facts.row(0, named=True) if mine_facts.height else {})}
@@ -912,6 +904,34 @@ class Observatory:
                  "wikidata": scoring.as_date(mine.get("item_read_at"))}  # fmt: skip
         dims = scoring.scorecard(mine, peers, as_of=as_of)
         return Scorecard(code, nat.start, nat.end, group, peers.height, dims)
+
+    def _facts_frame(self, nat: _National, codes: list[str] | None = None) -> pl.DataFrame:
+        """Per commune (of ``codes``, or all), its article facts and its item facts as indicator
+        columns (see :func:`belvedere.analysis.scorecard.facts_columns`)."""
+        where = "" if codes is None else "WHERE list_contains($codes, a.commune_code)"
+        items = "item_facts" if codes is None else "(SELECT * FROM item_facts WHERE list_contains($codes, code))"
+        with self.lock:
+            facts = self.store.frame(
+                f"""WITH art AS (
+                       SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
+                              max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
+                              max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
+                       FROM article_facts f JOIN articles a USING (article_id) {where} GROUP BY a.commune_code)
+                   SELECT coalesce(art.code, i.code) AS code, art.* EXCLUDE (code), i.website, i.social,
+                          i.sitelinks, i.commons_files, i.read_at AS item_read_at
+                   FROM art FULL JOIN {items} i ON i.code = art.code""",
+                {} if codes is None else {"codes": codes},
+            )
+        return scoring.facts_columns(facts, nat.end)
+
+    def dimension_scores(self, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
+        """Every commune's scorecard dimension scores (``score_notoriete``, ``score_contenus``…) over
+        the period: the national ranking by dimension. Computed once per period."""
+        nat = self._nat(start, end)
+        if nat.scores is None:
+            frame = nat.metrics.join(self._facts_frame(nat), on="code", how="left")
+            nat.scores = scoring.dimension_scores(frame, MIN_PVD_PEERS)
+        return nat.scores
 
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest
@@ -1132,4 +1152,5 @@ GROUPINGS = ("group", "region", "departement", "size_class", "is_pvd")
 RANK_METRICS = (
     "views_per_inhabitant", "views_per_1000_inh_year", "total_views", "mean_daily_views", "visibility_surplus",
     "mobile_share", "summer_share", "winter_share", "yoy_change",
+    "score_notoriete", "score_contenus", "score_animation",
 )  # fmt: skip

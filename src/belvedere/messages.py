@@ -447,6 +447,9 @@ FR: dict[str, str] = {
     "lbl_ranks": "Rangs",
     "lbl_national": "Place en France",
     "lbl_as_of": "Date des données",
+    "lbl_score_notoriete": "Score notoriété (0-100)",
+    "lbl_score_contenus": "Score contenus (0-100)",
+    "lbl_score_animation": "Score animation (0-100)",
     "lbl_coverage": "Attention",
     "lbl_peers": "Parmi ses pairs",
     "lbl_spikes": "Pics",
@@ -1407,6 +1410,9 @@ METRIC_LABEL_KEYS = {
     "summer_share": "lbl_summer_share",
     "winter_share": "lbl_winter_share",
     "yoy_change": "lbl_yoy",
+    "score_notoriete": "lbl_score_notoriete",
+    "score_contenus": "lbl_score_contenus",
+    "score_animation": "lbl_score_animation",
 }
 
 

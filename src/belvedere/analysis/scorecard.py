@@ -127,3 +127,31 @@ class Scorecard:
     peer_group: str  # "size_class" or "pvd_size_class": whom the percentiles are among
     peers: int
     dimensions: list[Dimension]
+
+
+def dimension_scores(frame: pl.DataFrame, min_pvd_peers: int) -> pl.DataFrame:
+    """Every commune's dimension scores at once (what :func:`scorecard` gives one commune): ``frame``
+    one row per commune with ``code``, ``size_class``, ``is_pvd`` and the indicator columns; each
+    percentile among the commune's peers (its size class; the PVD of its size class for a PVD when
+    they are at least ``min_pvd_peers`` besides it), from average ranks: ``(rank - 1) / (known - 1)``
+    is the share of known peers it beats, ties counting half."""
+    pvd_in_class = pl.col("is_pvd").cast(pl.Int64).sum().over("size_class")
+    use_pvd = pl.col("is_pvd") & (pvd_in_class - 1 >= min_pvd_peers)
+    columns: dict[str, list[pl.Expr]] = {d: [] for d in DIMENSIONS}
+    for spec in INDICATORS:
+        if spec.column not in frame.columns:
+            continue
+        value = pl.col(spec.column).cast(pl.Float64)
+        value = pl.when(value.is_nan()).then(None).otherwise(value if spec.higher_is_better else -value)
+
+        def share(over: list[str], value: pl.Expr = value) -> pl.Expr:
+            rank = value.rank("average").over(over)
+            known = value.is_not_null().sum().over(over)
+            return pl.when(known > 1).then(100.0 * (rank - 1) / (known - 1))
+
+        columns[spec.dimension].append(
+            pl.when(use_pvd).then(share(["size_class", "is_pvd"])).otherwise(share(["size_class"]))
+        )
+    scores = [pl.mean_horizontal(exprs).alias(f"score_{d}") if exprs else pl.lit(None, pl.Float64).alias(f"score_{d}")
+              for d, exprs in columns.items()]  # fmt: skip
+    return frame.select("code", *scores)

@@ -393,10 +393,10 @@ async def ranking(
     if metric not in RANK_METRICS:
         raise HTTPException(422, M.t("bad_metric", metric=metric, choices=", ".join(RANK_METRICS)))
     df = await _call_quick(st, st.obs.ready(start, end), st.obs.ranking, start, end, scope, metric)
-    page = df.slice(offset, limit).select(
+    page = df.slice(offset, limit).select(*dict.fromkeys([
         "rank", "code", "name", "departement", "region", "population", "size_class", "is_pvd", "total_views",
-        "mean_daily_views", "views_per_inhabitant", "visibility_surplus", "rank_france",
-    )  # fmt: skip
+        "mean_daily_views", "views_per_inhabitant", "visibility_surplus", "rank_france", metric,
+    ]))  # fmt: skip
     return {"total": df.height, "offset": offset, "limit": limit, "metric": metric, "rows": _records(page)}
 
 

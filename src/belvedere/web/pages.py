@@ -336,6 +336,8 @@ class RankingQuery:
         def run() -> pl.DataFrame:
             self.period = st.obs.period(self.start, self.end)
             df = st.obs.metrics(*self.period, self.scope, typology=True)
+            if self.metric.startswith("score_"):  # a scorecard dimension
+                df = df.join(st.obs.dimension_scores(*self.period), on="code", how="left")
             communes = st.obs.communes()
             for kind in ("region", "departement", "epci"):
                 if self.filters[kind].strip():
