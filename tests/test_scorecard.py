@@ -106,3 +106,15 @@ def test_the_national_ranking_by_dimension_agrees_with_each_scorecard(demo_db: P
     assert [r["code"] for r in api["rows"]] == ranked["code"].head(5).to_list()
     assert api["rows"][0]["score_contenus"] == pytest.approx(ranked["score_contenus"][0])
     assert page.status_code == 200 and "Score contenus (0-100)" in page.text
+
+
+def test_the_advice_on_the_widest_gap_comes_first() -> None:
+    from belvedere import present
+    from belvedere.report.recommendations import Recommendation
+
+    record = {"dimensions": [{"indicators": [{"key": "lead_image", "percentile": 12.0},
+                                             {"key": "length", "percentile": 3.0},
+                                             {"key": "social_accounts", "percentile": 40.0}]}]}  # fmt: skip
+    advice = [Recommendation(k, k, "", "") for k in ("mobile", "image", "social", "short")]
+    assert [r.key for r in present.by_gap(advice, record)] == ["short", "image", "social", "mobile"]
+    assert present.by_gap(advice, None) == advice  # without a scorecard: the rules' order

@@ -398,6 +398,27 @@ SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus
                "website": "unit_yes_no", "social_accounts": "unit_accounts"}  # fmt: skip
 
 
+# the scorecard indicator each piece of advice answers: the advice on the widest gap comes first
+ADVICE_INDICATOR = {"article": "visibility_surplus", "decline": "yoy_change", "image": "lead_image",
+                    "short": "length", "refs": "refs", "stale": "days_since_edit", "social": "social_accounts",
+                    "website": "website"}  # fmt: skip
+
+
+def by_gap(recommendations: list[Any], record: Mapping[str, Any] | None) -> list[Any]:
+    """The advice ordered by how far below its peers the commune is on the indicator each answers
+    (its percentile, lowest first); advice not tied to an indicator keeps its order, after those
+    below the median. The order is stable, so ties keep the rules' order."""
+    if not record:
+        return list(recommendations)
+    percentiles = {i["key"]: i["percentile"] for d in record["dimensions"] for i in d["indicators"]}
+
+    def gap(r: Any) -> float:
+        p = percentiles.get(ADVICE_INDICATOR.get(r.key, ""))
+        return 50.0 if p is None else float(p)
+
+    return sorted(recommendations, key=gap)
+
+
 def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[str, Any]:
     """A :class:`belvedere.analysis.scorecard.Scorecard` as the CLI's JSON and the API give it:
     ``dimensions`` → ``{key, label, score, missing, indicators: [{key, label, value, unit,
@@ -414,13 +435,15 @@ def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[
                             "peers": i.peers, "source": M.t(f"source_kind_{i.source}"), "as_of": i.as_of}
                            for i in d.indicators],
         })  # fmt: skip
-    return {
+    record: dict[str, Any] = {
         "code": sc.code, "start": sc.start, "end": sc.end,
         "peers": {"group": M.t(f"peer_group_{sc.peer_group}"), "communes": sc.peers},
         "dimensions": dims,
-        "recommendations": [{"title": r.title, "text": r.advice, "trigger": r.trigger}
-                            for r in (recommendations or [])],
+        "recommendations": [],
     }  # fmt: skip
+    record["recommendations"] = [{"title": r.title, "text": r.advice, "trigger": r.trigger}
+                                 for r in by_gap(recommendations or [], record)]  # fmt: skip
+    return record
 
 
 def indicator_value_words(indicator: Mapping[str, Any]) -> str:

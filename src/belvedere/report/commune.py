@@ -93,12 +93,15 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         missing=coverage(days, cov),
         covered_days=int(sum(cov)),
         period_days=len(days),
-        recommendations=recommend(
-            {**card, "merged_count": info.get("merged_count")},
-            peers=peers,
-            spikes=spikes,
-            former=former,
-            facts=ctx["facts"],
+        recommendations=present.by_gap(
+            recommend(
+                {**card, "merged_count": info.get("merged_count")},
+                peers=peers,
+                spikes=spikes,
+                former=former,
+                facts=ctx["facts"],
+            ),
+            ctx["scorecard"],
         ),
         spikes=real,
         bot_spikes=[s for s in spike_rows if s["suspected_bot"]],

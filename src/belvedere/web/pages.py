@@ -146,11 +146,11 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
         former = [{**f, "views": views_of.get(f["old_name"])} for f in
                   st.obs.former_communes(card["code"]).filter(pl.col("old_name").is_not_null()).to_dicts()]  # fmt: skip
         facts = st.obs.article_facts(card["code"])
+        scorecard = present.scorecard_record(st.obs.scorecard(card["code"], card["start"], card["end"]))
+        advice = recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former], facts=facts)
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
-                "recommendations": recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former],
-                                             facts=facts),
-                "facts": facts, "scorecard_name": card["name"],
-                "scorecard": present.scorecard_record(st.obs.scorecard(card["code"], card["start"], card["end"])),
+                "recommendations": present.by_gap(advice, scorecard),
+                "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
                 "impacts": impacts, "articles": articles.to_dicts(),
                 "former": former, "period": present.period_words(card["start"], card["end"]),
                 "months": present.monthly_rows(series),
