@@ -897,13 +897,16 @@ class Observatory:
         if me["is_pvd"] and peers.filter(pl.col("is_pvd")).height >= MIN_PVD_PEERS:
             peers, group = peers.filter(pl.col("is_pvd")), "pvd_size_class"
         facts = self._facts_frame(nat, [code, *peers["code"].to_list()])
-        peers = peers.join(facts, on="code", how="left")
+        peers = scoring.tourism_columns(peers.join(facts, on="code", how="left"))
+        facts = scoring.tourism_columns(facts.join(nat.metrics.select("code", "population"), on="code", how="left"))
         mine_facts = facts.filter(pl.col("code") == code)
         mine = {**me, **(mine_facts.row(0, named=True) if mine_facts.height else {})}
+        vintage = mine.get("tourism_vintage")
         as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at")),
-                 "wikidata": scoring.as_date(mine.get("item_read_at"))}  # fmt: skip
+                 "wikidata": scoring.as_date(mine.get("item_read_at")),
+                 "tourism": date(vintage, 1, 1) if vintage else None}  # fmt: skip
         dims = scoring.scorecard(mine, peers, as_of=as_of)
-        return Scorecard(code, nat.start, nat.end, group, peers.height, dims)
+        return Scorecard(code, nat.start, nat.end, group, peers.height, dims, self.simulated)
 
     def _facts_frame(self, nat: _National, codes: list[str] | None = None) -> pl.DataFrame:
         """Per commune (of ``codes``, or all), its article facts and its item facts as indicator
@@ -922,14 +925,20 @@ class Observatory:
                    FROM art FULL JOIN {items} i ON i.code = art.code""",
                 {} if codes is None else {"codes": codes},
             )
-        return scoring.facts_columns(facts, nat.end)
+            tourism = self.store.frame(
+                "SELECT code, vintage AS tourism_vintage, rooms, pitches, village_beds, residence_beds, hostel_beds "
+                f"FROM tourism {'' if codes is None else 'WHERE list_contains($codes, code)'}",
+                {} if codes is None else {"codes": codes},
+            )
+        facts = scoring.facts_columns(facts, nat.end)
+        return facts.join(tourism, on="code", how="full", coalesce=True)
 
     def dimension_scores(self, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
         """Every commune's scorecard dimension scores (``score_notoriete``, ``score_contenus``…) over
         the period: the national ranking by dimension. Computed once per period."""
         nat = self._nat(start, end)
         if nat.scores is None:
-            frame = nat.metrics.join(self._facts_frame(nat), on="code", how="left")
+            frame = scoring.tourism_columns(nat.metrics.join(self._facts_frame(nat), on="code", how="left"))
             nat.scores = scoring.dimension_scores(frame, MIN_PVD_PEERS)
         return nat.scores
 
@@ -1152,5 +1161,5 @@ GROUPINGS = ("group", "region", "departement", "size_class", "is_pvd")
 RANK_METRICS = (
     "views_per_inhabitant", "views_per_1000_inh_year", "total_views", "mean_daily_views", "visibility_surplus",
     "mobile_share", "summer_share", "winter_share", "yoy_change",
-    "score_notoriete", "score_contenus", "score_animation",
+    "score_notoriete", "score_contenus", "score_animation", "score_attractivite",
 )  # fmt: skip

@@ -450,6 +450,7 @@ FR: dict[str, str] = {
     "lbl_score_notoriete": "Score notoriété (0-100)",
     "lbl_score_contenus": "Score contenus (0-100)",
     "lbl_score_animation": "Score animation (0-100)",
+    "lbl_score_attractivite": "Score attractivité (0-100)",
     "lbl_coverage": "Attention",
     "lbl_peers": "Parmi ses pairs",
     "lbl_spikes": "Pics",
@@ -520,7 +521,7 @@ FR: dict[str, str] = {
     ),
     "dim_missing_animation": "non disponible",
     "dim_missing_attractivite": (
-        "non disponible : la capacité d'hébergement touristique (INSEE) et les labels ne sont pas encore importés"
+        "non disponible : chargez la capacité d'hébergement touristique de l'INSEE (belvedere tourism load)"
     ),
     "ind_views_per_inhabitant": "Vues de l'article par habitant",
     "ind_visibility_surplus": "Audience par rapport à l'attendu pour sa taille",
@@ -594,6 +595,44 @@ FR: dict[str, str] = {
         "l'infobox de l'article et dans les fiches des moteurs de recherche."
     ),
     "rec_website_trigger": "pas de site officiel sur Wikidata",
+    "cmd_tourism": "Capacité d'hébergement touristique des communes (INSEE), pour le tableau de bord.",
+    "cmd_tourism_load": (
+        "Charge le fichier INSEE « Capacité des communes en hébergement touristique » tel qu'il est publié (CSV "
+        "séparé par des « ; », seul ou dans un zip ; en-tête CODGEO;LIBGEO;REG;DEP;HT25;…) : hôtels et chambres, "
+        "campings et emplacements, lits des villages vacances, résidences de tourisme et auberges de jeunesse. "
+        "Remplace le chargement précédent en entier."
+    ),
+    "arg_opendata_source": "Le fichier (chemin) ou son adresse https:// (téléchargement repris après coupure).",
+    "opendata_missing": "Fichier introuvable : {path}.",
+    "opendata_download": "Téléchargement impossible ({url}) : {err}. Relancez : il reprendra où il s'est arrêté.",
+    "opendata_simulated_store": (
+        "Le magasin {path} est simulé : on n'y charge pas de données officielles réelles. Utilisez un magasin réel."
+    ),
+    "tourism_no_csv": "Le zip {path} ne contient pas de fichier .csv.",
+    "tourism_unreadable": "Fichier {path} illisible comme CSV séparé par des « ; » : {err}.",
+    "tourism_bad_layout": (
+        "Le fichier {path} n'a pas la forme du fichier INSEE de l'hébergement touristique : il faut une colonne "
+        "CODGEO et une seule année de variables (HT25, HTCH25…)."
+    ),
+    "tourism_missing_columns": "Le fichier {path} n'a pas les colonnes {columns} : rien n'a été chargé.",
+    "tourism_bad_value": (
+        "Le fichier {path}, ligne {line}, colonne {column} : « {value} » n'est pas un nombre entier positif ; "
+        "rien n'a été chargé."
+    ),
+    "tourism_bad_code": (
+        "Le fichier {path}, ligne {line} : « {value} » n'est pas un code commune ; rien n'a été chargé."
+    ),
+    "tourism_loaded": "Hébergement touristique {vintage} chargé pour {n} communes (source : {source}).",
+    "tourism_unknown_codes": (
+        "{n} codes du fichier ne sont pas des communes actuelles du référentiel (arrondissements, communes "
+        "fusionnées depuis), non gardés : {examples}…"
+    ),
+    "ind_beds_per_1000": "Lits touristiques pour 1 000 habitants",
+    "ind_rooms_per_1000": "Chambres d'hôtel pour 1 000 habitants",
+    "ind_pitches_per_1000": "Emplacements de camping pour 1 000 habitants",
+    "unit_per_1000": "pour 1 000 habitants",
+    "source_kind_tourism": "INSEE, capacité des communes en hébergement touristique (belvedere tourism load)",
+    "source_kind_simulated": " — SIMULÉ (magasin de démonstration)",
     "fact_section": "L'article Wikipédia",
     "fact_col_what": "Ce qu'on mesure",
     "fact_col_commune": "La commune",
@@ -1413,6 +1452,7 @@ METRIC_LABEL_KEYS = {
     "score_notoriete": "lbl_score_notoriete",
     "score_contenus": "lbl_score_contenus",
     "score_animation": "lbl_score_animation",
+    "score_attractivite": "lbl_score_attractivite",
 }
 
 

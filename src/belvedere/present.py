@@ -125,6 +125,7 @@ COLUMN_LABELS: dict[str, str] = {
     "score_notoriete": M.t("lbl_score_notoriete"),
     "score_contenus": M.t("lbl_score_contenus"),
     "score_animation": M.t("lbl_score_animation"),
+    "score_attractivite": M.t("lbl_score_attractivite"),
     "typology": M.t("lbl_typology_code"),
     "typology_label": M.t("lbl_typology"),
     "typology_explanation": M.t("lbl_explanation"),
@@ -395,7 +396,8 @@ SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus
                "yoy_change": "unit_share", "length": "unit_bytes", "lead_image": "unit_yes_no",
                "images": "unit_files", "refs": "unit_refs", "languages": "unit_languages",
                "days_since_edit": "unit_days", "sitelinks": "unit_sitelinks", "commons_files": "unit_files",
-               "website": "unit_yes_no", "social_accounts": "unit_accounts"}  # fmt: skip
+               "website": "unit_yes_no", "social_accounts": "unit_accounts", "beds_per_1000": "unit_per_1000",
+               "rooms_per_1000": "unit_per_1000", "pitches_per_1000": "unit_per_1000"}  # fmt: skip
 
 
 # the scorecard indicator each piece of advice answers: the advice on the widest gap comes first
@@ -432,7 +434,9 @@ def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[
             "indicators": [{"key": i.key, "label": M.t(f"ind_{i.key}"), "value": i.value,
                             "unit": M.t(SCORE_UNITS[i.key]),
                             "percentile": None if i.percentile is None else round(i.percentile, 1),
-                            "peers": i.peers, "source": M.t(f"source_kind_{i.source}"), "as_of": i.as_of}
+                            "peers": i.peers, "as_of": i.as_of,
+                            "source": M.t(f"source_kind_{i.source}") + (M.t("source_kind_simulated") if sc.simulated
+                                                                         else "")}
                            for i in d.indicators],
         })  # fmt: skip
     record: dict[str, Any] = {
@@ -458,6 +462,6 @@ def indicator_value_words(indicator: Mapping[str, Any]) -> str:
         return change_words(value)
     if key == "visibility_surplus":
         return f"× {M.fr_number(value, 1)}"
-    if key == "views_per_inhabitant":
-        return M.fr_number(value, 1)
+    if key in ("views_per_inhabitant", "beds_per_1000", "rooms_per_1000", "pitches_per_1000"):
+        return M.fr_number(value, 1) + (f"\u00a0{indicator['unit']}" if key != "views_per_inhabitant" else "")
     return f"{M.fr_number(value, 0)}\u00a0{indicator['unit']}"

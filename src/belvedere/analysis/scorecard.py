@@ -46,7 +46,28 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("commons_files", "contenus", "commons_files", "wikidata"),
     IndicatorSpec("website", "animation", "has_website", "wikidata"),
     IndicatorSpec("social_accounts", "animation", "social_accounts", "wikidata"),
+    IndicatorSpec("beds_per_1000", "attractivite", "beds_per_1000", "tourism"),
+    IndicatorSpec("rooms_per_1000", "attractivite", "rooms_per_1000", "tourism"),
+    IndicatorSpec("pitches_per_1000", "attractivite", "pitches_per_1000", "tourism"),
 )
+# beds the INSEE way: 2 per hotel room, 3 per campsite pitch, the others' beds as counted
+ROOM_BEDS, PITCH_BEDS = 2, 3
+
+
+def tourism_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Tourist capacity per 1,000 inhabitants, from the INSEE counts (``rooms``, ``pitches``, the
+    beds of holiday villages, tourist residences and hostels) and ``population``; null for a
+    commune the tourism file does not list or without a population."""
+    per = 1000.0 / pl.when(pl.col("population") > 0).then(pl.col("population"))
+    listed = pl.col("tourism_vintage").is_not_null()
+    beds = (ROOM_BEDS * pl.col("rooms").fill_null(0) + PITCH_BEDS * pl.col("pitches").fill_null(0)
+            + pl.col("village_beds").fill_null(0) + pl.col("residence_beds").fill_null(0)
+            + pl.col("hostel_beds").fill_null(0))  # fmt: skip
+    return frame.with_columns(
+        pl.when(listed).then(beds * per).alias("beds_per_1000"),
+        pl.when(listed).then(pl.col("rooms").fill_null(0) * per).alias("rooms_per_1000"),
+        pl.when(listed).then(pl.col("pitches").fill_null(0) * per).alias("pitches_per_1000"),
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,7 @@ class Scorecard:
     peer_group: str  # "size_class" or "pvd_size_class": whom the percentiles are among
     peers: int
     dimensions: list[Dimension]
+    simulated: bool = False  # every figure is simulated (a demo store): said beside each source
 
 
 def dimension_scores(frame: pl.DataFrame, min_pvd_peers: int) -> pl.DataFrame:

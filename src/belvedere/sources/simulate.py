@@ -293,6 +293,29 @@ def _plan_items(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Gener
     })  # fmt: skip
 
 
+def _plan_tourism(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """A simulated INSEE tourism capacity, planted with the profiles that drive the simulated
+    audience: coastal towns have campsites and hotels, mountain towns hotels and tourist residences,
+    the others a little."""
+    n = plan.height
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    profile = plan["profile"].to_numpy()
+    spread = np.exp(rng.normal(0.0, 0.8, n))
+
+    def per_inhabitant(coast: float, mountain: float, plain: float) -> np.ndarray:
+        rate = np.where(profile == "coast", coast, np.where(profile == "mountain", mountain, plain))
+        return np.asarray(rng.poisson(pop * rate * spread), dtype=np.int64)
+
+    rooms = per_inhabitant(0.04, 0.06, 0.006)
+    pitches = per_inhabitant(0.08, 0.03, 0.004)
+    return pl.DataFrame({
+        "code": communes["code"], "hotels": np.ceil(rooms / 25).astype(np.int64), "rooms": rooms,
+        "campsites": np.ceil(pitches / 90).astype(np.int64), "pitches": pitches,
+        "village_beds": per_inhabitant(0.02, 0.03, 0.002), "residence_beds": per_inhabitant(0.03, 0.08, 0.002),
+        "hostel_beds": per_inhabitant(0.003, 0.005, 0.001),
+    })  # fmt: skip
+
+
 def simulate(
     store: Store,
     codes: list[str],
@@ -381,6 +404,14 @@ def simulate(
             [now()],
         )
         con.unregister("sim_items")
+        con.execute("DELETE FROM tourism")  # a simulated store's tourism is simulated
+        con.register("sim_tourism", _plan_tourism(plan, communes, np.random.default_rng([params.seed, 779])).to_arrow())
+        con.execute(
+            "INSERT INTO tourism SELECT code, ?, hotels, rooms, campsites, pitches, village_beds, residence_beds, "
+            "hostel_beds, 'simulated', ? FROM sim_tourism",
+            [params.end.year, now()],
+        )
+        con.unregister("sim_tourism")
 
         for b0 in range(0, communes.height, BATCH):
             rows = np.arange(b0, min(communes.height, b0 + BATCH))

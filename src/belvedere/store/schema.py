@@ -309,6 +309,18 @@ MIGRATIONS: list[str] = [
         sitelinks INTEGER                -- Wikimedia projects with a page on it
     );
     """,
+    # 13 — INSEE's tourist accommodation capacity by commune (`belvedere tourism load`): the
+    # attractiveness indicators of the scorecard; replaced whole by each load
+    """
+    CREATE TABLE tourism (
+        code VARCHAR PRIMARY KEY,
+        vintage INTEGER NOT NULL,        -- the year of the figures (HT25: 2025)
+        hotels INTEGER, rooms INTEGER, campsites INTEGER, pitches INTEGER,
+        village_beds INTEGER, residence_beds INTEGER, hostel_beds INTEGER,
+        source VARCHAR NOT NULL,         -- the file or URL, or 'simulated'
+        loaded_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

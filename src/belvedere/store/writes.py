@@ -120,3 +120,21 @@ def _replace_read(store: Store, table: str, columns: tuple[str, ...], rows: list
             [[read_at, *(r[c] for c in columns)] for r in rows],
         )
     return len(rows)
+
+
+def replace_tourism(store: Store, frame: Any, vintage: int, source: str, loaded_at: datetime) -> int:
+    """The whole tourism table replaced by ``frame`` (``code`` and the capacity columns), in one
+    transaction: a load refused or cut halfway leaves the previous one."""
+    _writable(store)
+    with store.transaction() as con:
+        con.execute("DELETE FROM tourism")
+        con.register("_tourism", frame.to_arrow())
+        try:
+            con.execute(
+                "INSERT INTO tourism SELECT code, ?, hotels, rooms, campsites, pitches, village_beds, residence_beds, "
+                "hostel_beds, ?, ? FROM _tourism",
+                [vintage, source, loaded_at],
+            )
+        finally:
+            con.unregister("_tourism")
+    return int(frame.height)
