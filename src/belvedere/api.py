@@ -29,6 +29,7 @@ from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis import scorecard as scoring
+from belvedere.analysis.explain import Explanation, explain
 from belvedere.analysis.impact import Window
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
 from belvedere.analysis.panel import Panel
@@ -112,6 +113,8 @@ class _National:
     metrics_rows: dict[str, int] | None = None
     coverage: tuple[int, int] | None = None  # see Observatory.coverage
     scores: pl.DataFrame | None = None  # see Observatory.dimension_scores
+    indicators: pl.DataFrame | None = None  # see Observatory._indicator_frame
+    explanations: dict[str, Explanation | None] = field(default_factory=dict)  # see Observatory.explanation
 
     @property
     def days(self) -> int:
@@ -938,9 +941,30 @@ class Observatory:
         the period: the national ranking by dimension. Computed once per period."""
         nat = self._nat(start, end)
         if nat.scores is None:
-            frame = scoring.tourism_columns(nat.metrics.join(self._facts_frame(nat), on="code", how="left"))
-            nat.scores = scoring.dimension_scores(frame, MIN_PVD_PEERS)
+            nat.scores = scoring.dimension_scores(self._indicator_frame(nat), MIN_PVD_PEERS)
         return nat.scores
+
+    def _indicator_frame(self, nat: _National) -> pl.DataFrame:
+        """Every commune's metrics with its article, item and tourism indicator columns."""
+        if nat.indicators is None:
+            nat.indicators = scoring.tourism_columns(nat.metrics.join(self._facts_frame(nat), on="code", how="left"))
+        return nat.indicators
+
+    def indicators(self, start: str | date | None = None, end: str | date | None = None,
+                   scope: str = "all") -> pl.DataFrame:  # fmt: skip
+        """The scope's communes with their metrics and every scorecard indicator column."""
+        frame = self._indicator_frame(self._nat(start, end))
+        return frame if scope.strip().lower() == "all" else frame.filter(pl.col("code").is_in(self.codes(scope)))
+
+    def explanation(self, start: str | date | None = None, end: str | date | None = None,
+                    scope: str = "all") -> Explanation | None:  # fmt: skip
+        """What goes with views per inhabitant among the scope's communes over the period (see
+        :mod:`belvedere.analysis.explain`); None with too few communes. Computed once per scope."""
+        nat = self._nat(start, end)
+        key = scope.strip().lower()
+        if key not in nat.explanations:
+            nat.explanations[key] = explain(self.indicators(start, end, scope))
+        return nat.explanations[key]
 
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest

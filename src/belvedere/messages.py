@@ -633,6 +633,57 @@ FR: dict[str, str] = {
     "unit_per_1000": "pour 1 000 habitants",
     "source_kind_tourism": "INSEE, capacité des communes en hébergement touristique (belvedere tourism load)",
     "source_kind_simulated": " — SIMULÉ (magasin de démonstration)",
+    "and": "et",
+    "explain_log_population": "Taille (population)",
+    "explain_log_beds": "Lits touristiques pour 1 000 habitants",
+    "explain_log_length": "Longueur de l'article Wikipédia",
+    "explain_lead_image": "Image principale dans l'article",
+    "explain_social_accounts": "Comptes de réseaux sociaux déclarés",
+    "explain_commune_nouvelle": "Commune nouvelle",
+    "explain_step_log": "quand il double",
+    "explain_step_lead_image": "quand l'article en a une",
+    "explain_step_commune_nouvelle": "quand c'en est une",
+    "explain_step_social_accounts": "par compte de plus",
+    "explain_interval": "de {low} à {high}",
+    "explain_own_log_population": "sa taille",
+    "explain_own_log_beds": "son hébergement touristique",
+    "explain_own_log_length": "son article",
+    "explain_own_lead_image": "son article",
+    "explain_own_social_accounts": "ses comptes déclarés",
+    "explain_own_commune_nouvelle": "son statut de commune",
+    "explain_gap_below": (
+        "L'audience de {name} est {pct} en dessous de ce que prévoient {factors}, d'après le modèle national "
+        "({n} communes, {r2} de la variance expliquée)."
+    ),
+    "explain_gap_above": (
+        "L'audience de {name} est {pct} au-dessus de ce que prévoient {factors}, d'après le modèle national "
+        "({n} communes, {r2} de la variance expliquée)."
+    ),
+    "explain_gap_level": (
+        "L'audience de {name} est au niveau de ce que prévoient {factors} (à {pct} près), d'après le modèle "
+        "national ({n} communes, {r2} de la variance expliquée)."
+    ),
+    "explain_title": "Ce qui va avec l'audience par habitant ({scope}, {period})",
+    "study_explain": "Ce qui va avec l'audience par habitant",
+    "explain_intro": (
+        "Modèle linéaire du logarithme des vues par habitant, ajusté sur {n} communes, erreurs robustes (HC3) : "
+        "{r2} de la variance expliquée. Chaque effet se lit « les autres facteurs égaux » ; ce sont des "
+        "associations, pas des causes (une commune très vue voit aussi son article écrit)."
+    ),
+    "explain_left_out": "Facteurs laissés de côté (connus pour trop peu de communes) : {factors}.",
+    "explain_none": "Trop peu de communes ont tous les facteurs connus pour ajuster le modèle.",
+    "explain_least": (
+        "Les {n} communes les moins vues par habitant ont {ratio} fois moins de lits touristiques par habitant "
+        "que la moyenne ({scope})."
+    ),
+    "explain_col_factor": "Facteur",
+    "explain_col_step": "Lecture",
+    "explain_col_effect": "Vues par habitant",
+    "explain_col_interval": "Intervalle à 95 %",
+    "cmd_explain": (
+        "Ce qui va avec l'audience par habitant, à l'échelle nationale : taille, hébergement touristique, "
+        "article, comptes ; effets avec leurs intervalles et part de variance expliquée."
+    ),
     "fact_section": "L'article Wikipédia",
     "fact_col_what": "Ce qu'on mesure",
     "fact_col_commune": "La commune",

@@ -465,3 +465,37 @@ def indicator_value_words(indicator: Mapping[str, Any]) -> str:
     if key in ("views_per_inhabitant", "beds_per_1000", "rooms_per_1000", "pitches_per_1000"):
         return M.fr_number(value, 1) + (f"\u00a0{indicator['unit']}" if key != "views_per_inhabitant" else "")
     return f"{M.fr_number(value, 0)}\u00a0{indicator['unit']}"
+
+
+def explanation_rows(e: Any) -> list[dict[str, str]]:
+    """The national model's factors in words: what a doubling (or one more, or having it) goes with,
+    and its 95 % interval."""
+    rows = []
+    for c in e.coefficients:
+        step = M.t(f"explain_step_{c.key}") if f"explain_step_{c.key}" in M.FR else M.t(f"explain_step_{c.kind}")
+        rows.append({"key": c.key, "label": M.t(f"explain_{c.key}"), "step": step,
+                     "effect": signed_percent(c.effect(c.estimate)),
+                     "interval": M.t("explain_interval", low=signed_percent(c.effect(c.low)),
+                                     high=signed_percent(c.effect(c.high)))})  # fmt: skip
+    return rows
+
+
+def signed_percent(share: float) -> str:
+    """+25 %, −12 %."""
+    return ("+" if share >= 0 else "−") + M.fr_percent(abs(share))
+
+
+def explained_gap_words(e: Any, code: str, name: str) -> str | None:
+    """How far the commune's audience is from what the national model predicts from its own figures."""
+    if e is None:
+        return None
+    row = e.fitted.filter(pl.col("code") == code)
+    if row.is_empty():
+        return None
+    gap = float(row["gap"][0])
+    owns = list(dict.fromkeys(M.t(f"explain_own_{c.key}") for c in e.coefficients))
+    factors = ", ".join(owns[:-1]) + f" {M.t('and')} " + owns[-1] if len(owns) > 1 else owns[0]
+    key = "explain_gap_below" if gap < -0.1 else "explain_gap_above" if gap > 0.1 else "explain_gap_level"
+    return M.t(
+        key, name=name, pct=M.fr_percent(abs(gap)), factors=factors, r2=M.fr_percent(e.r2), n=M.fr_number(e.n, 0)
+    )

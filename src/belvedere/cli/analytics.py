@@ -173,6 +173,41 @@ def scorecard(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, e
          simulated=card["simulated"])  # fmt: skip
 
 
+@app.command(help=M.t("cmd_explain"))
+def explain(ctx: typer.Context, scope: ScopeOpt = "pvd", start: StartOpt = None, end: EndOpt = None,
+            fmt: FormatOpt = "table") -> None:  # fmt: skip
+    from belvedere.analysis.explain import least_visible_ratio
+
+    f = parse_format(fmt)
+    with observatory(ctx) as obs:
+        e = obs.explanation(start, end, scope)
+        d_start, d_end = obs.period(start, end)
+        least = least_visible_ratio(obs.indicators(d_start, d_end, scope), "beds_per_1000")
+        simulated = obs.simulated
+    if e is None:
+        raise BelvedereError(M.t("explain_none"))
+    if f is Format.json:
+        emit_record({"scope": scope, "start": d_start, "end": d_end, "communes": e.n, "r2": e.r2,
+                     "left_out": e.left_out,
+                     "coefficients": [{"key": c.key, "kind": c.kind, "estimate": c.estimate, "low": c.low,
+                                       "high": c.high, "effect": c.effect(c.estimate), "effect_low": c.effect(c.low),
+                                       "effect_high": c.effect(c.high)} for c in e.coefficients],
+                     "least_visible_beds_ratio": least[0] if least else None}, f)  # fmt: skip
+        return
+    rows = present.explanation_rows(e)
+    emit(pl.DataFrame(rows).drop("key"), f, labels=EXPLAIN_LABELS, simulated=simulated,
+         title=M.t("explain_title", scope=scope, period=present.period_words(d_start, d_end)))  # fmt: skip
+    console.print(M.t("explain_intro", n=M.fr_number(e.n, 0), r2=M.fr_percent(e.r2)))
+    if e.left_out:
+        console.print(M.t("explain_left_out", factors=", ".join(M.t(f"explain_{k}") for k in e.left_out)))
+    if least:
+        console.print(M.t("explain_least", n=least[1], ratio=M.fr_number(least[0], 1), scope=scope))
+
+
+EXPLAIN_LABELS = {"label": M.t("explain_col_factor"), "step": M.t("explain_col_step"),
+                  "effect": M.t("explain_col_effect"), "interval": M.t("explain_col_interval")}  # fmt: skip
+
+
 SCORE_LABELS = {"dimension": M.t("scorecard_col_dimension"), "score": M.t("scorecard_col_score"),
                 "indicator": M.t("scorecard_col_indicator"), "value": M.t("scorecard_col_value"),
                 "percentile": M.t("scorecard_col_percentile"), "peers": M.t("lbl_peers"),

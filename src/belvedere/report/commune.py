@@ -65,8 +65,10 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     ctx["national"] = obs.national_standing(code, d_start, d_end)
     ctx["facts"] = obs.article_facts(code)
     ctx["scorecard_name"] = info["name"]
+    ctx["explained"] = None
     try:
         ctx["scorecard"] = present.scorecard_record(obs.scorecard(code, d_start, d_end))
+        ctx["explained"] = present.explained_gap_words(obs.explanation(d_start, d_end), code, info["name"])
     except BelvedereError:  # no audience for this commune in the period: no scorecard either
         ctx["scorecard"] = None
     if card is None:  # no audience at all for this commune in the period: say so, show identity

@@ -9,6 +9,7 @@ import polars as pl
 
 from belvedere import __version__, present
 from belvedere import messages as M
+from belvedere.analysis.explain import Explanation, least_visible_ratio
 from belvedere.api import Observatory
 from belvedere.report import charts
 from belvedere.report.commune import _sources
@@ -40,7 +41,10 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
     events = obs.events(d_start, d_end, scope).sort("excess_views", descending=True).head(10)
     missing_days = int((df["days"] < days).sum())
     scope_label = M.t("study_scope_pvd") if scope.strip().lower() == "pvd" else scope
+    explanation = obs.explanation(d_start, d_end, scope)
+    least = least_visible_ratio(obs.indicators(d_start, d_end, scope), "beds_per_1000")
     return {
+        "explanation": _explanation(explanation, least, scope_label),
         "simulated": obs.simulated,
         "version": __version__,
         "generated": date.today(),
@@ -79,6 +83,15 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
             ),
         },
     }
+
+
+def _explanation(e: Explanation | None, least: tuple[float, int] | None, scope: str) -> dict[str, Any] | None:
+    """The national model as the study shows it: its factors in words, its fit, the least visible."""
+    if e is None:
+        return None
+    ratio = M.t("explain_least", n=least[1], ratio=M.fr_number(least[0], 1), scope=scope) if least else None
+    return {"rows": present.explanation_rows(e), "n": e.n, "r2": e.r2, "least": ratio,
+            "left_out": [M.t(f"explain_{k}") for k in e.left_out]}  # fmt: skip
 
 
 def study_html(obs: Observatory, start: str | date | None = None, end: str | date | None = None,

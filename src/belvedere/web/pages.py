@@ -151,6 +151,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
                 "recommendations": present.by_gap(advice, scorecard),
                 "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
+                "explained": present.explained_gap_words(st.obs.explanation(card["start"], card["end"]), card["code"],
+                                                         card["name"]),
                 "impacts": impacts, "articles": articles.to_dicts(),
                 "former": former, "period": present.period_words(card["start"], card["end"]),
                 "months": present.monthly_rows(series),
