@@ -966,6 +966,27 @@ class Observatory:
             nat.explanations[key] = explain(self.indicators(start, end, scope))
         return nat.explanations[key]
 
+    def referrers(self, commune: str, month: date | None = None) -> pl.DataFrame:
+        """Where the readers of the commune's articles came from, per month (Wikimedia clickstream,
+        see :mod:`belvedere.sources.clickstream`): ``month, source, referrer, type, n``, ``source``
+        one of search, external, wikipedia (``referrer`` then names the article), internal, empty,
+        other; the commune's articles and redirects added up. Every month held, or ``month`` only."""
+        code = self.code_of(commune)
+        with self.lock:
+            return self.store.frame(
+                """SELECT c.month,
+                          CASE c.prev WHEN 'other-search' THEN 'search' WHEN 'other-external' THEN 'external'
+                               WHEN 'other-internal' THEN 'internal' WHEN 'other-empty' THEN 'empty'
+                               WHEN 'other-other' THEN 'other'
+                               ELSE CASE WHEN c.type = 'link' THEN 'wikipedia' ELSE 'other' END END AS source,
+                          CASE WHEN c.prev LIKE 'other-%' THEN NULL ELSE c.prev END AS referrer,
+                          c.type, sum(c.n)::BIGINT AS n
+                   FROM clickstream c JOIN articles a USING (article_id)
+                   WHERE a.commune_code = $code AND ($month IS NULL OR c.month = $month)
+                   GROUP BY ALL ORDER BY c.month, n DESC, referrer NULLS FIRST""",
+                {"code": code, "month": month},
+            )
+
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest
         article when it has several), with ``peers``: the medians of the communes of its size class

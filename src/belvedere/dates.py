@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
@@ -32,3 +32,11 @@ def check_event_date(day: date) -> date:
 def month_end(day: date) -> date:
     """The last day of ``day``'s month (a monthly dump file covers up to it)."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def parse_month(value: str) -> date:
+    """AAAA-MM → its first day, or a one-line French error."""
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m").date()
+    except ValueError:
+        raise BelvedereError(M.t("bad_month", value=value)) from None

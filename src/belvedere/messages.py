@@ -447,6 +447,9 @@ FR: dict[str, str] = {
     "lbl_ranks": "Rangs",
     "lbl_national": "Place en France",
     "lbl_as_of": "Date des données",
+    "lbl_month": "Mois",
+    "lbl_referrer": "Article d'où ils viennent",
+    "lbl_click_type": "Type de lien",
     "lbl_score_notoriete": "Score notoriété (0-100)",
     "lbl_score_contenus": "Score contenus (0-100)",
     "lbl_score_animation": "Score animation (0-100)",
@@ -684,6 +687,45 @@ FR: dict[str, str] = {
         "Ce qui va avec l'audience par habitant, à l'échelle nationale : taille, hébergement touristique, "
         "article, comptes ; effets avec leurs intervalles et part de variance expliquée."
     ),
+    "clickstream_bad_name": (
+        "Nom inattendu « {name} » : un fichier clickstream s'appelle clickstream-frwiki-AAAA-MM.tsv.gz (le mois est "
+        "lu dans le nom)."
+    ),
+    "clickstream_not_frwiki": "Le fichier {name} n'est pas celui de frwiki : Belvédère lit clickstream-frwiki-….",
+    "clickstream_bad_file": "Fichier clickstream {name} illisible ({err}) : rien n'a été écrit.",
+    "clickstream_bad_rows": (
+        "Fichier clickstream {name} : {n} lignes mal formées (type inconnu, nombre absent ou nul) : rien n'a été écrit."
+    ),
+    "clickstream_empty": "Fichier clickstream {name} vide : rien n'a été écrit.",
+    "clickstream_done": (
+        "{files} fichier(s) clickstream lu(s) ({skipped} déjà lu(s)) : {lines} lignes, {kept} gardées (vers un "
+        "article de commune)."
+    ),
+    "referrer_search": "Moteurs de recherche",
+    "referrer_wikipedia": "Autres articles de Wikipédia",
+    "referrer_external": "Autres sites",
+    "referrer_empty": "Accès direct (lien enregistré, application, adresse tapée)",
+    "referrer_internal": "Autres pages de Wikimédia",
+    "referrer_other": "Autres",
+    "referrers_section": "D'où viennent les lecteurs",
+    "referrers_lead": (
+        "En {month}, {share} des lecteurs de l'article sont arrivés d'un moteur de recherche ({total} lecteurs "
+        "comptés)."
+    ),
+    "referrers_articles": "Les articles qui lui ont envoyé le plus de lecteurs :",
+    "referrers_note": (
+        "Source : clickstream de Wikimédia (frwiki), qui ne publie que les provenances de plus de 10 lecteurs par mois."
+    ),
+    "referrers_none": (
+        "Pas encore de clickstream pour cette commune : « belvedere ingest clickstream-frwiki-AAAA-MM.tsv.gz » "
+        "(fichier ou adresse sur dumps.wikimedia.org) dit d'où viennent ses lecteurs."
+    ),
+    "referrers_col_source": "Provenance",
+    "referrers_col_readers": "Lecteurs",
+    "referrers_col_share": "Part",
+    "cmd_referrers": "D'où viennent les lecteurs de l'article d'une commune (clickstream de Wikimédia), mois par mois.",
+    "opt_month": "Un mois (AAAA-MM) ; défaut : tous ceux du magasin.",
+    "bad_month": "Mois « {value} » illisible : AAAA-MM attendu (ex. 2024-10).",
     "fact_section": "L'article Wikipédia",
     "fact_col_what": "Ce qu'on mesure",
     "fact_col_commune": "La commune",

@@ -499,3 +499,27 @@ def explained_gap_words(e: Any, code: str, name: str) -> str | None:
     return M.t(
         key, name=name, pct=M.fr_percent(abs(gap)), factors=factors, r2=M.fr_percent(e.r2), n=M.fr_number(e.n, 0)
     )
+
+
+SOURCES = ("search", "wikipedia", "external", "empty", "internal", "other")
+
+
+def attention_sources(referrers: pl.DataFrame, top: int = 5) -> dict[str, Any] | None:
+    """The latest month's origins of the readers in words: each source's share (search engines first),
+    the articles that sent most readers, the month; None without clickstream for the commune."""
+    if referrers.is_empty():
+        return None
+    month = referrers["month"].max()
+    rows = referrers.filter(pl.col("month") == month)
+    total = int(rows["n"].sum())
+    by_source = {s: int(rows.filter(pl.col("source") == s)["n"].sum()) for s in SOURCES}
+    articles = (rows.filter(pl.col("source") == "wikipedia").group_by("referrer").agg(pl.col("n").sum())
+                .sort(["n", "referrer"], descending=[True, False]).head(top))  # fmt: skip
+    return {
+        "month": month, "total": total,
+        "month_words": f"{M.MONTHS_LONG[month.month - 1]} {month.year}" if isinstance(month, date) else str(month),
+        "sources": [{"key": s, "label": M.t(f"referrer_{s}"), "n": n, "share": n / total if total else 0.0}
+                    for s, n in by_source.items() if n],
+        "articles": [{"title": str(r["referrer"]).replace("_", " "), "n": int(r["n"])} for r in articles.to_dicts()],
+        "search_share": by_source["search"] / total if total else 0.0,
+    }  # fmt: skip

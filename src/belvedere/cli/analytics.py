@@ -18,6 +18,7 @@ from belvedere import messages as M
 from belvedere.analysis.spikes import detect_series, level_shifts
 from belvedere.api import RANK_METRICS, Observatory
 from belvedere.cli.common import LABELS, FormatOpt, app, open_store, progress_bar
+from belvedere.dates import parse_month
 from belvedere.errors import BelvedereError
 from belvedere.output import Format, console, emit, emit_record, err_console, parse_format
 
@@ -212,6 +213,29 @@ SCORE_LABELS = {"dimension": M.t("scorecard_col_dimension"), "score": M.t("score
                 "indicator": M.t("scorecard_col_indicator"), "value": M.t("scorecard_col_value"),
                 "percentile": M.t("scorecard_col_percentile"), "peers": M.t("lbl_peers"),
                 "source": M.t("lbl_source"), "as_of": M.t("lbl_as_of")}  # fmt: skip
+
+
+@app.command(help=M.t("cmd_referrers"))
+def referrers(ctx: typer.Context, commune: CommuneArg,
+              month: Annotated[str | None, typer.Option("--month", help=M.t("opt_month"))] = None,
+              fmt: FormatOpt = "table") -> None:  # fmt: skip
+    f = parse_format(fmt)
+    wanted = parse_month(month) if month else None
+    with observatory(ctx) as obs:
+        code = obs.code_of(commune)
+        df = obs.referrers(code, wanted)
+        name = obs.communes().filter(pl.col("code") == code)["name"][0]
+    if df.is_empty() and f is Format.table:
+        console.print(M.t("referrers_none"))
+        return
+    if f is Format.table:
+        df = df.with_columns(pl.col("source").replace_strict({s: M.t(f"referrer_{s}") for s in present.SOURCES}),
+                             pl.col("referrer").str.replace_all("_", " "))  # fmt: skip
+    emit(df, f, title=f"{M.t('referrers_section')} — {name}", labels=REFERRER_LABELS, simulated=obs.simulated)
+
+
+REFERRER_LABELS = {"month": M.t("lbl_month"), "source": M.t("referrers_col_source"), "referrer": M.t("lbl_referrer"),
+                   "type": M.t("lbl_click_type"), "n": M.t("referrers_col_readers")}  # fmt: skip
 
 
 def _national_words(national: dict[str, Any]) -> str:

@@ -715,6 +715,16 @@ def ingest(
             got, skipped = asyncio.run(fetch())
             paths += got
             bar.update(task, total=bar.tasks[task].completed)
+        clicks = [f for f in paths if dumps.CLICKSTREAM_NAME.search(f.name)]
+        paths = [f for f in paths if f not in clicks]
+        if clicks:  # readers' origins: beside the audience, never in it
+            from belvedere.sources.clickstream import ingest_clickstream
+
+            report = ingest_clickstream(store, clicks)
+            console.print(M.t("clickstream_done", files=report.files, skipped=report.skipped,
+                              lines=M.fr_number(report.lines, 0), kept=M.fr_number(report.kept, 0)))  # fmt: skip
+            if not paths:
+                return
         complete = [f for f in paths if dumps.COMPLETE_NAME.search(f.name)]
         hourly = [f for f in paths if f not in complete]
         task = bar.add_task(M.t("stage_dumps"), total=len(paths))

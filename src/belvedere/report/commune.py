@@ -64,6 +64,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     ctx["card"] = card
     ctx["national"] = obs.national_standing(code, d_start, d_end)
     ctx["facts"] = obs.article_facts(code)
+    ctx["attention"] = present.attention_sources(obs.referrers(code))
     ctx["scorecard_name"] = info["name"]
     ctx["explained"] = None
     try:

@@ -49,6 +49,7 @@ from belvedere.store import Store
 from belvedere.store.db import now
 from belvedere.store.schema import ACCESSES
 
+CLICKSTREAM_NAME = re.compile(r"clickstream-[a-z_]+wiki-\d{4}-\d{2}\.tsv(?:\.gz)?$")  # see sources.clickstream
 HOURLY_NAME = re.compile(r"pageviews-(\d{8})-(\d{2})0000(?:\.gz)?$")
 DOMAINS = {"fr.wikipedia": ("fr", "fr.m")}  # desktop, mobile web
 
@@ -470,7 +471,7 @@ async def download(client: PoliteClient, urls: list[str], directory: Path, done:
     dump); an interrupted download resumes where it stopped (see ``PoliteClient.download``)."""
     names = [unquote(urlparse(url).path.rsplit("/", 1)[-1]) for url in urls]
     for url, name in zip(urls, names, strict=True):  # all checked before anything is downloaded
-        if not (HOURLY_NAME.search(name) or COMPLETE_NAME.search(name)):
+        if not (HOURLY_NAME.search(name) or COMPLETE_NAME.search(name) or CLICKSTREAM_NAME.search(name)):
             raise BelvedereError(M.t("dump_bad_url", url=url))
     directory.mkdir(parents=True, exist_ok=True)
     paths, skipped = [], []
@@ -499,8 +500,13 @@ def _existing(paths: Iterable[str | Path], name_check: Callable[[Path], object])
 
 
 def ingested(store: Store) -> dict[str, str]:
-    """{file name: SHA-256} of the dump files already in the store."""
-    return {r[0]: r[1] for r in store.con.execute("SELECT name, sha256 FROM dump_files").fetchall()}
+    """{file name: SHA-256} of the dump files (and clickstream files) already in the store."""
+    return {
+        r[0]: r[1]
+        for r in store.con.execute(
+            "SELECT name, sha256 FROM dump_files UNION ALL SELECT name, sha256 FROM clickstream_files"
+        ).fetchall()
+    }
 
 
 def _new_digest(f: Path, done: dict[str, str], replace: bool = False) -> str | None:

@@ -321,6 +321,25 @@ MIGRATIONS: list[str] = [
         loaded_at TIMESTAMP NOT NULL
     );
     """,
+    # 14 — where the readers of the communes' articles came from (Wikimedia clickstream, monthly):
+    # the rows whose target is a commune's article or redirect, and the files read (as dump_files)
+    """
+    CREATE TABLE clickstream (
+        month DATE NOT NULL,             -- first day of the month
+        article_id INTEGER NOT NULL,     -- the article read (a commune's, or one of its redirects)
+        prev VARCHAR NOT NULL,           -- the referring article, or other-search, other-external...
+        type VARCHAR NOT NULL,           -- link | external | other
+        n INTEGER NOT NULL               -- readers that month (pairs seen more than 10 times only)
+    );
+    CREATE TABLE clickstream_files (
+        name VARCHAR PRIMARY KEY,
+        sha256 VARCHAR NOT NULL,
+        month DATE NOT NULL,
+        lines BIGINT NOT NULL,           -- lines of the whole file
+        kept BIGINT NOT NULL,            -- rows kept (targets that are communes' articles)
+        ingested_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -354,6 +354,24 @@ async def peers(code: str, st: Annotated[State, Depends(state)], start: StartQ =
                               "views_per_inhabitant", "visibility_surplus", "rank_in_group", "is_target"))  # fmt: skip
 
 
+MonthQ = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="Un mois (AAAA-MM)")]
+
+
+@router.get(
+    "/communes/{code}/referrers",
+    responses=COMMUNE,
+    summary="D'où viennent les lecteurs (clickstream de Wikimédia), mois par mois",
+)
+async def commune_referrers(code: str, st: Annotated[State, Depends(state)],
+                            month: MonthQ = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Rows ``{month, source, referrer, type, n}``; ``source`` is search, wikipedia (``referrer``
+    names the article), external, empty, internal or other."""
+    from belvedere.dates import parse_month
+
+    wanted = parse_month(month) if month else None
+    return _records(await _call_quick(st, True, st.obs.referrers, code, wanted))
+
+
 @router.get(
     "/communes/{code}/scorecard",
     responses=COMMUNE,

@@ -151,6 +151,7 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
                 "recommendations": present.by_gap(advice, scorecard),
                 "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
+                "attention": present.attention_sources(st.obs.referrers(card["code"])),
                 "explained": present.explained_gap_words(st.obs.explanation(card["start"], card["end"]), card["code"],
                                                          card["name"]),
                 "impacts": impacts, "articles": articles.to_dicts(),
