@@ -119,3 +119,60 @@ def test_a_url_then_the_readers_origins_everywhere(store_path: Path, tmp_path: P
     total = sum(n for _, c, _, n in LINES if c == "Carrouges")
     assert f"En octobre 2024, {round(100 * 1200 / total)}\u00a0% des lecteurs" in section
     assert "Le Dernier Duel (film) (2\u202f300)" in section
+
+
+def test_a_spike_gets_the_referrer_that_grew_as_its_probable_cause() -> None:
+    from datetime import date
+
+    import polars as pl
+
+    from belvedere import present
+    from belvedere.analysis.causes import spike_causes
+
+    months = [date(2021, m, 1) for m in (7, 8, 9, 10)]
+    rows = [(m, "search", None, 400) for m in months]
+    rows += [(m, "wikipedia", "Château_de_Carrouges", 50) for m in months]
+    rows += [(date(2021, 10, 1), "wikipedia", "Le_Dernier_Duel_(film)", 2300)]  # absent before: under 11 a month
+    rows += [(date(2021, 10, 1), "external", None, 90)]
+    referrers = pl.DataFrame(rows, schema=["month", "source", "referrer", "n"], orient="row")
+    found = spike_causes([date(2021, 10, 16), date(2021, 8, 3), date(2022, 3, 1)], referrers, set(months))
+    assert [c.status for c in found] == ["found", "none", "no_clickstream"]
+    film = found[0]
+    assert (film.source, film.referrer, film.readers, film.usual) == ("wikipedia", "Le_Dernier_Duel_(film)", 2300, 0.0)
+    words = present.cause_words(film)
+    assert words == "En octobre 2021, 2\u202f300 lecteurs sont venus de l'article « Le Dernier Duel (film) » " \
+                    "(contre 0 par mois d'habitude)."  # fmt: skip
+    assert "Pas de clickstream pour mars 2022" in present.cause_words(found[2])
+    assert present.cause_annotation(film) == "Lecteurs venus de l'article « Le Dernier Duel (film) » (clickstream)"
+    assert present.cause_annotation(found[1]) is None
+
+
+def test_the_commune_page_shows_the_cause_and_offers_to_keep_it(demo_db: Path, tmp_path: Path) -> None:
+    """A store holding clickstream for the month of a spike: the page names the cause beside it and,
+    on a server that accepts writes, links to the annotation form filled with it."""
+    from belvedere.api import Observatory
+    from belvedere.web.app import create_app
+    from tests.conftest import serving
+
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    with Observatory.open(db) as obs:
+        spikes = obs.spikes(None).filter(~obs.spikes(None)["suspected_bot"]).sort("excess_views", descending=True)
+        code, peak = spikes["code"][0], spikes["peak"][0]
+    month = peak.replace(day=1)
+    with Store(db) as store:  # the rows a clickstream file for that month would leave
+        article = store.con.execute("SELECT min(article_id) FROM articles WHERE commune_code = ?", [code]).fetchall()[
+            0
+        ][0]
+        store.con.execute("INSERT INTO clickstream VALUES (?, ?, 'Émission_de_télévision_«_Village_»', 'link', 900)",
+                          [month, article])  # fmt: skip
+        store.con.execute("INSERT INTO clickstream_files VALUES ('clickstream-frwiki-x.tsv.gz', 'x', ?, 1, 1, now())",
+                          [month])  # fmt: skip
+    with serving(create_app(db, "jeton")) as url:
+        page = html.unescape(httpx.get(f"{url}/commune/{code}", timeout=120).text)
+        asked = {"commune": code, "date": str(peak), "texte": "Lecteurs venus"}
+        form = html.unescape(httpx.get(f"{url}/evenements", params=asked, timeout=120).text)
+    row = page.split(f'id="spike-{peak}"')[1].split("</tr>")[0]
+    assert "900 lecteurs sont venus de l'article « Émission de télévision « Village » »" in row
+    assert "Retenir comme annotation" in row and f"commune={code}" in row
+    assert f'value="{peak}"' in form and 'value="Lecteurs venus"' in form

@@ -29,6 +29,7 @@ from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis import scorecard as scoring
+from belvedere.analysis.causes import Cause, spike_causes
 from belvedere.analysis.explain import Explanation, explain
 from belvedere.analysis.impact import Window
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
@@ -986,6 +987,21 @@ class Observatory:
                    GROUP BY ALL ORDER BY c.month, n DESC, referrer NULLS FIRST""",
                 {"code": code, "month": month},
             )
+
+    def spike_causes(self, commune: str, start: str | date | None = None,
+                     end: str | date | None = None) -> dict[date, Cause]:  # fmt: skip
+        """A probable cause for each of the commune's spikes over the period, from the clickstream
+        the store holds (see :mod:`belvedere.analysis.causes`), by peak day."""
+        code = self.code_of(commune)
+        spikes = self.spikes(code, start, end)
+        if spikes.is_empty():
+            return {}
+        with self.lock:
+            held = {r[0] for r in self.store.con.execute("SELECT DISTINCT month FROM clickstream_files").fetchall()}
+        if not held:  # a store without clickstream: no cause to look for, nothing to say per spike
+            return {}
+        peaks = [p for p in spikes.filter(~pl.col("suspected_bot"))["peak"].to_list() if isinstance(p, date)]
+        return {c.peak: c for c in spike_causes(peaks, self.referrers(code), held)}
 
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest

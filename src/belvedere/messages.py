@@ -726,6 +726,16 @@ FR: dict[str, str] = {
     "cmd_referrers": "D'où viennent les lecteurs de l'article d'une commune (clickstream de Wikimédia), mois par mois.",
     "opt_month": "Un mois (AAAA-MM) ; défaut : tous ceux du magasin.",
     "bad_month": "Mois « {value} » illisible : AAAA-MM attendu (ex. 2024-10).",
+    "cause_no_clickstream": "Pas de clickstream pour {month} : la provenance des lecteurs n'est pas connue.",
+    "cause_none": "En {month}, aucune provenance de lecteurs n'a nettement augmenté.",
+    "cause_article": (
+        "En {month}, {n} lecteurs sont venus de l'article « {title} » (contre {usual} par mois d'habitude)."
+    ),
+    "cause_source": "En {month}, {n} lecteurs sont venus de : {source} (contre {usual} par mois d'habitude).",
+    "cause_annotation_article": "Lecteurs venus de l'article « {title} » (clickstream)",
+    "cause_annotation_source": "Hausse des lecteurs venus de : {source} (clickstream)",
+    "cause_keep": "Retenir comme annotation",
+    "lbl_cause": "Cause probable",
     "fact_section": "L'article Wikipédia",
     "fact_col_what": "Ce qu'on mesure",
     "fact_col_commune": "La commune",

@@ -523,3 +523,25 @@ def attention_sources(referrers: pl.DataFrame, top: int = 5) -> dict[str, Any] |
         "articles": [{"title": str(r["referrer"]).replace("_", " "), "n": int(r["n"])} for r in articles.to_dicts()],
         "search_share": by_source["search"] / total if total else 0.0,
     }  # fmt: skip
+
+
+def cause_words(cause: Any) -> str:
+    """A spike's probable cause in a sentence, with its evidence, or why none is given."""
+    month = f"{M.MONTHS_LONG[cause.month.month - 1]} {cause.month.year}"
+    if cause.status == "no_clickstream":
+        return M.t("cause_no_clickstream", month=month)
+    if cause.status == "none":
+        return M.t("cause_none", month=month)
+    figures = {"month": month, "n": M.fr_number(cause.readers, 0), "usual": M.fr_number(cause.usual, 0)}
+    if cause.source == "wikipedia":
+        return M.t("cause_article", title=str(cause.referrer).replace("_", " "), **figures)
+    return M.t("cause_source", source=M.t(f"referrer_{cause.source}").lower(), **figures)
+
+
+def cause_annotation(cause: Any) -> str | None:
+    """What the team can keep as the spike's annotation (None without a cause found)."""
+    if cause.status != "found":
+        return None
+    if cause.source == "wikipedia":
+        return M.t("cause_annotation_article", title=str(cause.referrer).replace("_", " "))
+    return M.t("cause_annotation_source", source=M.t(f"referrer_{cause.source}").lower())

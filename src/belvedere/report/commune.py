@@ -65,6 +65,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     ctx["national"] = obs.national_standing(code, d_start, d_end)
     ctx["facts"] = obs.article_facts(code)
     ctx["attention"] = present.attention_sources(obs.referrers(code))
+    ctx["causes"] = {}
     ctx["scorecard_name"] = info["name"]
     ctx["explained"] = None
     try:
@@ -106,6 +107,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
             ),
             ctx["scorecard"],
         ),
+        causes={p.isoformat(): present.cause_words(c) for p, c in obs.spike_causes(code, d_start, d_end).items()},
         spikes=real,
         bot_spikes=[s for s in spike_rows if s["suspected_bot"]],
         peers=peers.to_dicts(),

@@ -152,6 +152,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                 "recommendations": present.by_gap(advice, scorecard),
                 "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
                 "attention": present.attention_sources(st.obs.referrers(card["code"])),
+                "causes": _causes(st.obs.spike_causes(card["code"], card["start"], card["end"])),
+                "writable": st.write_token is not None,
                 "explained": present.explained_gap_words(st.obs.explanation(card["start"], card["end"]), card["code"],
                                                          card["name"]),
                 "impacts": impacts, "articles": articles.to_dicts(),
@@ -175,6 +177,12 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
             return _empty_commune(st, built)
         page = st.keep(key, built)
     return HTMLResponse(page)
+
+
+def _causes(found: dict[date, Any]) -> dict[str, dict[str, str | None]]:
+    """Each spike's probable cause in words, and what to keep as its annotation, by peak (ISO)."""
+    return {p.isoformat(): {"words": present.cause_words(c), "annotation": present.cause_annotation(c)}
+            for p, c in found.items()}  # fmt: skip
 
 
 def _empty_commune(st: State, commune: dict[str, Any]) -> HTMLResponse:
@@ -528,14 +536,20 @@ def compare_page(
 
 @pages.get("/evenements", response_class=HTMLResponse)
 def events_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "all",
-                start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
+                start: StartQ = None, end: EndQ = None,
+                commune: Annotated[str, Query(max_length=10)] = "", date: Annotated[str, Query(max_length=10)] = "",
+                texte: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:  # fmt: skip
+    """Shared events and the largest spikes, and the annotation form (pre-filled from the commune
+    page when the team keeps a spike's probable cause)."""
+
     def run() -> dict[str, Any]:
         events = st.obs.events(start, end, scope).sort("start", descending=True)
         spikes = st.obs.spikes(None, start, end, scope, include_bots=False)
         top = spikes.sort("excess_views", descending=True).head(50)
         return {"events": events.to_dicts(), "spikes": top.to_dicts()}
 
-    return render(st, "events.html.j2", scope=scope, writable=st.write_token is not None, **_call(st, run))
+    return render(st, "events.html.j2", scope=scope, writable=st.write_token is not None,
+                  prefill={"commune": commune, "date": date, "text": texte}, **_call(st, run))  # fmt: skip
 
 
 @pages.get("/etude", response_class=HTMLResponse)
