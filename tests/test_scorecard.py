@@ -86,17 +86,31 @@ def test_the_national_ranking_by_dimension_agrees_with_each_scorecard(demo_db: P
     own scorecard, for PVD (among the PVD of their size) and other communes (among all of their size)."""
     import httpx
 
+    from belvedere.analysis.scorecard import scorecard as one_scorecard
+    from belvedere.api import MIN_PVD_PEERS
     from belvedere.web.app import create_app
     from tests.conftest import serving
 
     with Observatory.open(demo_db) as obs:
         scores = obs.dimension_scores()
-        metrics = obs.metrics()
-        codes = [*metrics.filter(pl.col("is_pvd"))["code"].head(5), *metrics.filter(~pl.col("is_pvd"))["code"].head(5)]
+        frame = obs.indicators()
+        codes = [*frame.filter(pl.col("is_pvd"))["code"].head(5), *frame.filter(~pl.col("is_pvd"))["code"].head(5)]
         for code in codes:
+            # the plain way: the commune against the frame of its peers, one commune at a time
+            me = frame.filter(pl.col("code") == code).row(0, named=True)
+            peers = frame.filter((pl.col("size_class") == me["size_class"]) & (pl.col("code") != code))
+            if me["is_pvd"] and peers.filter(pl.col("is_pvd")).height >= MIN_PVD_PEERS:
+                peers = peers.filter(pl.col("is_pvd"))
+            plain = {d.key: d for d in one_scorecard(me, peers, as_of={})}
             row = scores.filter(pl.col("code") == code).row(0, named=True)
-            for d in obs.scorecard(code).dimensions:
-                assert row[f"score_{d.key}"] == pytest.approx(d.score, abs=1e-9), (code, d.key)
+            card = obs.scorecard(code)
+            assert card.peers == peers.height
+            for d in card.dimensions:
+                assert row[f"score_{d.key}"] == pytest.approx(plain[d.key].score, abs=1e-9), (code, d.key)
+                assert d.score == pytest.approx(plain[d.key].score, abs=1e-9), (code, d.key)
+                for mine, other in zip(d.indicators, plain[d.key].indicators, strict=True):
+                    assert (mine.key, mine.peers) == (other.key, other.peers)
+                    assert mine.percentile == pytest.approx(other.percentile, abs=1e-9), (code, mine.key)
         ranked = obs.ranking(scope="pvd", metric="score_contenus")
     assert ranked["score_contenus"].is_sorted(descending=True) and ranked["rank"][0] == 1
     out = run_cli("rank", "--metric", "score_animation", "--limit", "3", "--format", "json", db=demo_db, check=True)

@@ -115,6 +115,7 @@ class _National:
     coverage: tuple[int, int] | None = None  # see Observatory.coverage
     scores: pl.DataFrame | None = None  # see Observatory.dimension_scores
     indicators: pl.DataFrame | None = None  # see Observatory._indicator_frame
+    placed: pl.DataFrame | None = None  # see Observatory._indicator_table
     explanations: dict[str, Explanation | None] = field(default_factory=dict)  # see Observatory.explanation
 
     @property
@@ -256,6 +257,7 @@ class Observatory:
         self._article_rows: dict[str, tuple[int, int]] | None = None
         self._snapshot_info: dict[str, str] | None = None
         self._standing: dict[tuple[str, date, date], dict[str, str] | None] = {}
+        self._facts: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _all_facts
         self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
@@ -889,28 +891,27 @@ class Observatory:
     def scorecard(self, commune: str, start: str | date | None = None, end: str | date | None = None) -> Scorecard:
         """The "territoire numérique" scorecard of a commune over the period (see
         :mod:`belvedere.analysis.scorecard`): its indicators placed among the communes of its size
-        class (the PVD of its size class when it is one and they are at least MIN_PVD_PEERS)."""
+        class (the PVD of its size class when it is one and they are at least MIN_PVD_PEERS); read
+        from every commune's placed indicators, computed once per period."""
         code = self.code_of(commune)
         nat = self._nat(start, end)
-        rows = nat.metrics.filter(pl.col("code") == code)
-        if rows.is_empty():
+        found = self._indicator_table(nat).filter(pl.col("code") == code)
+        if found.is_empty():
             raise NoAudienceError(M.t("no_audience_commune", code=code), code)
-        me = rows.row(0, named=True)
-        peers = nat.metrics.filter((pl.col("size_class") == me["size_class"]) & (pl.col("code") != code))
-        group = "size_class"
-        if me["is_pvd"] and peers.filter(pl.col("is_pvd")).height >= MIN_PVD_PEERS:
-            peers, group = peers.filter(pl.col("is_pvd")), "pvd_size_class"
-        facts = self._facts_frame(nat, [code, *peers["code"].to_list()])
-        peers = scoring.tourism_columns(peers.join(facts, on="code", how="left"))
-        facts = scoring.tourism_columns(facts.join(nat.metrics.select("code", "population"), on="code", how="left"))
-        mine_facts = facts.filter(pl.col("code") == code)
-        mine = {**me, **(mine_facts.row(0, named=True) if mine_facts.height else {})}
+        placed = found.row(0, named=True)
+        mine = self._indicator_frame(nat).filter(pl.col("code") == code).row(0, named=True)
         vintage = mine.get("tourism_vintage")
         as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at")),
                  "wikidata": scoring.as_date(mine.get("item_read_at")),
                  "tourism": date(vintage, 1, 1) if vintage else None}  # fmt: skip
-        dims = scoring.scorecard(mine, peers, as_of=as_of)
-        return Scorecard(code, nat.start, nat.end, group, peers.height, dims, self.simulated)
+        group = "pvd_size_class" if placed["pvd_group"] else "size_class"
+        return Scorecard(code, nat.start, nat.end, group, int(placed["peers"]), scoring.from_table(placed, as_of),
+                         self.simulated)  # fmt: skip
+
+    def _indicator_table(self, nat: _National) -> pl.DataFrame:
+        if nat.placed is None:
+            nat.placed = scoring.indicator_table(self._indicator_frame(nat), MIN_PVD_PEERS)
+        return nat.placed
 
     def _facts_frame(self, nat: _National, codes: list[str] | None = None) -> pl.DataFrame:
         """Per commune (of ``codes``, or all), its article facts and its item facts as indicator
@@ -942,7 +943,7 @@ class Observatory:
         the period: the national ranking by dimension. Computed once per period."""
         nat = self._nat(start, end)
         if nat.scores is None:
-            nat.scores = scoring.dimension_scores(self._indicator_frame(nat), MIN_PVD_PEERS)
+            nat.scores = scoring.dimension_scores(self._indicator_table(nat))
         return nat.scores
 
     def _indicator_frame(self, nat: _National) -> pl.DataFrame:
@@ -993,52 +994,57 @@ class Observatory:
         """A probable cause for each of the commune's spikes over the period, from the clickstream
         the store holds (see :mod:`belvedere.analysis.causes`), by peak day."""
         code = self.code_of(commune)
-        spikes = self.spikes(code, start, end)
-        if spikes.is_empty():
-            return {}
         with self.lock:
             held = {r[0] for r in self.store.con.execute("SELECT DISTINCT month FROM clickstream_files").fetchall()}
         if not held:  # a store without clickstream: no cause to look for, nothing to say per spike
+            return {}
+        spikes = self.spikes(code, start, end)
+        if spikes.is_empty():
             return {}
         peaks = [p for p in spikes.filter(~pl.col("suspected_bot"))["peak"].to_list() if isinstance(p, date)]
         return {c.peak: c for c in spike_causes(peaks, self.referrers(code), held)}
 
     def article_facts(self, commune: str) -> dict[str, Any] | None:
         """What the commune's article is like (see :mod:`belvedere.sources.facts`; its longest
-        article when it has several), with ``peers``: the medians of the communes of its size class
-        whose articles were read (and how many), and ``item``: what its Wikidata item declares; None
-        when neither was ever read."""
+        article when it has several), with ``peers``: the medians of the other communes of its size
+        class whose articles were read (and how many), and ``item``: what its Wikidata item
+        declares; None when neither was ever read. Every commune's facts are read once."""
         code = self.code_of(commune)
-        with self.lock:
-            item = self.store.frame("SELECT * FROM item_facts WHERE code = ?", [code])
-            mine = self.store.frame(
-                "SELECT a.title, a.source AS article_source, f.* EXCLUDE (article_id) FROM article_facts f "
-                "JOIN articles a USING (article_id) "
-                "WHERE a.commune_code = ? ORDER BY f.length DESC NULLS LAST, a.title LIMIT 1",
-                [code],
-            )
-            if mine.is_empty() and item.is_empty():
-                return None
-            peers = self.store.frame(
-                """WITH art AS (SELECT a.commune_code, max(f.length) AS length, max(f.images) AS images,
-                                max(f.refs) AS refs, max(f.sections) AS sections, max(f.languages) AS languages,
-                                max(f.lead_image) AS lead_image
-                         FROM article_facts f JOIN articles a USING (article_id)
-                              JOIN communes c ON c.code = a.commune_code
-                         WHERE c.size_class = (SELECT size_class FROM communes WHERE code = $code)
-                           AND a.commune_code <> $code
-                         GROUP BY a.commune_code),
-                     items AS (SELECT avg((i.social <> '')::INTEGER) AS social_share, count(*) AS item_communes
-                               FROM item_facts i JOIN communes c USING (code)
-                               WHERE c.size_class = (SELECT size_class FROM communes WHERE code = $code)
-                                 AND i.code <> $code)
-                   SELECT * FROM (SELECT count(*) AS communes, median(length) AS length, median(images) AS images,
-                          median(refs) AS refs, median(sections) AS sections, median(languages) AS languages,
-                          avg((lead_image IS NOT NULL)::INTEGER) AS lead_image_share FROM art), items""",
-                {"code": code},
-            )
-        found = mine.row(0, named=True) if mine.height else {"title": None, "read_at": None}
-        return {**found, "peers": peers.row(0, named=True), "item": item.row(0, named=True) if item.height else None}
+        articles, items = self._all_facts()
+        mine = articles.filter(pl.col("code") == code)
+        item = items.filter(pl.col("code") == code)
+        if mine.is_empty() and item.is_empty():
+            return None
+        size = self.communes().filter(pl.col("code") == code)["size_class"].to_list()
+        others = articles.filter((pl.col("size_class") == (size[0] if size else None)) & (pl.col("code") != code))
+        other_items = items.filter((pl.col("size_class") == (size[0] if size else None)) & (pl.col("code") != code))
+        peers = {
+            "communes": others.height, "length": others["length"].median(), "images": others["images"].median(),
+            "refs": others["refs"].median(), "sections": others["sections"].median(),
+            "languages": others["languages"].median(),
+            "lead_image_share": others["lead_image"].is_not_null().mean() if others.height else None,
+            "item_communes": other_items.height,
+            "social_share": (other_items["social"] != "").mean() if other_items.height else None,
+        }  # fmt: skip
+        found = mine.drop("code", "size_class").row(0, named=True) if mine.height else {"title": None, "read_at": None}
+        return {**found, "peers": peers, "item": item.drop("size_class").row(0, named=True) if item.height else None}
+
+    def _all_facts(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(each commune's longest read article with its facts, each commune's item facts), with
+        the commune's size class; read once per Observatory (facts change only with a write)."""
+        if self._facts is None:
+            with self.lock:
+                articles = self.store.frame(
+                    """SELECT a.commune_code AS code, c.size_class, a.title, a.source AS article_source,
+                              f.* EXCLUDE (article_id)
+                       FROM article_facts f JOIN articles a USING (article_id)
+                       JOIN communes c ON c.code = a.commune_code
+                       QUALIFY row_number() OVER (PARTITION BY a.commune_code
+                                                  ORDER BY f.length DESC NULLS LAST, a.title) = 1"""
+                )
+                items = self.store.frame("SELECT i.*, c.size_class FROM item_facts i JOIN communes c USING (code)")
+            self._facts = (articles, items)
+        return self._facts
 
     def former_communes(self, commune: str) -> pl.DataFrame:
         """The former and delegated communes merged into this one: old_code, old_name, kind."""

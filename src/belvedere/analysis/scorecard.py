@@ -151,29 +151,57 @@ class Scorecard:
     simulated: bool = False  # every figure is simulated (a demo store): said beside each source
 
 
-def dimension_scores(frame: pl.DataFrame, min_pvd_peers: int) -> pl.DataFrame:
-    """Every commune's dimension scores at once (what :func:`scorecard` gives one commune): ``frame``
-    one row per commune with ``code``, ``size_class``, ``is_pvd`` and the indicator columns; each
-    percentile among the commune's peers (its size class; the PVD of its size class for a PVD when
-    they are at least ``min_pvd_peers`` besides it), from average ranks: ``(rank - 1) / (known - 1)``
-    is the share of known peers it beats, ties counting half."""
+def indicator_table(frame: pl.DataFrame, min_pvd_peers: int) -> pl.DataFrame:
+    """Every commune's indicators placed at once (what :func:`scorecard` does for one commune):
+    ``frame`` one row per commune with ``code``, ``size_class``, ``is_pvd`` and the indicator
+    columns. Per indicator ``KEY``: ``KEY__value``, ``KEY__pct`` (percentile among the commune's
+    peers: its size class, or the PVD of its size class for a PVD when they are at least
+    ``min_pvd_peers`` besides it; from average ranks, ``(rank - 1) / known`` is the share of the
+    ``known`` peers with a value it beats, ties counting half) and ``KEY__peers``; and
+    ``pvd_group`` and ``peers`` (the group's size, the commune left out)."""
     pvd_in_class = pl.col("is_pvd").cast(pl.Int64).sum().over("size_class")
     use_pvd = pl.col("is_pvd") & (pvd_in_class - 1 >= min_pvd_peers)
-    columns: dict[str, list[pl.Expr]] = {d: [] for d in DIMENSIONS}
+    exprs: list[pl.Expr] = [
+        use_pvd.alias("pvd_group"),
+        (pl.when(use_pvd).then(pvd_in_class).otherwise(pl.len().over("size_class")) - 1).alias("peers"),
+    ]
     for spec in INDICATORS:
         if spec.column not in frame.columns:
             continue
-        value = pl.col(spec.column).cast(pl.Float64)
-        value = pl.when(value.is_nan()).then(None).otherwise(value if spec.higher_is_better else -value)
+        raw = pl.col(spec.column).cast(pl.Float64)
+        raw = pl.when(raw.is_nan()).then(None).otherwise(raw)
+        value = raw if spec.higher_is_better else -raw
 
-        def share(over: list[str], value: pl.Expr = value) -> pl.Expr:
+        def placed(over: list[str], value: pl.Expr = value, raw: pl.Expr = raw) -> tuple[pl.Expr, pl.Expr]:
             rank = value.rank("average").over(over)
-            known = value.is_not_null().sum().over(over)
-            return pl.when(known > 1).then(100.0 * (rank - 1) / (known - 1))
+            known = raw.is_not_null().sum().over(over) - raw.is_not_null().cast(pl.UInt32)  # the others with a value
+            return pl.when((known > 0) & raw.is_not_null()).then(100.0 * (rank - 1) / known), known
 
-        columns[spec.dimension].append(
-            pl.when(use_pvd).then(share(["size_class", "is_pvd"])).otherwise(share(["size_class"]))
-        )
-    scores = [pl.mean_horizontal(exprs).alias(f"score_{d}") if exprs else pl.lit(None, pl.Float64).alias(f"score_{d}")
-              for d, exprs in columns.items()]  # fmt: skip
-    return frame.select("code", *scores)
+        pct_pvd, known_pvd = placed(["size_class", "is_pvd"])
+        pct_all, known_all = placed(["size_class"])
+        exprs += [raw.alias(f"{spec.key}__value"),
+                  pl.when(use_pvd).then(pct_pvd).otherwise(pct_all).alias(f"{spec.key}__pct"),
+                  pl.when(use_pvd).then(known_pvd).otherwise(known_all).alias(f"{spec.key}__peers")]  # fmt: skip
+    return frame.select("code", *exprs)
+
+
+def dimension_scores(table: pl.DataFrame) -> pl.DataFrame:
+    """Every commune's dimension scores (the mean of its known percentiles) from :func:`indicator_table`."""
+    scores = []
+    for d in DIMENSIONS:
+        cols = [f"{s.key}__pct" for s in INDICATORS if s.dimension == d and f"{s.key}__pct" in table.columns]
+        scores.append(pl.mean_horizontal(cols).alias(f"score_{d}") if cols
+                      else pl.lit(None, pl.Float64).alias(f"score_{d}"))  # fmt: skip
+    return table.select("code", *scores)
+
+
+def from_table(row: Mapping[str, Any], as_of: Mapping[str, date | None]) -> list[Dimension]:
+    """One commune's dimensions from its row of :func:`indicator_table`."""
+    out = []
+    for dim in DIMENSIONS:
+        indicators = [Indicator(s.key, dim, row.get(f"{s.key}__value"), row.get(f"{s.key}__pct"),
+                                int(row.get(f"{s.key}__peers") or 0), s.source, as_of.get(s.source))
+                      for s in INDICATORS if s.dimension == dim and f"{s.key}__value" in row]  # fmt: skip
+        known = [i.percentile for i in indicators if i.percentile is not None]
+        out.append(Dimension(dim, float(np.mean(known)) if known else None, indicators))
+    return out
