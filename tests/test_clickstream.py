@@ -113,6 +113,8 @@ def test_a_url_then_the_readers_origins_everywhere(store_path: Path, tmp_path: P
 
     with serving(create_app(store_path, None)) as url:
         api = httpx.get(f"{url}/api/communes/61074/referrers", timeout=60).json()
+        no_month = httpx.get(f"{url}/api/communes/61074/referrers", params={"month": "0000-00"}, timeout=60)
+        assert no_month.status_code == 422 and "AAAA-MM" in no_month.json()["detail"]  # found by the fuzzer
         page = html.unescape(httpx.get(f"{url}/commune/61074", timeout=60).text)
     assert api == rows
     section = page.split('id="referrers"')[1].split("</section>")[0]

@@ -368,8 +368,10 @@ async def commune_referrers(code: str, st: Annotated[State, Depends(state)],
     names the article), external, empty, internal or other."""
     from belvedere.dates import parse_month
 
-    wanted = parse_month(month) if month else None
-    return _records(await _call_quick(st, True, st.obs.referrers, code, wanted))
+    def run() -> pl.DataFrame:  # a month like 0000-00 is refused as the other mistakes are (422)
+        return st.obs.referrers(code, parse_month(month) if month else None)
+
+    return _records(await _call_quick(st, True, run))
 
 
 @router.get(
