@@ -131,7 +131,8 @@ def test_one_analysis_at_a_time_and_a_failure_is_said(fresh: Path, monkeypatch: 
             said = html.unescape(page.text)
             assert page.status_code == 200 and 'role="alert"' in said and "n'a pas abouti : Service injoignable" in said
             assert 'id="analyse"' in page.text  # and it can be tried again
-        assert app.state.belvedere.analyses.running() is None
+        analyses = app.state.belvedere.analyses
+        assert analyses.running() is None and not analyses._workdir.exists()  # logs and progress files gone
 
 
 def test_fetch_needs_a_contact_and_a_real_store(demo_db: Path, fresh: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,7 +111,8 @@ class Analyses:
             return job
 
     def close(self) -> None:
-        """At the server's stop: a running child is stopped (its transactions leave the store whole)."""
+        """At the server's stop: a running child is stopped (its transactions leave the store whole),
+        and the progress files and logs go."""
         with self._lock:
             for job in self._jobs.values():
                 if job.returncode() is None:
@@ -119,3 +121,4 @@ class Analyses:
                         job.process.wait(10)
                     except subprocess.TimeoutExpired:
                         job.process.kill()
+            shutil.rmtree(self._workdir, ignore_errors=True)
