@@ -182,7 +182,8 @@ def bench_diagnose(workdir: Path, latency: float = 0.15, n_peers: int = 20) -> N
         f"diagnose Carrouges + {n_peers} peers, 1 year, real snapshot of {len(titles)} communes "
         f"({snap.stat().st_size / 1e6:.1f} MB; 12 monthly dump files ingested in {ingest:.1f} s), PDF report, "
         f"fake answering in {latency * 1000:.0f} ms: wall {wall:.1f} s, {requests} requests "
-        f"(bound: (1 + peers) x 3 accesses + 3 totals + 2 resolve + 2 facts + 4 probes = {(1 + n_peers) * 3 + 11}; "
+        f"(bound: (1 + peers) x 3 accesses + 3 totals + 2 resolve + one facts query per 20 titles + 1 item query "
+        f"+ 4 probes = {(1 + n_peers) * 3 + 3 + 2 + -(-(1 + n_peers) // 20) + 1 + 4}; "
         f"all of France: ~{len(titles) * 3:,} requests)",
         flush=True,
     )
