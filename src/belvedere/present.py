@@ -463,7 +463,7 @@ def indicator_value_words(indicator: Mapping[str, Any]) -> str:
     if key == "visibility_surplus":
         return f"× {M.fr_number(value, 1)}"
     if key in ("views_per_inhabitant", "beds_per_1000", "rooms_per_1000", "pitches_per_1000"):
-        return M.fr_number(value, 1) + (f"\u00a0{indicator['unit']}" if key != "views_per_inhabitant" else "")
+        return M.fr_number(value, 1)  # the label says per whom
     return f"{M.fr_number(value, 0)}\u00a0{indicator['unit']}"
 
 
