@@ -63,6 +63,14 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
+def store_path(reference_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the reference store file, for the real CLI to write to."""
+    path = tmp_path / "real.duckdb"
+    shutil.copy(reference_db, path)
+    return path
+
+
+@pytest.fixture()
 def ref_store(reference_db: Path, tmp_path: Path) -> Store:
     """A private writable copy of the reference store."""
     path = tmp_path / "store.duckdb"

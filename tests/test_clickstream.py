@@ -41,13 +41,6 @@ def clickstream_file(directory: Path, lines: list[tuple], name: str = NAME) -> P
     return path
 
 
-@pytest.fixture()
-def store_path(reference_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "clicks.duckdb"
-    shutil.copy(reference_db, path)
-    return path
-
-
 def _kept(db: Path) -> list[tuple]:
     with Store(db, read_only=True) as store:
         return store.con.execute(

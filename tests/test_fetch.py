@@ -48,13 +48,6 @@ def carrouges_dataset() -> Dataset:
     return ds
 
 
-@pytest.fixture()
-def store_path(reference_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "real.duckdb"
-    shutil.copy(reference_db, path)
-    return path
-
-
 def fake_env(fake: FakeWikimedia, **extra: str) -> dict[str, str]:
     return {
         "BELVEDERE_WIKIMEDIA_API": fake.rest_api,

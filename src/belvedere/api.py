@@ -913,27 +913,23 @@ class Observatory:
             nat.placed = scoring.indicator_table(self._indicator_frame(nat), MIN_PVD_PEERS)
         return nat.placed
 
-    def _facts_frame(self, nat: _National, codes: list[str] | None = None) -> pl.DataFrame:
-        """Per commune (of ``codes``, or all), its article facts and its item facts as indicator
+    def _facts_frame(self, nat: _National) -> pl.DataFrame:
+        """Per commune, its article facts, its item facts and its tourism capacity as indicator
         columns (see :func:`belvedere.analysis.scorecard.facts_columns`)."""
-        where = "" if codes is None else "WHERE list_contains($codes, a.commune_code)"
-        items = "item_facts" if codes is None else "(SELECT * FROM item_facts WHERE list_contains($codes, code))"
         with self.lock:
             facts = self.store.frame(
-                f"""WITH art AS (
+                """WITH art AS (
                        SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
                               max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
                               max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
-                       FROM article_facts f JOIN articles a USING (article_id) {where} GROUP BY a.commune_code)
+                       FROM article_facts f JOIN articles a USING (article_id) GROUP BY a.commune_code)
                    SELECT coalesce(art.code, i.code) AS code, art.* EXCLUDE (code), i.website, i.social,
                           i.sitelinks, i.commons_files, i.read_at AS item_read_at
-                   FROM art FULL JOIN {items} i ON i.code = art.code""",
-                {} if codes is None else {"codes": codes},
+                   FROM art FULL JOIN item_facts i ON i.code = art.code"""
             )
             tourism = self.store.frame(
                 "SELECT code, vintage AS tourism_vintage, rooms, pitches, village_beds, residence_beds, hostel_beds "
-                f"FROM tourism {'' if codes is None else 'WHERE list_contains($codes, code)'}",
-                {} if codes is None else {"codes": codes},
+                "FROM tourism"
             )
         facts = scoring.facts_columns(facts, nat.end)
         return facts.join(tourism, on="code", how="full", coalesce=True)
