@@ -32,3 +32,17 @@ def test_every_shipped_data_file_has_its_provenance() -> None:
                 continue
             assert f"`{data.name}`" in provenance, f"{data} is not described in {folder / 'PROVENANCE.md'}"
             gzip.decompress(data.read_bytes())  # compact, and whole
+
+
+def test_the_audience_has_one_writer() -> None:
+    """Only store/audience.py writes pageviews: the rules that keep audience honest (a source
+    replaces what it covered, never a simulated article's views, no zeros for days nobody covered)
+    are kept in one place."""
+    # a statement naming the table, or the table's name handed to a statement built from a list
+    writes = re.compile(r"(INSERT\s+INTO|DELETE\s+FROM|UPDATE)\s+pageviews\b|[\"']pageviews[\"']", re.IGNORECASE)
+    writers = sorted(
+        str(path.relative_to(ROOT / "src" / "belvedere"))
+        for path in ROOT.glob("src/belvedere/**/*.py")
+        if writes.search(path.read_text(encoding="utf-8"))
+    )
+    assert writers == ["store/audience.py"]

@@ -12,6 +12,7 @@ from belvedere.sources.dumps import Recovery, pool_views_of, recover_views
 from belvedere.sources.http import PoliteClient
 from belvedere.sources.mediawiki import page_infos
 from belvedere.sources.wikidata import resolve_codes
+from belvedere.store import audience
 from belvedere.store.db import Store, now
 
 
@@ -44,7 +45,8 @@ async def resolve_articles(
             )
             gone = [r[0] for r in con.execute(stale, [code, keep]).fetchall()]
             pool_views_of(con, gone)  # their views stay findable should the title come back
-            for table in ("pageviews", "dump_hours", "articles"):
+            audience.forget_articles(con, "SELECT unnest(?)", [gone])
+            for table in ("dump_hours", "articles"):
                 con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [gone])
             _upsert(con, code, info.title, link.qid, info.page_id, None, info.page_id is not None, "wikidata")
             main_id = con.execute(

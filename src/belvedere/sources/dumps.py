@@ -45,7 +45,7 @@ from belvedere.checksums import sha256_file as sha256
 from belvedere.dates import month_end
 from belvedere.errors import BelvedereError
 from belvedere.sources.http import FetchFailed, PoliteClient
-from belvedere.store import Store
+from belvedere.store import Store, audience
 from belvedere.store.db import now
 from belvedere.store.schema import ACCESSES
 
@@ -596,20 +596,7 @@ def settle(store: Store) -> int:
     ).fetchall()]  # fmt: skip
     for day in days:
         with store.transaction():
-            con.execute(
-                "DELETE FROM pageviews WHERE date = ? AND agent = 'user' AND access IN ('desktop', 'mobile-web') "
-                "AND article_id IN (SELECT article_id FROM articles WHERE source <> 'simulated')",
-                [day],
-            )
-            con.execute(
-                """INSERT INTO pageviews
-                   SELECT a.article_id, ?::DATE, x.access::access_t, 'user',
-                          coalesce((SELECT sum(h.views) FROM dump_hours h WHERE h.article_id = a.article_id
-                                    AND h.date = ? AND h.access = x.access::access_t), 0)::INTEGER
-                   FROM articles a, (VALUES ('desktop'), ('mobile-web')) x(access)
-                   WHERE a.source <> 'simulated'""",
-                [day, day],
-            )
+            audience.settle_user_day(con, day)
             con.execute("DELETE FROM dump_hours WHERE date = ?", [day])
             # --all-articles: the day's 24 hourly rows of each page become one (hour 24)
             con.execute(
@@ -792,22 +779,8 @@ def _write_complete(store: Store, f: Path, source: Path, digest: str, project: s
         pool = "" if all_articles else "ANTI JOIN articles a ON a.project = ? AND a.title = c.title"
         _write_pages(con, project, f"SELECT c.title, c.access, c.date, 24 AS hour, c.views FROM _counts c {pool}",
                      [] if all_articles else [project], period.agent)  # fmt: skip
-        con.execute(
-            "DELETE FROM pageviews WHERE date BETWEEN ? AND ? AND agent = ? "
-            "AND article_id IN (SELECT article_id FROM articles WHERE project = ? AND source <> 'simulated')",
-            [period.first, last, period.agent, project],
-        )
-        kept = con.execute(
-            f"""INSERT INTO pageviews
-               SELECT a.article_id, d.date, x.access::access_t, ?::agent_t, coalesce(c.views, 0)::INTEGER
-               FROM articles a
-               CROSS JOIN (VALUES ('desktop'), ('mobile-web'), ('mobile-app')) x(access)
-               CROSS JOIN (SELECT (?::DATE + k::INTEGER)::DATE AS date FROM range(?) t(k)) d
-               LEFT JOIN (SELECT title, access, date, sum(views) AS views FROM ({counts}) GROUP BY ALL) c
-                      ON c.title = a.title AND c.access = x.access AND c.date = d.date
-               WHERE a.project = ? AND a.source <> 'simulated'""",
-            [period.agent, period.first, period.days, *params, project],
-        ).fetchall()[0][0]
+        kept = audience.replace_days(con, project=project, first=period.first, days=period.days,
+                                     agent=period.agent, counts=counts, params=params)  # fmt: skip
         matched = con.execute(
             "SELECT count(*) FROM _rows r SEMI JOIN articles a ON a.project = ? AND a.title = r.title "
             "AND a.source <> 'simulated'",
@@ -880,17 +853,14 @@ def recover_views(con: duckdb.DuckDBPyConnection, after: int) -> Recovery:
            FROM _covered GROUP BY ALL"""
     )
     recoverable = "(c.all_kept OR (c.communes_kept AND n.plausible))"
-    report.rows = con.execute(
-        f"""INSERT INTO pageviews
-            SELECT n.article_id, c.date, c.access::access_t, c.agent::agent_t,
+    report.rows = audience.add_missing(
+        con,
+        f"""SELECT n.article_id, c.date, c.access::access_t AS access, c.agent::agent_t AS agent,
                    coalesce((SELECT sum(v.views) FROM project_views v WHERE v.page_key = n.page_key
                              AND v.date = c.date AND v.hour = 24 AND v.agent = c.agent::agent_t
-                             AND v.access = c.access::access_t), 0)::INTEGER
-            FROM _new_kept n, _cover c
-            WHERE {recoverable}
-              AND NOT EXISTS (SELECT 1 FROM pageviews p WHERE p.article_id = n.article_id AND p.date = c.date
-                              AND p.agent = c.agent::agent_t AND p.access = c.access::access_t)"""
-    ).fetchall()[0][0]
+                             AND v.access = c.access::access_t), 0)::INTEGER AS views
+            FROM _new_kept n, _cover c WHERE {recoverable}""",
+    )
     # hours of days not complete yet: the day settles with them (dump_hours)
     report.hours = con.execute(
         """INSERT INTO dump_hours

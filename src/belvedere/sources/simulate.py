@@ -33,6 +33,7 @@ from belvedere import messages as M
 from belvedere.config import PROJECT
 from belvedere.errors import BelvedereError
 from belvedere.reference.titles import guess_titles
+from belvedere.store import audience
 from belvedere.store.db import Store, now
 from belvedere.store.schema import ACCESSES
 
@@ -361,13 +362,11 @@ def simulate(
     total_rows = 0
     total_user = 0
     with store.transaction():
-        for table in ("pageviews", "article_facts"):
-            con.execute(
-                f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM articles WHERE source = 'simulated')"
-            )
-        con.execute("DELETE FROM articles WHERE source = 'simulated'")
         # the probable titles a fresh store gives every commune: a simulated store holds none
-        con.execute("DELETE FROM articles WHERE source = 'guess'")
+        leaving = "SELECT article_id FROM articles WHERE source IN ('simulated', 'guess')"
+        audience.forget_articles(con, leaving)
+        con.execute(f"DELETE FROM article_facts WHERE article_id IN ({leaving})")
+        con.execute("DELETE FROM articles WHERE source IN ('simulated', 'guess')")
         for table in ("campaign_communes", "campaigns"):  # the campaigns planted last time
             con.execute(f"DELETE FROM {table} WHERE campaign_id IN (SELECT campaign_id FROM sim_campaigns)")
         for table in ("sim_profiles", "sim_spikes", "sim_bots", "sim_campaigns"):
@@ -465,21 +464,16 @@ def simulate(
                     "views": views.ravel(),
                 }
             )
-            con.register("sim_user", user_tbl)
-            con.execute(
-                "INSERT INTO pageviews SELECT article_id, date, access::VARCHAR::access_t, 'user', views FROM sim_user"
-            )
-            con.unregister("sim_user")
+            audience.insert_rows(con, user_tbl, agent="user")
             auto_tbl = pa.table(
                 {
                     "article_id": np.repeat(article_ids[rows], days),
                     "date": pa.concat_arrays([date_arr] * nb),
+                    "access": pa.DictionaryArray.from_arrays(np.zeros(nb * days, dtype=np.int8), access_codes),
                     "views": automated.ravel(),
                 }
             )
-            con.register("sim_auto", auto_tbl)
-            con.execute("INSERT INTO pageviews SELECT article_id, date, 'desktop', 'automated', views FROM sim_auto")
-            con.unregister("sim_auto")
+            audience.insert_rows(con, auto_tbl, agent="automated")
             total_rows += nb * days * 4
             if progress:
                 progress(int(rows[-1]) + 1, communes.height)

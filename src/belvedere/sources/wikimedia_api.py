@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from belvedere.sources.http import FetchFailed, PoliteClient
+from belvedere.store import audience
 from belvedere.store.db import Store, now
 from belvedere.store.schema import ACCESSES, AGENTS
 
@@ -214,32 +215,19 @@ def _write(store: Store, results: list[RangeResult], project: str, base: str) ->
             views.append(series)
     fetched = now()
     con = store.con
+    rows = None
+    if arts:
+        rows = pa.table(
+            {
+                "article_id": np.concatenate(arts),
+                "date": pa.array(np.concatenate(dates), pa.date32()),
+                "access": pa.DictionaryArray.from_arrays(np.concatenate(accesses), pa.array(ACCESSES)),
+                "agent": pa.DictionaryArray.from_arrays(np.concatenate(agents), pa.array(AGENTS)),
+                "views": np.concatenate(views),
+            }
+        )
     with store.transaction():
-        if ranges["article_id"]:
-            con.register("_ranges", pa.table(ranges))
-            con.execute(
-                "DELETE FROM pageviews p USING _ranges r WHERE p.article_id = r.article_id "
-                "AND p.access::VARCHAR = r.access AND p.agent::VARCHAR = r.agent "
-                "AND p.date BETWEEN r.start_date AND r.end_date"
-            )
-            con.unregister("_ranges")
-        n_rows = 0
-        if arts:
-            table = pa.table(
-                {
-                    "article_id": np.concatenate(arts),
-                    "date": pa.array(np.concatenate(dates), pa.date32()),
-                    "access": pa.DictionaryArray.from_arrays(np.concatenate(accesses), pa.array(ACCESSES)),
-                    "agent": pa.DictionaryArray.from_arrays(np.concatenate(agents), pa.array(AGENTS)),
-                    "views": np.concatenate(views),
-                }
-            )
-            con.register("_rows", table)
-            con.execute(
-                "INSERT INTO pageviews SELECT article_id, date, access::VARCHAR, agent::VARCHAR, views FROM _rows"
-            )
-            con.unregister("_rows")
-            n_rows = table.num_rows
+        n_rows = audience.replace_ranges(con, pa.table(ranges), rows)
         log: dict[str, list[Any]] = {
             "origin": [], "article_id": [], "access": [], "agent": [], "start_date": [], "end_date": [],
             "status": [], "rows": [], "detail": [],
