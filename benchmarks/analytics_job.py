@@ -13,7 +13,7 @@ import time
 
 import polars as pl
 
-from belvedere.analysis.scoring import score_campaigns, score_events, score_spikes, score_typology
+from belvedere.analysis.scoring import score_campaigns, score_causes, score_events, score_spikes, score_typology
 from belvedere.api import Observatory
 
 
@@ -37,7 +37,20 @@ def main(db: str) -> None:
                                  "precision": round(s.precision, 3), "bots_planted": s.bots_planted,
                                  "bots_reported_as_spikes": s.bots_reported_as_spikes}  # fmt: skip
     e = score_events(events, planted, spikes)
-    out["events_score"] = {"planted": e.planted, "found": e.found, "detected": e.detected, "pure": e.pure}
+    out["events_score"] = {"planted": e.planted, "found": e.found, "detected": e.detected, "pure": e.pure,
+                           "recall": e.recall, "precision": e.precision}  # fmt: skip
+    with Observatory.open(db) as obs:  # probable causes of lone media spikes, on a sample of 500 towns
+        media = planted.filter(pl.col("cause").is_not_null() & pl.col("shared_event").is_null())
+        sample = media.select("commune_code").unique().sort(pl.col("commune_code").hash(7)).head(500)
+        t1 = time.perf_counter()
+        found = [{"code": code, "peak": peak, "referrer": cause.referrer}
+                 for code in sample["commune_code"].to_list()
+                 for peak, cause in obs.spike_causes(code).items()]  # fmt: skip
+        per_town = (time.perf_counter() - t1) / max(1, sample.height)
+    c = score_causes(pl.DataFrame(found, schema={"code": pl.String, "peak": pl.Date, "referrer": pl.String}),
+                     media.filter(pl.col("commune_code").is_in(sample["commune_code"].to_list())))  # fmt: skip
+    out["causes"] = {"planted": c.planted, "named": c.named, "share": round(c.share, 3),
+                     "seconds_per_town": round(per_town, 3)}  # fmt: skip
     agreement, _ = score_typology(typed, profiles)
     out["typology_agreement"] = round(agreement, 3)
     out["visible_communes"] = len(visible)

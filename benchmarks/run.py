@@ -59,8 +59,15 @@ def bench_analytics(db: Path) -> None:
         f"  spikes, all communes ({sa['planted_3x']} planted >= 3x): recall {sa['recall']:.3f}, "
         f"precision {sa['precision']:.3f}; bot bursts reported as spikes {sa['bots_reported_as_spikes']} "
         f"of {sa['bots_planted']}\n"
-        f"  shared events: {ev['found']} of {ev['planted']} planted found, {ev['pure']} of {ev['detected']} "
-        f"detected match one; typology agreement {r['typology_agreement']:.3f}"
+        f"  shared events: {ev['found']} of {ev['planted']} planted found (recall {ev['recall']:.3f}, target >= 0.7), "
+        f"{ev['pure']} of {ev['detected']} detected match one (precision {ev['precision']:.3f}, target >= 0.8); "
+        f"typology agreement {r['typology_agreement']:.3f}"
+    )
+    ca = r["causes"]
+    print(
+        f"  probable causes of lone media spikes (500 towns, {ca['planted']} detected spikes with an article behind "
+        f"them): the article named first {ca['named']} times, {ca['share']:.3f} (target >= 0.8); "
+        f"{ca['seconds_per_town']:.3f} s per town"
     )
     i = r["impact"]
     print(

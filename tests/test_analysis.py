@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from belvedere.analysis.events import bh_cutoff, fed_towns, poisson_tail, shared_events
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary, robust_loglog_fit
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import peers, standing
-from belvedere.analysis.spikes import detect, detect_series, level_shifts, shared_events
+from belvedere.analysis.spikes import detect, detect_series, level_shifts
 from belvedere.analysis.typology import classify, nearest_large_city
 
 START = date(2023, 1, 2)  # a Monday
@@ -180,8 +181,6 @@ def test_detect_series_accepts_gaps_and_any_order() -> None:
 def test_poisson_tail_matches_scipy() -> None:
     from scipy.stats import poisson  # scipy comes with ruptures; the product code does without it
 
-    from belvedere.analysis.spikes import poisson_tail
-
     for lam in (0.01, 0.5, 1.3, 4.0, 31.0, 90.0):
         for k in (0, 1, 2, 3, 5, 8, 20, 60, 120):
             assert math.isclose(poisson_tail(k, lam), poisson.sf(k - 1, lam), rel_tol=1e-6, abs_tol=1e-300)
@@ -210,7 +209,62 @@ def test_chance_coincidences_in_a_busy_scope_are_not_events() -> None:
     rng = np.random.default_rng(2)
     rows = [_spike(f"{i:05d}", int(d)) for i, d in enumerate(rng.integers(0, 730, 700))]  # ~1 a day
     ev = shared_events(pl.DataFrame(rows, schema=SPIKE_SCHEMA, orient="row"), days_in_scope=730)
-    assert ev.height <= 2  # at the 1 % level, a handful of 730 days at most
+    assert ev.height == 0  # false discoveries kept at 5 %: with no true event, almost never one
+
+
+def test_benjamini_hochberg_cutoff() -> None:
+    # m = 5 at 5 %: the bars are 0.01, 0.02, 0.03, 0.04, 0.05; the largest p under its bar is 0.03
+    assert bh_cutoff(np.array([0.2, 0.001, 0.03, 0.015, 0.5]), 0.05) == 0.03
+    assert bh_cutoff(np.array([0.02, 0.03, 0.04]), 0.05) == 0.04  # each over 0.05 / 3 alone, all kept together
+    assert bh_cutoff(np.array([0.02, 0.5, 0.9]), 0.05) == 0.0  # 0.02 > 0.05 / 3: nothing
+
+
+def _referral(month: date, code: str, referrer: str, n: int, usual: float) -> dict[str, object]:
+    return {"month": month, "code": code, "referrer": referrer, "n": n, "usual": usual}
+
+
+def test_towns_fed_by_one_article_in_a_month_are_one_event_named_after_it() -> None:
+    """Four towns spike in May, three of them fed by the same programme's article; the fourth and a
+    June spike are fed by none; a département article that feeds every town every month names nothing."""
+    from belvedere.analysis.spikes import SPIKE_SCHEMA
+
+    may = date(2023, 5, 1)
+    rows = [_spike("A", 130), _spike("B", 131), _spike("C", 140), _spike("D", 131), _spike("E", 170)]
+    spikes = pl.DataFrame(rows, schema=SPIKE_SCHEMA, orient="row")
+    assert spikes["peak"].dt.month().to_list() == [5, 5, 5, 5, 6]
+    referrals = pl.DataFrame([
+        _referral(may, "A", "Programme_X", 400, 0.0), _referral(may, "B", "Programme_X", 90, 0.0),
+        _referral(may, "C", "Programme_X", 35, 10.0),
+        _referral(may, "B", "Calvados_(département)", 60, 55.0),  # the usual links: no growth
+        _referral(may, "D", "Calvados_(département)", 60, 55.0),
+        _referral(may, "E", "Programme_X", 15, 0.0),  # under the growth that counts
+    ])  # fmt: skip
+    ev = shared_events(spikes, referrals, days_in_scope=730)
+    assert ev.height == 1
+    e = ev.row(0, named=True)
+    assert (e["evidence"], e["referrer"], e["codes"], e["readers"]) == ("referrer", "Programme_X", ["A", "B", "C"], 525)
+    assert e["start"] == START + timedelta(days=130) and e["end"] == START + timedelta(days=142)
+    # a town fed by two growing articles counts once, for the one that grew most
+    both = pl.concat([referrals, pl.DataFrame([_referral(may, "A", "Film_Y", 900, 0.0)])])
+    assert fed_towns(both).filter(pl.col("code") == "A")["referrer"].to_list() == ["Film_Y"]
+    assert shared_events(spikes, both, days_in_scope=730)["codes"].to_list() == [["B", "C"]]
+
+
+def test_a_season_that_lifts_every_origin_feeds_nothing() -> None:
+    """A seaside town in July: all its readers triple, the département's article with them; only an
+    article that grew beyond the town's own growth fed it."""
+    july = date(2023, 7, 1)
+    season = {"total": 9000, "usual_total": 3000}
+    referrals = pl.DataFrame([
+        {**_referral(july, "A", "Var_(département)", 180, 60.0), **season},  # kept its share
+        {**_referral(july, "A", "Tour_de_France_2023", 300, 0.0), **season},  # new
+        {**_referral(july, "B", "Var_(département)", 400, 60.0), **season},  # 400 > 2 x 180
+        {**_referral(july, "C", "Var_(département)", 40, 0.0), "total": 500, "usual_total": None},  # no month before
+    ])  # fmt: skip
+    fed = fed_towns(referrals)
+    assert fed.select("code", "referrer").rows() == [("A", "Tour_de_France_2023"), ("B", "Var_(département)"),
+                                                     ("C", "Var_(département)")]  # fmt: skip
+    assert fed_towns(referrals.with_columns(pl.lit(None, pl.Float64).alias("usual"))).is_empty()  # unknown before
 
 
 # --- level shifts -----------------------------------------------------------------------------

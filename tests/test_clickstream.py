@@ -57,6 +57,9 @@ def test_the_rows_leading_to_communes_are_kept(store_path: Path, tmp_path: Path)
     assert len(kept) == 9 and {r[0] for r in kept} == {"61074", "94038"}
     assert ("61074", kept[0][1], "Le_Dernier_Duel_(film)", "link", 2300) == kept[0]
     assert any(r[2] == '"Jean_de_Carrouges",_chevalier' for r in kept)  # quotes and a comma, as they are
+    with Store(store_path, read_only=True) as store:  # logged with its month: the events of that month are redone
+        logged = store.con.execute("SELECT start_date, end_date, rows FROM ingest_log WHERE source = 'clickstream'")
+        assert logged.fetchall() == [(kept[0][1], kept[0][1].replace(day=31), 9)]
     again = run_cli("ingest", str(path), db=store_path, check=True)
     assert "(1 déjà lu(s))" in again.stdout and _kept(store_path) == kept  # read once
     changed = clickstream_file(tmp_path / "..", LINES[:3], name=NAME)  # same name, other content
@@ -143,8 +146,11 @@ def test_a_spike_gets_the_referrer_that_grew_as_its_probable_cause() -> None:
 
 
 def test_the_commune_page_shows_the_cause_and_offers_to_keep_it(demo_db: Path, tmp_path: Path) -> None:
-    """A store holding clickstream for the month of a spike: the page names the cause beside it and,
-    on a server that accepts writes, links to the annotation form filled with it."""
+    """The demo store holds the clickstream the simulator planted: the page names, beside a spike, the
+    article the simulator put behind it and, on a server that accepts writes, links to the annotation
+    form filled with it."""
+    import polars as pl
+
     from belvedere.api import Observatory
     from belvedere.web.app import create_app
     from tests.conftest import serving
@@ -152,22 +158,20 @@ def test_the_commune_page_shows_the_cause_and_offers_to_keep_it(demo_db: Path, t
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, db)
     with Observatory.open(db) as obs:
-        spikes = obs.spikes(None).filter(~obs.spikes(None)["suspected_bot"]).sort("excess_views", descending=True)
-        code, peak = spikes["code"][0], spikes["peak"][0]
-    month = peak.replace(day=1)
-    with Store(db) as store:  # the rows a clickstream file for that month would leave
-        article = store.con.execute("SELECT min(article_id) FROM articles WHERE commune_code = ?", [code]).fetchall()[
-            0
-        ][0]
-        store.con.execute("INSERT INTO clickstream VALUES (?, ?, 'Émission_de_télévision_«_Village_»', 'link', 900)",
-                          [month, article])  # fmt: skip
-        store.con.execute("INSERT INTO clickstream_files VALUES ('clickstream-frwiki-x.tsv.gz', 'x', ?, 1, 1, now())",
-                          [month])  # fmt: skip
+        planted = obs.frame(
+            "SELECT commune_code AS code, peak_date, cause FROM sim_spikes WHERE cause IS NOT NULL "
+            "AND shared_event IS NULL ORDER BY expected_excess DESC LIMIT 1"
+        ).row(0, named=True)
+        spikes = obs.spikes(planted["code"])
+        peak = spikes.filter((pl.col("peak") - planted["peak_date"]).dt.total_days().abs() <= 2)["peak"][0]
+        cause = obs.spike_causes(planted["code"])[peak]
+    assert (cause.status, cause.referrer) == ("found", planted["cause"])
+    code, title = planted["code"], planted["cause"].replace("_", " ")
     with serving(create_app(db, "jeton")) as url:
         page = html.unescape(httpx.get(f"{url}/commune/{code}", timeout=120).text)
         asked = {"commune": code, "date": str(peak), "texte": "Lecteurs venus"}
         form = html.unescape(httpx.get(f"{url}/evenements", params=asked, timeout=120).text)
     row = page.split(f'id="spike-{peak}"')[1].split("</tr>")[0]
-    assert "900 lecteurs sont venus de l'article « Émission de télévision « Village » »" in row
+    assert f"lecteurs sont venus de l'article « {title} »" in row
     assert "Retenir comme annotation" in row and f"commune={code}" in row
     assert f'value="{peak}"' in form and 'value="Lecteurs venus"' in form

@@ -116,6 +116,31 @@ def test_shared_events_lift_several_towns_within_a_day(demo_store: Store) -> Non
     assert ((events["last"] - events["first"]).dt.total_days() <= 2).all()
 
 
+def test_the_clickstream_tells_where_readers_came_from(demo_store: Store) -> None:
+    """Every whole month has its clickstream, published as Wikimedia does (pairs over 10 readers);
+    tourist towns are found through search engines more often; the article behind a spike sends a
+    share of its extra readers, in the spike's month, and never before it."""
+    held = demo_store.frame("SELECT month FROM clickstream_files ORDER BY month")["month"].to_list()
+    assert held[0] == DEMO_START and len(held) == 24
+    clicks = demo_store.frame(
+        "SELECT c.month, a.commune_code AS code, c.prev, c.type, c.n "
+        "FROM clickstream c JOIN articles a USING (article_id)"
+    )
+    assert clicks["n"].min() >= 11 and set(clicks["type"].unique()) == {"link", "external", "other"}
+    profiles = demo_store.frame("SELECT commune_code AS code, profile FROM sim_profiles")
+    search = (clicks.group_by("code").agg((pl.col("n").filter(pl.col("prev") == "other-search").sum()
+                                           / pl.col("n").sum()).alias("search")).join(profiles, on="code"))  # fmt: skip
+    by_profile = dict(search.group_by("profile").agg(pl.col("search").median()).iter_rows())
+    assert by_profile["coast"] > by_profile["plain"] + 0.02  # 0.62 against 0.5 of all readers, less once published
+    planted = demo_store.frame("SELECT * FROM sim_spikes WHERE cause IS NOT NULL AND expected_excess > 2000")
+    assert planted.height >= 10
+    for r in planted.iter_rows(named=True):
+        sent = clicks.filter((pl.col("code") == r["commune_code"]) & (pl.col("prev") == r["cause"]))
+        peak_month = r["peak_date"].replace(day=1)
+        assert sent.height and sent["month"].min() == peak_month, r
+        assert sent["n"].sum() <= r["expected_excess"]
+
+
 def test_bot_bursts_are_in_the_automated_agent(demo_store: Store) -> None:
     bots = demo_store.frame("SELECT * FROM sim_bots")
     assert bots.height >= 3

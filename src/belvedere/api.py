@@ -29,7 +29,8 @@ from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis import scorecard as scoring
-from belvedere.analysis.causes import Cause, spike_causes
+from belvedere.analysis.causes import MIN_GROWTH, Cause, spike_causes
+from belvedere.analysis.events import shared_events
 from belvedere.analysis.explain import Explanation, explain
 from belvedere.analysis.impact import Window
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
@@ -41,7 +42,6 @@ from belvedere.analysis.spikes import (
     SpikeParams,
     detect_panel,
     level_shifts,
-    shared_events,
     spike_summary,
 )
 from belvedere.analysis.typology import classify, nearest_large_city
@@ -65,7 +65,7 @@ from belvedere.reference.lookup import (
 )
 from belvedere.reference.names import fold
 from belvedere.store import Store, writes
-from belvedere.store.queries import audience_range, communes_frame, load_panel
+from belvedere.store.queries import article_referrals, audience_range, communes_frame, load_panel
 
 CATEGORIES = {
     "tv": "tv", "télé": "tv", "television": "tv", "télévision": "tv",
@@ -78,7 +78,7 @@ CATEGORIES = {
 }  # fmt: skip
 
 
-EVENTS_ALPHA = 0.01  # the shared events' significance, the one kept with the figures
+EVENTS_ALPHA = 0.05  # the shared events' false discovery rate, the one kept with the figures
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -559,7 +559,9 @@ class Observatory:
 
     def events(self, start: str | date | None = None, end: str | date | None = None, scope: str = "all",
                alpha: float = EVENTS_ALPHA) -> pl.DataFrame:  # fmt: skip
-        """Shared events: spikes of several communes of the scope starting within ±1 day."""
+        """Shared events of the scope (see :mod:`belvedere.analysis.events`): towns fed the same month
+        by the same article, then towns rising together more than chance allows (false discovery
+        rate ``alpha``)."""
         nat = self._nat(start, end)
         key = (scope.strip().lower(), alpha)
         events = nat.events.get(key)
@@ -567,7 +569,9 @@ class Observatory:
             spikes = self._spikes_all(nat)
             if key[0] != "all":
                 spikes = spikes.filter(pl.col("code").is_in(self.codes(scope)))
-            events = shared_events(spikes, alpha=alpha, days_in_scope=nat.days)
+            with self.lock:
+                referrals = article_referrals(self.store, nat.start, nat.end, min_n=MIN_GROWTH)
+            events = shared_events(spikes, referrals, fdr=alpha, days_in_scope=nat.days)
             names = dict(self.communes().select("code", "name").iter_rows())
             events = nat.events[key] = events.with_columns(
                 pl.col("codes").map_elements(lambda cs: [names.get(c, c) for c in cs], return_dtype=pl.List(pl.String))

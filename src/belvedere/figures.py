@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # what a set of figures holds; bump FORMAT when their meaning changes without their columns. The
 # metrics are the typology's first columns: kept once, as the list of those columns.
 KINDS = ("spikes", "typology", "events")
-FORMAT = 4  # 4: a level shift from no views has a null change, not an infinity
+FORMAT = 5  # 5: shared events named after the article that fed their towns, false discovery rate
 RUNS = "figures_runs"
 RUNS_COLUMNS = ("period_start", "period_end", "fingerprint", "computed_at", "seconds", "kind", "metrics_columns")
 STANDARD, ASKED = "standard", "asked"  # computed after every write / asked once (kept, refreshed)

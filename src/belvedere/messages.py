@@ -361,7 +361,7 @@ FR: dict[str, str] = {
     "csv_no_column": "Le CSV {path} n'a pas de colonne « {column} » (colonnes : {columns}).",
     "csv_bad_values": "La colonne « {column} » contient des valeurs non numériques.",
     "cmd_events": "Événements partagés : pics de plusieurs communes commençant à ±1 jour d'intervalle.",
-    "opt_alpha": "Seuil de significativité face au hasard (défaut 0,01).",
+    "opt_alpha": "Taux de fausses découvertes admis parmi les événements trouvés par simultanéité (défaut 0,05).",
     "events_title": "{n} événements partagés",
     "cmd_annotate": "Annoter un pic (commune + date) ou un événement partagé (--shared), ou lister (--list).",
     "opt_annot_date": "Date du pic ou de l'événement (AAAA-MM-JJ).",
@@ -732,6 +732,12 @@ FR: dict[str, str] = {
         "En {month}, {n} lecteurs sont venus de l'article « {title} » (contre {usual} par mois d'habitude)."
     ),
     "cause_source": "En {month}, {n} lecteurs sont venus de : {source} (contre {usual} par mois d'habitude).",
+    "event_by_referrer": "Lecteurs venus de l'article « {title} » ({n} lecteurs ce mois-là, clickstream)",
+    "event_by_timing": (
+        "Pics simultanés, plus nombreux que le hasard ne l'explique (sur la période, {chance} coïncidence(s) "
+        "de ce niveau attendue(s) par hasard)"
+    ),
+    "lbl_event_origin": "Ce qui les relie",
     "cause_annotation_article": "Lecteurs venus de l'article « {title} » (clickstream)",
     "cause_annotation_source": "Hausse des lecteurs venus de : {source} (clickstream)",
     "cause_keep": "Retenir comme annotation",
@@ -1170,6 +1176,7 @@ FR: dict[str, str] = {
     "source_rest_api": "API REST Wikimedia (pageviews par article)",
     "source_rest_api_aggregate": "API REST Wikimedia (totaux de frwiki)",
     "source_simulated": "générateur de données SIMULÉES de Belvédère",
+    "source_clickstream": "clickstream mensuel de Wikimedia (d'où viennent les lecteurs)",
     "report_method_note": (
         "Période du {start} au {end} ; vues des humains (agent « user »), tous accès (ordinateur, web mobile, "
         "application), article et redirections additionnés. Surplus de visibilité : rapport entre les vues "

@@ -141,6 +141,7 @@ COLUMN_LABELS: dict[str, str] = {
     "annotations": M.t("lbl_annotations"),
     "communes": M.t("lbl_communes"),
     "names": M.t("lbl_names"),
+    "origin": M.t("lbl_event_origin"),
     "background": M.t("lbl_background"),
     "rank_in_group": M.t("lbl_rank_in_group"),
     "is_target": M.t("lbl_is_target"),
@@ -545,3 +546,12 @@ def cause_annotation(cause: Any) -> str | None:
     if cause.source == "wikipedia":
         return M.t("cause_annotation_article", title=str(cause.referrer).replace("_", " "))
     return M.t("cause_annotation_source", source=M.t(f"referrer_{cause.source}").lower())
+
+
+def event_origin(event: Mapping[str, Any]) -> str:
+    """What makes a shared event one, in words: the article that fed its towns, or their timing and
+    how many such coincidences chance alone would give over the period."""
+    if event.get("evidence") == "referrer":
+        return M.t("event_by_referrer", title=str(event["referrer"]).replace("_", " "),
+                   n=M.fr_number(event.get("readers") or 0, 0))  # fmt: skip
+    return M.t("event_by_timing", chance=M.fr_number(event.get("expected_chance") or 0.0, 1))

@@ -1,6 +1,7 @@
 """A probable cause for each spike, from where the readers came from (Wikimedia clickstream): in the
-spike's month, the referrer whose readers grew most against the months before (a film's article, a
-list of villages, a search surge, outside sites). Evidence, not proof: it is suggested, and the team
+spike's month, the referring article whose readers grew most against the months before (a film's
+article, a list of villages), else the origin that grew most (a search surge, outside sites).
+Evidence, not proof: it is suggested, and the team
 decides whether to keep it as the spike's annotation.
 """
 
@@ -59,6 +60,9 @@ def spike_causes(peaks: list[date], referrers: pl.DataFrame, held: set[date]) ->
         if grown.is_empty():
             out.append(Cause(peak, month, "none"))
             continue
-        top = grown.row(0, named=True)
+        # an article that at least doubled its readers names the cause, even when search engines grew
+        # more: readers who heard of the town there also search for it
+        articles = grown.filter((pl.col("source") == "wikipedia") & (pl.col("n") >= 2 * pl.col("usual")))
+        top = (articles if articles.height else grown).row(0, named=True)
         out.append(Cause(peak, month, "found", top["source"], top["referrer"], int(top["n"]), float(top["usual"])))
     return out

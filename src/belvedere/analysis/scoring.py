@@ -125,6 +125,29 @@ def score_events(events: pl.DataFrame, planted: pl.DataFrame, detected_spikes: p
     )
 
 
+@dataclass(frozen=True)
+class CauseScore:
+    planted: int  # planted spikes with an article behind them whose spike was detected
+    named: int  # of those, the ones whose probable cause names that article
+
+    @property
+    def share(self) -> float:
+        return self.named / self.planted if self.planted else float("nan")
+
+
+def score_causes(found: pl.DataFrame, planted: pl.DataFrame, *, tolerance_days: int = 2) -> CauseScore:
+    """How often the probable cause of a detected spike is the article the simulator put behind it.
+    ``found``: code, peak, referrer (the cause named, None when none); ``planted``: sim_spikes rows
+    with their ``cause`` (a lone media spike's article)."""
+    media = planted.filter(pl.col("cause").is_not_null()).select(
+        pl.col("commune_code").alias("code"), "peak_date", "cause"
+    )
+    matched = (media.join(found, on="code")
+               .filter((pl.col("peak") - pl.col("peak_date")).dt.total_days().abs() <= tolerance_days)
+               .unique(["code", "peak_date"], keep="first"))  # fmt: skip
+    return CauseScore(planted=matched.height, named=int((matched["referrer"] == matched["cause"]).sum()))
+
+
 def truth_typology(profiles: pl.DataFrame) -> pl.DataFrame:
     """The typology the simulator's plan implies: event-driven for media-heavy towns, else the
     tourist profile; 'plain' towns may be any of the other types."""

@@ -1,4 +1,5 @@
-"""Spikes of attention, bot bursts, shared events and level shifts, on daily view series.
+"""Spikes of attention, bot bursts and level shifts, on daily view series (shared events:
+:mod:`belvedere.analysis.events`).
 
 The baseline is robust and seasonal, and computed for thousands of series at once:
 
@@ -18,7 +19,6 @@ one- or two-day burst carried by desktop views alone (humans read communes on th
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import warnings
 from collections.abc import Callable
@@ -329,93 +329,6 @@ def spike_summary(spikes: pl.DataFrame, totals: pl.DataFrame, years: float) -> p
         )
         .drop("total_views")
     )
-
-
-def poisson_tail(k: int, lam: float) -> float:
-    """P(X >= k) for X ~ Poisson(lam), summed in log space (no scipy.stats: 1 s to import)."""
-    if k <= 0:
-        return 1.0
-    if lam <= 0:
-        return 0.0
-    below = sum(math.exp(i * math.log(lam) - lam - math.lgamma(i + 1)) for i in range(k))
-    if below < 0.5:
-        return 1.0 - below
-    # upper tail directly, where 1 - below would lose its digits
-    terms, i = 0.0, k
-    while True:
-        term = math.exp(i * math.log(lam) - lam - math.lgamma(i + 1))
-        terms += term
-        if term < 1e-18 * max(terms, 1e-300) or i > k + 10_000:
-            return terms
-        i += 1
-
-
-def shared_events(
-    spikes: pl.DataFrame,
-    *,
-    window: int = 1,
-    min_members: int = 2,
-    alpha: float = 0.01,
-    days_in_scope: int | None = None,
-) -> pl.DataFrame:
-    """Group spikes of several communes starting within ±``window`` days into shared events.
-
-    Why a test: across the whole country a few dozen towns spike every day by chance, so "same day"
-    alone would glue unrelated spikes together. An event is kept when the number of towns starting a
-    spike in its 2·window+1 days is improbable under the scope's background rate of spike starts
-    (Poisson tail < ``alpha``); its ``background`` column says how many would be expected by chance.
-    Suspected bot spikes are ignored. Returns one row per event with its members (codes) and dates.
-    """
-    schema: dict[str, pl.DataType] = {"event": pl.Int64(), "start": pl.Date(), "end": pl.Date(), "peak": pl.Date(),
-              "communes": pl.Int64(),
-              "codes": pl.List(pl.String), "excess_views": pl.Float64(), "background": pl.Float64(),
-              "p_value": pl.Float64()}  # fmt: skip
-    real = spikes.filter(~pl.col("suspected_bot")).sort("start")
-    if real.height < min_members:
-        return pl.DataFrame(schema=schema)
-    first, last = real["start"].min(), real["start"].max()
-    assert isinstance(first, date) and isinstance(last, date)
-    span = days_in_scope or (last - first).days + 1
-    rate = real.height / max(span, 1)  # spike starts per day in the scope
-    expected = rate * (2 * window + 1)
-    day0 = first
-    offs = (real["start"].cast(pl.Int64) - (day0 - date(1970, 1, 1)).days).to_numpy()
-    counts = np.bincount(offs, minlength=offs.max() + 1)
-    free = np.ones(real.height, dtype=bool)
-    events = []
-    # greedy: the busiest window first, then the next among what is left
-    while True:
-        live = np.bincount(offs[free], minlength=counts.size)
-        win = np.convolve(live, np.ones(2 * window + 1, dtype=int), mode="same")
-        # centred on the busiest single day, so that two events two days apart are not merged
-        center = int(np.argmax(live * (counts.size + 1) + win))
-        k = int(win[center])
-        if k < min_members:
-            break
-        p = poisson_tail(k, expected)
-        if p >= alpha:
-            break
-        members = free & (np.abs(offs - center) <= window)
-        sel = real.filter(pl.Series(members))
-        # one commune counts once, with its biggest spike
-        sel = sel.sort("excess_views", descending=True).unique("code", keep="first", maintain_order=True)
-        free &= ~members
-        if sel.height < min_members:
-            continue
-        events.append(
-            (
-                sel["start"].min(),
-                sel["end"].max(),
-                sel.sort("peak_views", descending=True)["peak"][0],
-                sel.height,
-                sorted(sel["code"].to_list()),
-                float(sel["excess_views"].sum()),
-                expected,
-                p,
-            )
-        )
-    events.sort(key=lambda e: e[0] if isinstance(e[0], date) else date.min)
-    return pl.DataFrame([(i + 1, *e) for i, e in enumerate(events)], schema=schema, orient="row")
 
 
 def _row_nanmedian(grid: np.ndarray) -> np.ndarray:

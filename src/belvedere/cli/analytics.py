@@ -16,7 +16,7 @@ from rich.progress import TaskID
 from belvedere import figures, present
 from belvedere import messages as M
 from belvedere.analysis.spikes import detect_series, level_shifts
-from belvedere.api import RANK_METRICS, Observatory
+from belvedere.api import EVENTS_ALPHA, RANK_METRICS, Observatory
 from belvedere.cli.common import LABELS, FormatOpt, app, open_store, progress_bar
 from belvedere.dates import parse_month
 from belvedere.errors import BelvedereError
@@ -324,15 +324,17 @@ def _spikes_from_csv(path: Path, date_column: str, value_column: str, log_values
 
 @app.command(help=M.t("cmd_events"))
 def events(ctx: typer.Context, scope: ScopeOpt = "all", start: StartOpt = None, end: EndOpt = None,
-           alpha: Annotated[float, typer.Option(min=1e-9, max=0.5, help=M.t("opt_alpha"))] = 0.01,
+           alpha: Annotated[float, typer.Option(min=1e-9, max=0.5, help=M.t("opt_alpha"))] = EVENTS_ALPHA,
            fmt: FormatOpt = "table") -> None:  # fmt: skip
     f = parse_format(fmt)
     with observatory(ctx) as obs:
         df = obs.events(start, end, scope, alpha)
-    cols = ["event", "start", "peak", "end", "communes", "names", "codes", "excess_views", "background", "p_value",
-            "annotations"]  # fmt: skip
+    cols = ["event", "start", "peak", "end", "communes", "names", "codes", "excess_views", "evidence", "referrer",
+            "readers", "background", "p_value", "expected_chance", "annotations"]  # fmt: skip
     if f is Format.table:
-        cols = [c for c in cols if c not in ("codes", "p_value")]
+        origin = [present.event_origin(e) for e in df.to_dicts()]
+        df = df.with_columns(pl.Series("origin", origin, dtype=pl.String))
+        cols = ["event", "start", "peak", "end", "communes", "names", "excess_views", "origin", "annotations"]
     emit(df.select(cols), f, title=M.t("events_title", n=df.height), labels=A_LABELS, simulated=obs.simulated)
 
 

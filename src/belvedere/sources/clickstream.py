@@ -23,6 +23,7 @@ import duckdb
 
 from belvedere import messages as M
 from belvedere.checksums import sha256_file
+from belvedere.dates import month_end
 from belvedere.errors import BelvedereError
 from belvedere.store import Store
 from belvedere.store.db import now
@@ -101,6 +102,12 @@ def _read_one(store: Store, path: Path, month: date, digest: str) -> tuple[int, 
             con.execute(
                 "INSERT INTO clickstream_files VALUES (?, ?, ?, ?, ?, ?)",
                 [path.name, digest, month, lines, kept, now()],
+            )
+            # in the log too, with its month: the shared events of the periods it covers are computed again
+            con.execute(
+                "INSERT INTO ingest_log (source, origin, project, start_date, end_date, status, rows, detail, "
+                "fetched_at) VALUES ('clickstream', ?, 'fr.wikipedia', ?, ?, 'ok', ?, ?, ?)",
+                [path.name, month, month_end(month), kept, f"sha256 {digest}", now()],
             )
         return int(lines), int(kept)
     finally:

@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from belvedere import messages as M
 from belvedere.config import PROJECT
+from belvedere.dates import month_end
 from belvedere.errors import BelvedereError
 from belvedere.reference.titles import guess_titles
 from belvedere.store import audience
@@ -154,6 +155,97 @@ def _plan_spikes(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Ge
                     taken.setdefault(int(i), []).append((day, day + len(shape) - 1))
                     spikes.append({"i": int(i), "day": day, "ratio": ratio, "shape": shape, "shared": event})
     return spikes
+
+
+CAUSE_KINDS = ("Film_simulé", "Reportage_simulé", "Émission_simulée", "Série_simulée")
+SEARCH_ONLY = 0.3  # share of the lone spikes with no article behind them (a news item: readers search)
+
+
+def _plan_causes(spikes: list[dict[str, Any]], rng: np.random.Generator) -> None:
+    """The article behind each spike, as the clickstream will show it: one per shared event (the
+    programme that featured its towns), one per lone media spike, none for a search-only surge; and
+    the share of the spike's readers that come through it."""
+    for n, s in enumerate(spikes, start=1):
+        if s["shared"] is not None:
+            s["cause"] = f"Programme_simulé_{s['shared']}_(plusieurs_villages)"
+        elif rng.random() < SEARCH_ONLY:
+            s["cause"] = None
+        else:
+            s["cause"] = f"{CAUSE_KINDS[int(rng.integers(len(CAUSE_KINDS)))]}_{n}"
+        s["through"] = float(rng.uniform(0.25, 0.5))
+
+
+# a commune's readers by origin in a month without a spike: the clickstream's ``prev`` and ``type``
+# (search engines first; the département's article and the list of its communes link to every town)
+CLICK_SOURCES = (("other-search", "external"), ("other-empty", "other"), ("other-external", "external"),
+                 ("other-internal", "other"), ("{dep}_(département)", "link"),
+                 ("Liste_des_communes_({dep})", "link"))  # fmt: skip
+CLICK_SHARES = np.array([0.0, 0.14, 0.04, 0.02, 0.06, 0.03])  # search: per commune, by its profile
+SEARCH_SHARE = {"coast": 0.62, "mountain": 0.62}  # tourists search more; the others: 0.5
+SURGE_SHARES = np.array([0.7, 0.2, 0.1, 0.0, 0.0, 0.0])
+MIN_CLICKS = 11  # Wikimedia publishes the pairs seen more than 10 times in the month
+
+
+def month_starts(start: date, end: date) -> list[tuple[date, int, int]]:
+    """The whole months of [start, end]: (first day, offset of its first day, offset after its last)."""
+    out = []
+    m = date(start.year, start.month, 1)
+    if m < start:
+        m = month_end(m) + timedelta(days=1)
+    while month_end(m) <= end:
+        a = (m - start).days
+        out.append((m, a, a + (month_end(m) - m).days + 1))
+        m = month_end(m) + timedelta(days=1)
+    return out
+
+
+def _clickstream(rows: np.ndarray, article_ids: np.ndarray, views: np.ndarray, excess: dict[int, list[Any]],
+                 plan: pl.DataFrame, deps: list[str], months: list[tuple[date, int, int]],
+                 rng: np.random.Generator) -> pa.Table | None:  # fmt: skip
+    """The clickstream rows (month, article_id, prev, type, n) of a batch of communes: their readers
+    on desktop and mobile web each whole month, split by origin, with the readers their spikes'
+    articles sent (``excess``: per commune row, its spikes' daily extra views and their cause)."""
+    if not months:
+        return None
+    web = views[:, :, 0].astype(np.float64) + views[:, :, 1]  # the clickstream counts no app views
+    monthly = np.stack([web[:, a:b].sum(axis=1) for _, a, b in months], axis=1)  # (nb, months)
+    causes: dict[str, list[Any]] = {"month": [], "article_id": [], "prev": [], "n": []}
+    surge = np.zeros_like(monthly)  # a spike's extra readers not sent by its article
+    for k, spikes in excess.items():
+        for extra, cause, through in spikes:
+            for j, (m, a, b) in enumerate(months):
+                more = float(extra[a:b].sum())
+                readers = int(rng.poisson(more * through)) if cause is not None else 0
+                if readers >= MIN_CLICKS:
+                    for key, v in (("month", m), ("article_id", int(article_ids[k])), ("prev", cause), ("n", readers)):
+                        causes[key].append(v)
+                surge[k, j] += max(more - readers, 0.0)
+    usual = np.maximum(monthly - surge, 0.0)
+    profiles = plan["profile"].to_list()
+    shares = np.tile(CLICK_SHARES, (len(rows), 1))
+    shares[:, 0] = [SEARCH_SHARE.get(profiles[int(i)], 0.5) for i in rows]
+    shares[:, 0] = np.clip(shares[:, 0] + rng.normal(0, 0.05, len(rows)), 0.3, 0.75)
+    # the usual readers come by every path; the rest of a surge comes from search engines, bookmarks
+    # and shared links (SURGE_SHARES), not from the département's article, which did not change
+    expected = usual[:, :, None] * shares[:, None, :] + surge[:, :, None] * SURGE_SHARES[None, None, :]
+    n = rng.poisson(expected)  # (nb, months, sources)
+    k_idx, m_idx, s_idx = np.nonzero(n >= MIN_CLICKS)
+    titles = [[prev.format(dep=dep.replace(" ", "_")) for prev, _ in CLICK_SOURCES] for dep in deps]
+    prevs = np.array(titles, dtype=object)
+    kinds = np.array([kind for _, kind in CLICK_SOURCES], dtype=object)
+    firsts = np.array([np.datetime64(m, "D") for m, _, _ in months])
+    n_causes = len(causes["n"])
+    return pa.table(
+        {
+            "month": pa.array(np.concatenate([firsts[m_idx], np.array(causes["month"], dtype="datetime64[D]")]),
+                              pa.date32()),
+            "article_id": pa.array(np.concatenate([article_ids[k_idx], np.array(causes["article_id"], dtype=np.int32)]),
+                                   pa.int32()),
+            "prev": pa.array([*prevs[k_idx, s_idx].tolist(), *causes["prev"]], pa.string()),
+            "type": pa.array([*kinds[s_idx].tolist(), *(["link"] * n_causes)], pa.string()),
+            "n": pa.array(np.concatenate([n[k_idx, m_idx, s_idx], np.array(causes["n"], dtype=np.int64)]), pa.int32()),
+        }
+    )  # fmt: skip
 
 
 CHANNELS = ("réseaux sociaux", "presse", "TV", "événement", "affichage")
@@ -341,6 +433,7 @@ def simulate(
     rng = np.random.default_rng(params.seed)
     plan = _plan_communes(communes, rng)
     spikes = _plan_spikes(plan, params, rng)
+    _plan_causes(spikes, np.random.default_rng([params.seed, 780]))
     bots = _plan_bots(plan, params, rng)
     campaigns = _plan_campaigns(plan, spikes, params, np.random.default_rng([params.seed, 4242]))
     campaigns_by_i: dict[int, list[dict[str, Any]]] = {}
@@ -365,6 +458,12 @@ def simulate(
         # the probable titles a fresh store gives every commune: a simulated store holds none
         leaving = "SELECT article_id FROM articles WHERE source IN ('simulated', 'guess')"
         audience.forget_articles(con, leaving)
+        con.execute(f"DELETE FROM clickstream WHERE article_id IN ({leaving})")
+        con.execute("DELETE FROM clickstream_files WHERE sha256 = 'simulated'")
+        months = month_starts(params.start, params.end)
+        for m, _, _ in months:  # the months the simulated clickstream covers, as files would declare them
+            con.execute("INSERT INTO clickstream_files VALUES (?, 'simulated', ?, 0, 0, ?)",
+                        [f"clickstream-frwiki-{m:%Y-%m}.tsv.gz ({M.t('simulated_short')})", m, now()])  # fmt: skip
         con.execute(f"DELETE FROM article_facts WHERE article_id IN ({leaving})")
         con.execute("DELETE FROM articles WHERE source IN ('simulated', 'guess')")
         for table in ("campaign_communes", "campaigns"):  # the campaigns planted last time
@@ -418,11 +517,16 @@ def simulate(
             brng = np.random.default_rng([params.seed, b0])
             lam = _expected_user(plan, rows, params)
             mult = np.ones_like(lam)
+            web_share = 1.0 - plan["app_share"].to_numpy()[rows]
+            extra_of: dict[int, list[Any]] = {}  # per commune row: each spike's daily extra web readers
             for k, i in enumerate(rows):
                 for s in spikes_by_i.get(int(i), []):
                     shape = s["shape"][: days - s["day"]]
                     excess = lam[k, s["day"] : s["day"] + len(shape)] * shape
                     mult[k, s["day"] : s["day"] + len(shape)] += shape
+                    extra = np.zeros(days)
+                    extra[s["day"] : s["day"] + len(shape)] = excess * web_share[k]
+                    extra_of.setdefault(k, []).append((extra, s["cause"], s["through"]))
                     start_d = params.start + timedelta(days=s["day"])
                     truth_spikes.append(
                         (
@@ -433,6 +537,7 @@ def simulate(
                             s["ratio"],
                             float(excess.sum()),
                             s["shared"],
+                            s["cause"],
                         )
                     )
                 for c in campaigns_by_i.get(int(i), []):
@@ -474,6 +579,13 @@ def simulate(
                 }
             )
             audience.insert_rows(con, auto_tbl, agent="automated")
+            clicks = _clickstream(rows, article_ids[rows], views, extra_of, plan,
+                                  [dep_names.get(d, d) for d in communes["departement"].to_numpy()[rows]], months,
+                                  np.random.default_rng([params.seed, 781, b0]))  # fmt: skip
+            if clicks is not None and clicks.num_rows:
+                con.register("sim_clicks", clicks)
+                con.execute("INSERT INTO clickstream SELECT * FROM sim_clicks")
+                con.unregister("sim_clicks")
             total_rows += nb * days * 4
             if progress:
                 progress(int(rows[-1]) + 1, communes.height)
@@ -500,6 +612,7 @@ def simulate(
                 "peak_ratio",
                 "expected_excess",
                 "shared_event",
+                "cause",
             ],
         )
         _insert_rows(con, "sim_bots", truth_bots, ["commune_code", "date", "automated_views", "leaked_user_views"])

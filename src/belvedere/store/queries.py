@@ -179,3 +179,42 @@ def nearest_peers(store: Store, code: str, n: int) -> list[str]:
         [code, n],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def article_referrals(store: Store, start: date, end: date, *, min_n: int, before: int = 3) -> pl.DataFrame:
+    """Per month of [start, end] held in the clickstream, commune and referring article (links from
+    other articles only): its readers ``n`` (the commune's articles added up), when at least
+    ``min_n``, and ``usual``, their mean over the ``before`` months held before it (a month held
+    without the pair counts 0: fewer than 11 readers are not published; null without a month held
+    before it: nothing to compare with); ``total`` and
+    ``usual_total``: the same for all the commune's readers, whatever their origin (a summer lifts
+    every origin of a seaside town: an article that only kept its share fed nothing)."""
+    return store.frame(
+        """
+        WITH held AS (SELECT DISTINCT month FROM clickstream_files),
+        rows AS (
+            SELECT c.month, a.commune_code AS code, c.prev, c.type, c.n
+            FROM clickstream c JOIN articles a USING (article_id)
+            WHERE a.commune_code IS NOT NULL
+              AND c.month BETWEEN date_trunc('month', $start::DATE) - INTERVAL (($before)::INTEGER) MONTH AND $end
+        ),
+        pairs AS (SELECT month, code, prev AS referrer, sum(n)::BIGINT AS n FROM rows WHERE type = 'link' GROUP BY ALL),
+        totals AS (SELECT month, code, sum(n)::BIGINT AS total FROM rows GROUP BY ALL),
+        now AS (SELECT * FROM pairs WHERE n >= $min_n AND month BETWEEN date_trunc('month', $start::DATE) AND $end),
+        span AS (
+            SELECT w.month, nullif((SELECT count(*) FROM held h WHERE h.month < w.month
+                   AND h.month >= w.month - INTERVAL (($before)::INTEGER) MONTH), 0) AS months
+            FROM (SELECT DISTINCT month FROM now) w
+        )
+        SELECT w.month, w.code, w.referrer, w.n,
+               coalesce((SELECT sum(p.n) FROM pairs p WHERE p.code = w.code AND p.referrer = w.referrer
+                         AND p.month < w.month AND p.month >= w.month - INTERVAL (($before)::INTEGER) MONTH), 0)
+               / s.months AS usual,
+               t.total,
+               coalesce((SELECT sum(b.total) FROM totals b WHERE b.code = w.code AND b.month < w.month
+                         AND b.month >= w.month - INTERVAL (($before)::INTEGER) MONTH), 0) / s.months AS usual_total
+        FROM now w JOIN span s USING (month) JOIN totals t USING (month, code)
+        ORDER BY w.month, w.code, w.referrer
+        """,
+        {"start": start, "end": end, "min_n": min_n, "before": before},
+    )

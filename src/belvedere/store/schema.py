@@ -340,6 +340,11 @@ MIGRATIONS: list[str] = [
         ingested_at TIMESTAMP NOT NULL
     );
     """,
+    # 15 — the simulator plants the article behind each spike (its clickstream names it), so that
+    # the causes and shared events found can be scored against it
+    """
+    ALTER TABLE sim_spikes ADD COLUMN cause VARCHAR;  -- the referring article, NULL for a search surge
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
