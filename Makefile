@@ -40,9 +40,9 @@ java:
 test: $(STAMP) lint browser java
 	$(BIN)/python -m pytest -q
 
-# the unit and integration layers: no web server, browser, Spark or killed processes
+# the unit and integration layers: no web server, browser, Spark or killed processes; on every core
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(BIN)/python -m pytest -q -m "not e2e" -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet "mwviews==0.2.1"  # the pure-Python peer the dumps bench compares with

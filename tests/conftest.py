@@ -35,6 +35,7 @@ E2E = {
     "test_api_fuzz",
     "test_crashes",
     "test_web_analyse",
+    "test_web_survey",
 }
 
 

@@ -58,3 +58,11 @@ class NoAudienceError(BelvedereError):
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+class UnknownSurveyError(BelvedereError):
+    """No survey has that identifier."""
+
+
+class AlreadyAnsweredError(BelvedereError):
+    """This device has already answered this survey."""

@@ -490,7 +490,79 @@ FR: dict[str, str] = {
         "dans un terminal, ou relancez le serveur avec --fetch --contact ADRESSE."
     ),
     "web_no_analysis": "Aucune analyse lancée pour {code}.",
-    "web_error_title_409": "Une analyse est déjà en cours",
+    "web_error_title_409": "Déjà en cours, ou déjà fait",
+    "analysis_busy_title": "Une analyse est déjà en cours",
+    "web_error_title_429": "Trop de demandes d'un coup",
+    # --- the residents' survey (issue #20) ---
+    "survey_unknown": "Aucun questionnaire « {id} » : vérifiez le lien ou le code QR.",
+    "survey_none": "Aucun questionnaire n'a été créé sur ce serveur.",
+    "survey_title_empty": "Le titre du questionnaire est vide.",
+    "survey_title_long": "Le titre du questionnaire dépasse {max} caractères.",
+    "survey_already": "Vous avez déjà répondu à ce questionnaire depuis cet appareil : merci !",
+    "survey_no_texts": "La réponse n° {id} n'existe pas ou ne contient aucun texte à approuver.",
+    "survey_bad_score": "Choisissez une note de 0 à 10 pour la question « {question} ».",
+    "survey_text_long": "Votre réponse à « {question} » fait {n} caractères : {max} au plus, merci de la raccourcir.",
+    "survey_bad_band": "La réponse à « {question} » n'est pas l'une de celles proposées.",
+    "survey_form_expired": "Ce formulaire a plus de deux heures : rechargez la page, puis répondez à nouveau.",
+    "survey_form_foreign": (
+        "Cette réponse ne vient pas du formulaire de ce questionnaire (ou les cookies sont bloqués) : "
+        "ouvrez le lien du questionnaire, puis répondez."
+    ),
+    "survey_read_only": "Ce serveur est en lecture seule : il n'enregistre pas de réponses.",
+    "survey_too_many": "Trop de réponses viennent d'arriver d'ici : réessayez dans {minutes} minute(s).",
+    "survey_qr_title": "Lien du questionnaire aux habitants",
+    "survey_q_attachment": "Êtes-vous attaché(e) à votre commune ?",
+    "survey_q_recommend": "Recommanderiez-vous votre commune à un ami pour y vivre ou la visiter ?",
+    "survey_q_proud": "De quoi êtes-vous fier ou fière dans votre commune ?",
+    "survey_q_missing": "Qu'est-ce qui lui manque ?",
+    "survey_q_age_band": "Votre âge",
+    "survey_q_years_band": "Depuis combien de temps y vivez-vous ?",
+    "survey_scale_low": "0 = pas du tout",
+    "survey_scale_high": "10 = tout à fait",
+    "survey_optional": "facultatif",
+    "survey_choose": "— ne pas répondre —",
+    "survey_intro": "Un questionnaire de quelques questions, pour la commune de {name}. Il est anonyme.",
+    "survey_privacy": (
+        "Aucune donnée personnelle n'est enregistrée : ni nom, ni adresse, ni adresse IP. Un cookie évite "
+        "de répondre deux fois depuis le même appareil. Vos textes ne sont publiés qu'après relecture par "
+        "l'équipe de la commune. Les réponses sont effacées au bout de {days} jours."
+    ),
+    "survey_texts_hint": "{max} caractères au plus. Publié après relecture par l'équipe.",
+    "survey_send": "Envoyer ma réponse",
+    "survey_fix": "À corriger",
+    "survey_thanks_title": "Merci !",
+    "survey_thanks": "Votre réponse au questionnaire de {name} est enregistrée.",
+    "survey_thanks_texts": "Vos textes seront publiés après relecture par l'équipe de la commune.",
+    "survey_see_results": "Voir les résultats",
+    "survey_results_title": "Résultats : {title}",
+    "survey_results_none": "Personne n'a encore répondu.",
+    "survey_results_count": "{n} réponse(s), du {first} au {last}.",
+    "survey_attachment": "Attachement à la commune",
+    "survey_recommend": "Recommanderait la commune",
+    "survey_ambassador": "Score d'ambassadeur",
+    "survey_ambassador_help": (
+        "Part des habitants qui la recommanderaient vivement (9 ou 10) moins la part de ceux qui ne la "
+        "recommanderaient pas (0 à 6), en points, de −100 à +100."
+    ),
+    "survey_out_of_10": "{value} / 10",
+    "survey_points": "{value} points",
+    "survey_interval": "intervalle de confiance à 95 % : {low} à {high}",
+    "survey_interval_none": "trop peu de réponses pour un intervalle",
+    "survey_split": "{promoters} promoteur(s), {passives} neutre(s), {detractors} détracteur(s)",
+    "survey_audience": (
+        "Sur les mêmes jours (du {start} au {end}), l'article Wikipédia de la commune a été lu {views} fois "
+        "({days} jour(s) de données)."
+    ),
+    "survey_audience_none": (
+        "L'audience Wikipédia de la commune sur ces jours n'est pas encore dans la base : elle s'affichera ici "
+        "une fois récupérée."
+    ),
+    "survey_texts_title": "Ce que disent les habitants",
+    "survey_texts_none": "Aucun texte publié pour l'instant.",
+    "survey_texts_pending": "{n} texte(s) en attente de relecture par l'équipe.",
+    "survey_proud": "Fierté",
+    "survey_missing": "Ce qui manque",
+    "survey_print": "Le lien à imprimer ou partager : {url}",
     "web_error_title_403": "Action non autorisée",
     "cmd_articles_facts": (
         "Lit ce qu'est l'article de chaque commune (API MediaWiki) : longueur, image principale, fichiers, "

@@ -555,3 +555,10 @@ def event_origin(event: Mapping[str, Any]) -> str:
         return M.t("event_by_referrer", title=str(event["referrer"]).replace("_", " "),
                    n=M.fr_number(event.get("readers") or 0, 0))  # fmt: skip
     return M.t("event_by_timing", chance=M.fr_number(event.get("expected_chance") or 0.0, 1))
+
+
+def signed_points(value: float) -> str:
+    """Points of a score that may be negative, signed as a French reader expects: "+23", "−8", "0"."""
+    rounded = round(value)
+    sign = "+" if rounded > 0 else "\u2212" if rounded < 0 else ""
+    return f"{sign}{M.fr_number(abs(rounded), 0)}"

@@ -345,6 +345,33 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sim_spikes ADD COLUMN cause VARCHAR;  -- the referring article, NULL for a search surge
     """,
+    # 16 — the residents' survey a town runs itself (issue #20): no personal data, one answer per
+    # device (a keyed hash of a random cookie, different for each survey), free texts shown once the
+    # team approved them, answers deleted after the survey's retention period
+    """
+    CREATE TABLE surveys (
+        survey_id VARCHAR PRIMARY KEY,   -- random and unguessable: the public link
+        commune_code VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        retention_days INTEGER NOT NULL  -- answers older than that are deleted
+    );
+    CREATE SEQUENCE survey_answer_seq START 1;
+    CREATE TABLE survey_answers (
+        answer_id BIGINT PRIMARY KEY DEFAULT nextval('survey_answer_seq'),
+        survey_id VARCHAR NOT NULL,
+        device VARCHAR NOT NULL,         -- keyed hash of the device's cookie: one answer per device
+        answered_on DATE NOT NULL,       -- the day only
+        attachment SMALLINT NOT NULL,    -- 0-10: how attached to the town
+        recommend SMALLINT NOT NULL,     -- 0-10: would recommend the town to a friend
+        proud VARCHAR,                   -- free text: what they are proud of
+        missing VARCHAR,                 -- free text: what is missing
+        texts VARCHAR NOT NULL,          -- none | pending | approved | rejected
+        age_band VARCHAR,                -- optional
+        years_band VARCHAR,              -- optional: years lived in the town
+        UNIQUE (survey_id, device)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,12 +29,14 @@ from belvedere import messages as M
 from belvedere import present
 from belvedere.api import GROUPINGS, RANK_METRICS, Observatory, Profile
 from belvedere.errors import (
+    AlreadyAnsweredError,
     AmbiguousCommuneError,
     BelvedereError,
     NoAudienceError,
     StoreBusyError,
     UnknownCampaignError,
     UnknownCommuneError,
+    UnknownSurveyError,
 )
 from belvedere.store import Store
 from belvedere.web.analyses import Analyses
@@ -105,8 +107,18 @@ class State:
         self._gate = threading.Lock()  # a write, or a rebuild opening its Observatory: one at a time
         self.writes = 0  # writes made through the server (annotations, campaigns)
         self._last_used: float | None = None  # when a request last let go of the file (None: released)
+        self._stopping = threading.Event()
         self._releaser = threading.Thread(target=self._release_when_idle, name="belvedere-release", daemon=True)
         self._releaser.start()
+
+    def close(self) -> None:
+        """When the server stops: the releasing thread ends before the store is closed (a thread
+        left inside DuckDB when the interpreter exits aborts the process)."""
+        self._stopping.set()
+        self._releaser.join(5)
+        if self.analyses is not None:
+            self.analyses.close()
+        self.obs.close()
 
     def _open(self) -> Observatory:
         obs = Observatory(Store(self.path, read_only=True, lock_wait=LOCK_WAIT))
@@ -156,8 +168,7 @@ class State:
         self._last_used = time.monotonic()
 
     def _release_when_idle(self) -> None:
-        while True:
-            time.sleep(IDLE_RELEASE / 5)
+        while not self._stopping.wait(IDLE_RELEASE / 5):
             used = self._last_used
             if used is None or time.monotonic() - used < IDLE_RELEASE:
                 continue
@@ -288,8 +299,10 @@ def _run(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     st.maybe_refresh()
     try:
         return fn(*args, **kwargs)
-    except (UnknownCommuneError, AmbiguousCommuneError, UnknownCampaignError) as exc:
+    except (UnknownCommuneError, AmbiguousCommuneError, UnknownCampaignError, UnknownSurveyError) as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
+    except AlreadyAnsweredError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
     except StoreBusyError as exc:
         raise HTTPException(status_code=503, detail=M.t("web_store_busy", err=str(exc))) from None
     except BelvedereError as exc:

@@ -24,6 +24,7 @@ from starlette.routing import Match, Route
 
 from belvedere import __version__
 from belvedere import messages as M
+from belvedere.web import surveys
 from belvedere.web.api import REFRESH_SECONDS, State, router
 from belvedere.web.pages import ENV, pages
 
@@ -38,12 +39,11 @@ def create_app(path: str | Path, write_token: str | None = None, *, refresh: flo
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        if st.analyses is not None:
-            st.analyses.close()
-        st.obs.close()
+        st.close()
 
     app = _routes(FastAPI(lifespan=lifespan, **_DESCRIBED))
     app.state.belvedere = st
+    app.state.survey_limits = surveys.Limits()
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -119,7 +119,9 @@ _DESCRIBED: dict[str, Any] = {
 
 def _routes(app: FastAPI) -> FastAPI:
     app.include_router(router)
+    app.include_router(surveys.api)
     app.include_router(pages)
+    app.include_router(surveys.pages)
     app.mount("/static", StaticFiles(packages=[("belvedere.web", "static")]), name="static")
     return app
 
