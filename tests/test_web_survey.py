@@ -240,3 +240,19 @@ def test_answered_on_a_phone_in_the_browser(site: tuple[str, object, Path]) -> N
         assert overflow <= 0 and _serious(page) == []
         page.screenshot(path=str(SHOTS / "questionnaire-resultats-telephone.png"), full_page=True)
         browser.close()
+
+
+def test_the_commune_page_shows_vie_locale_and_links_its_survey(site: tuple[str, object, Path]) -> None:
+    url, _, db = site
+    with Store(db, read_only=True) as s:
+        code, sid, title = s.con.execute(
+            "SELECT commune_code, survey_id, title FROM surveys ORDER BY survey_id"
+        ).fetchall()[0]
+    page = html.unescape(httpx.get(f"{url}/commune/{code}", timeout=120).text)
+    section = page.split('id="vie-locale"')[1].split("</section>")[0]
+    assert "Évolution de la population" in section and "Participation électorale" in section
+    assert f'href="/s/{sid}/resultats"' in section and title in section
+    data = httpx.get(f"{url}/api/communes/{code}/attachment", timeout=120).json()
+    assert {v["indicator"] for v in data["values"]} >= {"population", "turnout", "associations"}
+    assert data["surveys"][0]["survey_id"] == sid and data["surveys"][0]["responses"] >= 40
+    assert all(v["source"] == "simulated" for v in data["values"])

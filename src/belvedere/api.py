@@ -29,6 +29,7 @@ from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis import scorecard as scoring
+from belvedere.analysis.attachment import Correlation, attachment_values, correlations, divergence
 from belvedere.analysis.causes import MIN_GROWTH, Cause, spike_causes
 from belvedere.analysis.events import shared_events
 from belvedere.analysis.explain import Explanation, explain
@@ -258,6 +259,7 @@ class Observatory:
         self._snapshot_info: dict[str, str] | None = None
         self._standing: dict[tuple[str, date, date], dict[str, str] | None] = {}
         self._facts: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _all_facts
+        self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
@@ -967,6 +969,57 @@ class Observatory:
         if key not in nat.explanations:
             nat.explanations[key] = explain(self.indicators(start, end, scope))
         return nat.explanations[key]
+
+    def attachment(self, commune: str, start: str | date | None = None,
+                   end: str | date | None = None) -> dict[str, Any] | None:  # fmt: skip
+        """Residents' attachment (see :mod:`belvedere.analysis.attachment`): each indicator's latest
+        value, trend and percentile among the communes of its size class, and the story audience and
+        attachment tell together; None when the store holds no attachment data for the commune."""
+        code = self.code_of(commune)
+        values = self._attachment_values()
+        if values.filter(pl.col("code") == code).is_empty():
+            return None
+        communes = self.communes()
+        size = communes.filter(pl.col("code") == code)["size_class"].to_list()
+        peers = communes.filter(pl.col("size_class") == size[0])["code"].to_list() if size and size[0] else []
+        rows = attachment_values(values, code, peers)
+        audience_pct = None
+        try:
+            metrics = self.metrics(start, end).filter(pl.col("code").is_in(peers))
+        except BelvedereError:  # no audience held: attachment alone
+            metrics = pl.DataFrame()
+        if metrics.height and code in metrics["code"].to_list():
+            per = metrics.drop_nulls("views_per_inhabitant")
+            mine = per.filter(pl.col("code") == code)["views_per_inhabitant"]
+            if mine.len() and per.height > 1:
+                audience_pct = float((per["views_per_inhabitant"] < mine[0]).sum()) / (per.height - 1)
+        return {"code": code, "values": rows, "audience_percentile": audience_pct,
+                "divergence": divergence(audience_pct, rows)}  # fmt: skip
+
+    def surveys(self, commune: str) -> pl.DataFrame:
+        """The residents' surveys of the commune, with their answers within the retention period."""
+        code = self.code_of(commune)
+        return self.frame(
+            "SELECT s.survey_id, s.title, s.created_at, count(a.answer_id) AS responses FROM surveys s "
+            "LEFT JOIN survey_answers a ON a.survey_id = s.survey_id "
+            "AND a.answered_on >= current_date - s.retention_days WHERE s.commune_code = ? GROUP BY ALL "
+            "ORDER BY s.created_at DESC",
+            [code],
+        )
+
+    def _attachment_values(self) -> pl.DataFrame:
+        if self._attachment is None:  # read once: a few values per commune
+            with self.lock:
+                self._attachment = self.store.frame("SELECT * FROM attachment")
+        return self._attachment
+
+    def attachment_correlations(self, start: str | date | None = None, end: str | date | None = None,
+                                scope: str = "all") -> list[Correlation]:  # fmt: skip
+        """Across the scope's communes, each attachment indicator against views per inhabitant."""
+        values = self._attachment_values()
+        if values.is_empty():
+            return []
+        return correlations(values, self.metrics(start, end, scope).select("code", "views_per_inhabitant"))
 
     def referrers(self, commune: str, month: date | None = None) -> pl.DataFrame:
         """Where the readers of the commune's articles came from, per month (Wikimedia clickstream,

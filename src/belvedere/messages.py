@@ -510,6 +510,7 @@ FR: dict[str, str] = {
     ),
     "survey_read_only": "Ce serveur est en lecture seule : il n'enregistre pas de réponses.",
     "survey_too_many": "Trop de réponses viennent d'arriver d'ici : réessayez dans {minutes} minute(s).",
+    "sim_survey_title": "Votre avis sur {name} (questionnaire SIMULÉ)",
     "survey_qr_title": "Lien du questionnaire aux habitants",
     "survey_q_attachment": "Êtes-vous attaché(e) à votre commune ?",
     "survey_q_recommend": "Recommanderiez-vous votre commune à un ami pour y vivre ou la visiter ?",
@@ -702,6 +703,72 @@ FR: dict[str, str] = {
         "{n} codes du fichier ne sont pas des communes actuelles du référentiel (arrondissements, communes "
         "fusionnées depuis), non gardés : {examples}…"
     ),
+    # --- residents' attachment from open data (issue #20) ---
+    "cmd_attachment": "Vie locale d'une commune : attachement des habitants (données publiques), à côté de l'audience.",
+    "cmd_attachment_load": (
+        "Charger un fichier public d'attachement : population (INSEE, séries historiques du recensement), "
+        "turnout (ministère de l'Intérieur, résultats par commune d'une élection, avec --election) ou "
+        "associations (répertoire national des associations, fichiers waldec)."
+    ),
+    "arg_attachment_kind": "population, turnout ou associations.",
+    "opt_election": "Le nom de l'élection, avec son année (ex. « présidentielle 2022, 1er tour »).",
+    "attachment_kind_unknown": "Type de fichier inconnu : « {kind} » (population, turnout ou associations).",
+    "attachment_needs_election": "Pour un fichier de résultats électoraux, donnez --election (nom et année).",
+    "attachment_election_year": "Le nom de l'élection « {election} » doit contenir son année (ex. 2022).",
+    "attachment_unreadable": "Le fichier {path} n'est pas lisible comme un CSV « ; » ({err}) ; rien n'a été chargé.",
+    "attachment_bad_layout": (
+        "Le fichier {path} n'a pas la présentation attendue (colonnes {expected}) ; rien n'a été chargé."
+    ),
+    "attachment_bad_value": (
+        "Le fichier {path}, colonne {column}, ligne {line} : « {value} » n'est pas un nombre ; rien n'a été chargé."
+    ),
+    "attachment_bad_code": (
+        "Le fichier {path} contient « {value} », qui n'est pas un code commune ; rien n'a été chargé."
+    ),
+    "attachment_empty": "Le fichier {path} ne contient aucune commune ; rien n'a été chargé.",
+    "attachment_loaded": "{n} valeurs chargées ({indicators}) pour {communes} communes (source : {source}).",
+    "attachment_none": (
+        "Aucune donnée de vie locale pour {code} : chargez-en avec « belvedere attachment-load » "
+        "(population, turnout, associations)."
+    ),
+    "vie_locale": "Vie locale",
+    "vie_locale_intro": (
+        "Ce que disent les données publiques de l'attachement des habitants : restent-ils, votent-ils, "
+        "s'engagent-ils ? À lire à côté de l'audience, qui mesure l'attention venue de l'extérieur."
+    ),
+    "att_population": "Évolution de la population",
+    "att_natural": "Dont solde naturel (naissances − décès)",
+    "att_migration": "Dont solde migratoire (arrivées − départs)",
+    "att_turnout": "Participation électorale",
+    "att_associations": "Associations actives",
+    "att_associations_new": "Associations créées en 3 ans",
+    "att_period": "Période",
+    "att_at": "au {day}",
+    "att_between": "du {start} au {end}",
+    "lbl_indicator": "Indicateur",
+    "att_value": "Valeur",
+    "att_trend": "Avant",
+    "att_rank": "Parmi les communes de même taille",
+    "att_percentile": "plus haut que {pct} d'entre elles ({n} communes)",
+    "att_no_peers": "pas de comparaison possible",
+    "att_source": "Source : {source}.",
+    "att_seen_not_lived": (
+        "{name} est très regardée de l'extérieur (plus que {audience} des communes de sa taille), mais "
+        "{indicator} est parmi les plus bas de ces communes : l'attention ne dit pas tout de la vie sur place."
+    ),
+    "att_lived_not_seen": (
+        "{name} est peu regardée de l'extérieur (moins que {audience} des communes de sa taille), alors que "
+        "{indicator} est parmi les plus hauts de ces communes : une vie locale à faire connaître."
+    ),
+    "att_survey_link": "Questionnaire aux habitants « {title} » : {n} réponse(s)",
+    "att_survey_results": "voir les résultats",
+    "study_attachment": "Audience et attachement des habitants",
+    "study_attachment_intro": (
+        "Corrélation de rang (Spearman) entre les vues par habitant et chaque indicateur de vie locale, sur "
+        "les communes de la sélection. Une corrélation n'est pas une cause : des communes touristiques peuvent "
+        "être très regardées et perdre des habitants."
+    ),
+    "study_attachment_row": "{indicator} : ρ = {rho} ({n} communes)",
     "ind_beds_per_1000": "Lits touristiques pour 1 000 habitants",
     "ind_rooms_per_1000": "Chambres d'hôtel pour 1 000 habitants",
     "ind_pitches_per_1000": "Emplacements de camping pour 1 000 habitants",

@@ -562,3 +562,52 @@ def signed_points(value: float) -> str:
     rounded = round(value)
     sign = "+" if rounded > 0 else "\u2212" if rounded < 0 else ""
     return f"{sign}{M.fr_number(abs(rounded), 0)}"
+
+
+def _attachment_value_words(value: float, unit: str) -> str:
+    if unit.startswith("%"):  # a rate or a share, in %: signed when it is a change
+        number = M.fr_number(value, 1 if unit == "% des inscrits" else 2)
+        if unit == "% par an" and value > 0:
+            number = "+" + number
+        return f"{number.replace('-', chr(0x2212))}\u00a0{unit}"
+    return f"{M.fr_number(value, 1)} {unit}"
+
+
+def attachment_rows(record: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Each attachment indicator of a commune as a row of words: what, over which period, its value
+    with its unit, the period before, and its place among the communes of its size."""
+    rows = []
+    for v in record["values"]:
+        before = (f"{_attachment_value_words(v.previous, v.unit)} ({v.previous_period})"
+                  if v.previous is not None else "–")  # fmt: skip
+        rank = (M.t("att_percentile", pct=M.fr_percent(v.percentile), n=M.fr_number(v.peers, 0))
+                if v.percentile is not None else M.t("att_no_peers"))  # fmt: skip
+        source = M.t("source_simulated") if v.source == "simulated" else v.source
+        rows.append({"indicator": v.indicator, "label": M.t(f"att_{v.indicator}"), "period": v.period,
+                     "value": _attachment_value_words(v.value, v.unit), "before": before, "rank": rank,
+                     "source": source})  # fmt: skip
+    return rows
+
+
+def attachment_story(record: Mapping[str, Any], name: str) -> str | None:
+    """The sentence when audience and attachment tell different stories (None when they agree)."""
+    story = record.get("divergence")
+    if not story:
+        return None
+    kind, indicator = story
+    audience = record["audience_percentile"]
+    share = audience if kind == "seen_not_lived" else 1 - audience
+    return M.t(f"att_{kind}", name=name, audience=M.fr_percent(share), indicator=M.t(f"att_{indicator}").lower())
+
+
+def vie_locale(record: Mapping[str, Any] | None, name: str, surveys: pl.DataFrame) -> dict[str, Any] | None:
+    """The "Vie locale" section of a commune: its attachment rows and story, and its residents'
+    surveys; None when there is neither."""
+    if record is None and surveys.is_empty():
+        return None
+    return {
+        "rows": attachment_rows(record) if record else [],
+        "story": attachment_story(record, name) if record else None,
+        "surveys": surveys.to_dicts(),
+        "simulated": record is not None and any(v.source == "simulated" for v in record["values"]),
+    }

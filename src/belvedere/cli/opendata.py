@@ -1,5 +1,6 @@
-"""`belvedere tourism load`: official open data, read from the files as published (see
-belvedere.sources.tourism), kept with their source and vintage."""
+"""Official open data, read from the files as published and kept with their source and vintage:
+`belvedere tourism load` (belvedere.sources.tourism), `belvedere attachment-load` and
+`belvedere attachment` (belvedere.sources.attachment: the residents' side of a commune)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 
 from belvedere import messages as M
-from belvedere.cli.common import ContactOpt, app, make_client, open_store
+from belvedere.cli.common import ContactOpt, FormatOpt, app, make_client, open_store
 from belvedere.config import Settings
 from belvedere.errors import BelvedereError
 from belvedere.output import console, err_console
@@ -67,3 +68,69 @@ def tourism_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=
     if unknown.height:  # Paris, Lyon, Marseille arrondissements, communes merged since: said, not kept
         err_console.print(M.t("tourism_unknown_codes", n=unknown.height,
                               examples=", ".join(unknown["code"].head(5).to_list())))  # fmt: skip
+
+
+@app.command("attachment-load", help=M.t("cmd_attachment_load"))
+def attachment_load(ctx: typer.Context, kind: Annotated[str, typer.Argument(help=M.t("arg_attachment_kind"))],
+                    source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
+                    election: Annotated[str | None, typer.Option("--election", help=M.t("opt_election"))] = None,
+                    contact: ContactOpt = None) -> None:  # fmt: skip
+    import polars as pl
+
+    from belvedere.sources import attachment as readers
+    from belvedere.store.db import now
+    from belvedere.store.writes import replace_attachment
+
+    kind = kind.strip().lower()
+    if kind not in readers.KINDS:
+        raise BelvedereError(M.t("attachment_kind_unknown", kind=kind))
+    if kind == "turnout" and not (election or "").strip():
+        raise BelvedereError(M.t("attachment_needs_election"))
+    path = local_copy(ctx, source, contact)
+    with open_store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
+        if kind == "population":
+            frame = readers.read_population(path)
+        elif kind == "turnout":
+            frame = readers.read_turnout(path, election or "")
+        else:
+            frame = readers.read_associations(path, store.frame("SELECT code, population FROM communes"))
+        known = set(store.frame("SELECT code FROM communes")["code"].to_list())
+        unknown = frame.filter(~pl.col("code").is_in(list(known)))["code"].unique()
+        kept = frame.filter(pl.col("code").is_in(list(known)))
+        n = replace_attachment(store, kept, source, now())
+    indicators = ", ".join(sorted(kept["indicator"].unique().to_list()))
+    console.print(M.t("attachment_loaded", n=n, indicators=indicators, communes=kept["code"].n_unique(), source=source))
+    if unknown.len():  # communes merged since the file's geography: said, not kept
+        err_console.print(M.t("tourism_unknown_codes", n=unknown.len(), examples=", ".join(unknown.head(5).to_list())))
+
+
+@app.command("attachment", help=M.t("cmd_attachment"))
+def attachment_show(ctx: typer.Context, commune: Annotated[str, typer.Argument(help=M.t("arg_commune"))],
+                    fmt: FormatOpt = "table") -> None:  # fmt: skip
+    import polars as pl
+
+    from belvedere import present
+    from belvedere.cli.analytics import observatory
+    from belvedere.output import emit, parse_format
+
+    f = parse_format(fmt)
+    with observatory(ctx) as obs:
+        record = obs.attachment(commune)
+        if record is None:
+            raise BelvedereError(M.t("attachment_none", code=obs.code_of(commune)))
+        name = obs.communes().filter(pl.col("code") == record["code"])["name"][0]
+        rows = present.attachment_rows(record)
+        story = present.attachment_story(record, name)
+        simulated = obs.simulated
+    if f.value == "json":
+        console.print_json(data={"code": record["code"], "values": [v.__dict__ for v in record["values"]],
+                                 "audience_percentile": record["audience_percentile"], "story": story})  # fmt: skip
+        return
+    table = pl.DataFrame(rows).select("label", "period", "value", "before", "rank", "source")
+    emit(table, f, title=f"{M.t('vie_locale')} — {name}", labels={"label": M.t("lbl_indicator"),
+         "period": M.t("att_period"), "value": M.t("att_value"), "before": M.t("att_trend"),
+         "rank": M.t("att_rank"), "source": M.t("lbl_source")}, simulated=simulated)  # fmt: skip
+    if story and f.value == "table":
+        console.print(story)

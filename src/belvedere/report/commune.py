@@ -65,6 +65,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     ctx["national"] = obs.national_standing(code, d_start, d_end)
     ctx["facts"] = obs.article_facts(code)
     ctx["attention"] = present.attention_sources(obs.referrers(code))
+    ctx["vie_locale"] = present.vie_locale(obs.attachment(code, d_start, d_end), info["name"], obs.surveys(code))
     ctx["causes"] = {}
     ctx["scorecard_name"] = info["name"]
     ctx["explained"] = None

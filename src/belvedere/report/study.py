@@ -43,8 +43,14 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
     scope_label = M.t("study_scope_pvd") if scope.strip().lower() == "pvd" else scope
     explanation = obs.explanation(d_start, d_end, scope)
     least = least_visible_ratio(obs.indicators(d_start, d_end, scope), "beds_per_1000")
+    correlation_rows = [
+        M.t("study_attachment_row", indicator=M.t(f"att_{c.indicator}"),
+            rho=M.fr_number(c.rho, 2).replace("-", "\u2212"), n=M.fr_number(c.communes, 0))
+        for c in obs.attachment_correlations(d_start, d_end, scope)
+    ]  # fmt: skip
     return {
         "explanation": _explanation(explanation, least, scope_label),
+        "attachment": correlation_rows,
         "simulated": obs.simulated,
         "version": __version__,
         "generated": date.today(),

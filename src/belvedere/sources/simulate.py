@@ -19,6 +19,7 @@ Shape, per commune:
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -409,6 +410,76 @@ def _plan_tourism(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Gen
     })  # fmt: skip
 
 
+ELECTIONS = (
+    ("présidentielle 2022, 1er tour", 2022, 0.78),
+    ("européennes 2024", 2024, 0.53),
+)  # simulated national turnout
+
+
+def _plan_attachment(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Simulated attachment indicators in the units of the real files: population change split into
+    natural and migratory parts over two census periods, turnout at two elections, associations per
+    1,000 inhabitants. Planted: seaside and mountain towns gain residents by migration and lose them
+    by ageing; small towns vote more and have more associations per inhabitant."""
+    n = plan.height
+    profile = plan["profile"].to_numpy()
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    small = np.clip((np.log10(pop) - 2.0) / 3.0, 0.0, 1.0)  # 0 for 100 inhabitants, 1 for 100,000
+    tourist = profile != "plain"
+    frames = []
+    for period, year, drift in (("2010-2015", 2015, 0.1), ("2015-2021", 2021, 0.0)):
+        natural = np.where(tourist, -0.35, 0.05) + drift + rng.normal(0, 0.3, n)
+        migration = np.where(tourist, 0.55, 0.0) + drift + rng.normal(0, 0.5, n)
+        for name, values in (("natural", natural), ("migration", migration), ("population", natural + migration)):
+            frames.append(pl.DataFrame({"code": communes["code"], "indicator": name, "period": period, "year": year,
+                                        "value": np.round(values, 2), "unit": "% par an"}))  # fmt: skip
+    for label, year, national in ELECTIONS:
+        turnout = np.clip(national * 100 + 8 * (1 - small) - 4 + rng.normal(0, 4, n), 20, 98)
+        frames.append(pl.DataFrame({"code": communes["code"], "indicator": "turnout", "period": label, "year": year,
+                                    "value": np.round(turnout, 1), "unit": "% des inscrits"}))  # fmt: skip
+    for name, level in (("associations", 14.0), ("associations_new", 1.6)):
+        per_1000 = level * (1.6 - 0.8 * small) * np.exp(rng.normal(0, 0.35, n))
+        period = (
+            M.t("att_at", day=date(2025, 1, 1))
+            if name == "associations"
+            else M.t("att_between", start=date(2022, 1, 1), end=date(2025, 1, 1))
+        )
+        frames.append(pl.DataFrame({"code": communes["code"], "indicator": name, "period": period, "year": 2025,
+                                    "value": np.round(per_1000, 1), "unit": "pour 1 000 habitants"}))  # fmt: skip
+    return pl.concat(frames).with_columns(pl.col("year").cast(pl.Int32))
+
+
+SURVEY_TEXTS = (("Le marché du samedi", "Un médecin"), ("Les bords de rivière", "Des commerces ouverts le soir"),
+                ("La fête du village", "Un bus vers la gare"), ("Le patrimoine", None),
+                (None, "Des logements"))  # fmt: skip
+SURVEYS = 3  # simulated residents' surveys: the most populous simulated communes'
+
+
+def _plan_surveys(communes: pl.DataFrame, end: date, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Simulated residents' surveys (labelled in their title) and their answers over the last two
+    months of the simulated period, some with approved texts, so that the demo shows the results."""
+    biggest = communes.sort("population", descending=True, nulls_last=True).head(SURVEYS)
+    surveys, answers = [], []
+    for k, (code, name) in enumerate(biggest.select("code", "name").iter_rows()):
+        survey_id = f"demo-simule-{k + 1}"
+        surveys.append({"survey_id": survey_id, "commune_code": code,
+                        "title": M.t("sim_survey_title", name=name), "retention_days": 100 * 365})  # fmt: skip
+        fondness = rng.uniform(5.5, 8.5)
+        for i in range(int(rng.integers(40, 120))):
+            proud, missing = SURVEY_TEXTS[int(rng.integers(len(SURVEY_TEXTS)))] if rng.random() < 0.3 else (None, None)
+            answers.append({
+                "survey_id": survey_id, "device": f"simule-{k}-{i}",
+                "answered_on": end - timedelta(days=int(rng.integers(0, 60))),
+                "attachment": int(np.clip(round(rng.normal(fondness, 2)), 0, 10)),
+                "recommend": int(np.clip(round(rng.normal(fondness - 0.5, 2.3)), 0, 10)),
+                "proud": f"{proud} ({M.t('simulated_short')})" if proud else None,
+                "missing": f"{missing} ({M.t('simulated_short')})" if missing else None,
+                "texts": "approved" if (proud or missing) else "none",
+                "age_band": None, "years_band": None,
+            })  # fmt: skip
+    return pl.DataFrame(surveys), pl.DataFrame(answers)
+
+
 def simulate(
     store: Store,
     codes: list[str],
@@ -510,6 +581,28 @@ def simulate(
             [params.end.year, now()],
         )
         con.unregister("sim_tourism")
+        con.execute("DELETE FROM attachment")  # a simulated store's attachment is simulated
+        attachment = _plan_attachment(plan, communes, np.random.default_rng([params.seed, 782]))
+        con.register("sim_attachment", attachment.to_arrow())
+        con.execute("INSERT INTO attachment SELECT code, indicator, period, year, value, unit, 'simulated', ? "
+                    "FROM sim_attachment", [now()])  # fmt: skip
+        con.unregister("sim_attachment")
+        # the residents' surveys planted last time go, then new ones (their answers first)
+        con.execute("DELETE FROM survey_answers WHERE survey_id LIKE 'demo-simule-%'")
+        con.execute("DELETE FROM surveys WHERE survey_id LIKE 'demo-simule-%'")
+        if store.get_meta("survey_secret") is None:
+            store.set_meta("survey_secret", secrets.token_urlsafe(32))
+        planted, given = _plan_surveys(communes, params.end, np.random.default_rng([params.seed, 783]))
+        if planted.height:
+            con.register("sim_surveys", planted.to_arrow())
+            con.execute("INSERT INTO surveys SELECT survey_id, commune_code, title, ?, retention_days FROM sim_surveys",
+                        [now()])  # fmt: skip
+            con.unregister("sim_surveys")
+            con.register("sim_answers", given.to_arrow())
+            con.execute("INSERT INTO survey_answers (survey_id, device, answered_on, attachment, recommend, proud, "
+                        "missing, texts, age_band, years_band) SELECT survey_id, device, answered_on, attachment, "
+                        "recommend, proud, missing, texts, age_band, years_band FROM sim_answers")  # fmt: skip
+            con.unregister("sim_answers")
 
         for b0 in range(0, communes.height, BATCH):
             rows = np.arange(b0, min(communes.height, b0 + BATCH))

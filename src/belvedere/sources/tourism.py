@@ -36,7 +36,7 @@ SOURCE_NAME = "INSEE, capacité des communes en hébergement touristique"
 ROOM_BEDS, PITCH_BEDS = 2, 3
 
 
-def _text(path: Path) -> str:
+def read_text(path: Path) -> str:
     """The CSV's text: the file itself or the first .csv inside a zip; UTF-8, else Latin-1 (older
     INSEE files)."""
     raw = path.read_bytes()
@@ -56,7 +56,7 @@ def read_tourism(path: Path) -> tuple[pl.DataFrame, int]:
     """(one row per commune: ``code`` and the VARIABLES columns as integers, the year of the
     figures). A missing variable, a bad code or a value that is not a number is refused naming
     the file, the column and the line."""
-    text = _text(path)
+    text = read_text(path)
     try:
         df = pl.read_csv(io.StringIO(text), separator=";", infer_schema=False, truncate_ragged_lines=False)
     except Exception as exc:  # polars raises several kinds for a file that is not this CSV

@@ -372,6 +372,20 @@ MIGRATIONS: list[str] = [
         UNIQUE (survey_id, device)
     );
     """,
+    # 17 — residents' attachment from official open data (`belvedere attachment load`): one row per
+    # commune, indicator and period, with its unit and the file it came from
+    """
+    CREATE TABLE attachment (
+        code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,      -- population | natural | migration | turnout | associations | ...
+        period VARCHAR NOT NULL,         -- what the value covers: "2015-2021", "présidentielle 2022 T1"...
+        year INTEGER NOT NULL,           -- the year it speaks of (its end): the latest, and the trend
+        value DOUBLE NOT NULL,
+        unit VARCHAR NOT NULL,           -- "% par an", "% des inscrits", "pour 1 000 habitants"
+        source VARCHAR NOT NULL,         -- the file or URL, or 'simulated'
+        loaded_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -138,3 +138,22 @@ def replace_tourism(store: Store, frame: Any, vintage: int, source: str, loaded_
         finally:
             con.unregister("_tourism")
     return int(frame.height)
+
+
+ATTACHMENT_COLUMNS = ("code", "indicator", "period", "year", "value", "unit")
+
+
+def replace_attachment(store: Store, frame: Any, source: str, loaded_at: datetime) -> int:
+    """Attachment values (``frame``: ATTACHMENT_COLUMNS) replacing those of the same indicators and
+    periods, in one transaction: a file read again replaces its values, another period adds to them."""
+    _writable(store)
+    with store.transaction() as con:
+        con.register("_attachment", frame.select(ATTACHMENT_COLUMNS).to_arrow())
+        try:
+            con.execute("DELETE FROM attachment WHERE (indicator, period) IN "
+                        "(SELECT DISTINCT indicator, period FROM _attachment)")  # fmt: skip
+            con.execute(f"INSERT INTO attachment SELECT {', '.join(ATTACHMENT_COLUMNS)}, ?, ? FROM _attachment",
+                        [source, loaded_at])  # fmt: skip
+        finally:
+            con.unregister("_attachment")
+    return int(frame.height)

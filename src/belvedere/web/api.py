@@ -388,6 +388,32 @@ async def commune_referrers(code: str, st: Annotated[State, Depends(state)],
 
 
 @router.get(
+    "/communes/{code}/attachment",
+    responses=COMMUNE,
+    summary="Vie locale : attachement des habitants (données publiques) et questionnaires",
+)
+async def commune_attachment(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                             end: EndQ = None) -> dict[str, Any]:  # fmt: skip
+    """``values``: ``{indicator, period, year, value, unit, source, previous, previous_period,
+    percentile, peers}`` (percentile among the communes of its size class); ``audience_percentile``;
+    ``story``: the sentence when audience and attachment disagree; ``surveys``: the residents'
+    surveys of the commune and their answers."""
+
+    def run() -> dict[str, Any]:
+        record = st.obs.attachment(code, start, end)
+        the_code = st.obs.code_of(code)
+        name = st.obs.communes().filter(pl.col("code") == the_code)["name"][0]
+        surveys = _records(st.obs.surveys(the_code))
+        if record is None:
+            return {"code": the_code, "values": [], "audience_percentile": None, "story": None, "surveys": surveys}
+        return {"code": the_code, "values": [v.__dict__ for v in record["values"]],
+                "audience_percentile": record["audience_percentile"],
+                "story": present.attachment_story(record, name), "surveys": surveys}  # fmt: skip
+
+    return await _call_quick(st, st.obs.ready(start, end), run)
+
+
+@router.get(
     "/communes/{code}/scorecard",
     responses=COMMUNE,
     summary="Territoire numérique : cinq dimensions, indicateurs placés parmi les pairs, conseils",

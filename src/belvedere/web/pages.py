@@ -152,6 +152,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                 "recommendations": present.by_gap(advice, scorecard),
                 "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
                 "attention": present.attention_sources(st.obs.referrers(card["code"])),
+                "vie_locale": present.vie_locale(st.obs.attachment(card["code"], card["start"], card["end"]),
+                                                 card["name"], st.obs.surveys(card["code"])),
                 "causes": _causes(st.obs.spike_causes(card["code"], card["start"], card["end"])),
                 "writable": st.write_token is not None,
                 "explained": present.explained_gap_words(st.obs.explanation(card["start"], card["end"]), card["code"],
