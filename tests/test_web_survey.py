@@ -12,7 +12,6 @@ import io
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -109,7 +108,7 @@ def test_create_answer_once_approve_and_read_the_results(site: tuple[str, object
     csv_text = httpx.get(f"{url}/api/surveys/{survey['id']}/answers?format=csv", headers=AUTH, timeout=60).text
     assert csv_text.splitlines()[0].startswith("answer_id,answered_on,attachment") and len(csv_text.splitlines()) == 4
     with Store(db, read_only=True) as s:  # nothing of the residents' network addresses, nor their cookies
-        kept = s.con.execute("SELECT * FROM survey_answers").fetchall()
+        kept = s.con.execute("SELECT * FROM survey_answers WHERE survey_id = ?", [survey["id"]]).fetchall()
     assert kept and not any("127.0.0.1" in str(v) for row in kept for v in row)
     assert all(re.fullmatch(r"[0-9a-f]{32}", row[2]) for row in kept)
     gone = httpx.delete(f"{url}/api/surveys/{survey['id']}/answers", headers=AUTH, timeout=60)
@@ -196,49 +195,57 @@ def test_a_read_only_server_takes_no_answer(demo_db: Path, tmp_path: Path) -> No
         assert httpx.post(f"{url}/api/surveys", json={"commune": "61074", "title": "x"}, timeout=60).status_code == 403
 
 
-def test_answered_on_a_phone_in_the_browser(site: tuple[str, object, Path]) -> None:
-    """The whole flow at 390 px: the form fits the screen and passes axe; the scale is tapped, a text
-    typed; the thanks page; the team approves the text; the results page shows it beside the
-    audience of the same days."""
+def test_the_whole_flow_in_the_browser(site: tuple[str, object, Path]) -> None:
+    """Created by the team from the commune page, answered on a 390 px phone (the form fits the screen
+    and passes axe), the text approved on the team page, then the results."""
     url, _, db = site
     code, name = _code(db)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with Store(db) as store:  # a survey that ran during the demo's audience (kept 5 years)
-        sid = stored.create(store, code, "Votre avis sur votre commune", 5 * 365)
-        for k in range(4):
-            answer = {"attachment": 6 + k, "recommend": 5 + k, "proud": None, "missing": None, "age_band": None,
-                      "years_band": None}  # fmt: skip
-            stored.add_answer(store, sid, f"appareil-{k}", answer, date(2024, 6, 1) + timedelta(days=k))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-        page.set_default_timeout(60_000)
-        page.goto(f"{url}/s/{sid}")
-        assert name in page.inner_text("main")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0
-        assert _serious(page) == []
-        page.screenshot(path=str(SHOTS / "questionnaire-formulaire-telephone.png"), full_page=True)
-        page.tap("#q-attachment label:has-text('9')")
-        page.tap("#q-recommend label:has-text('10')")
-        page.fill("#proud", "Les bords de rivière")
-        page.select_option("#years_band", "depuis toujours")
-        page.tap("#survey-form button[type=submit]")
-        page.wait_for_selector("text=Merci")
-        page.screenshot(path=str(SHOTS / "questionnaire-merci-telephone.png"), full_page=True)
-        with Store(db) as store:
-            mine = stored.answers(store, sid).filter(stored.answers(store, sid)["texts"] == "pending")
-        assert mine["attachment"].to_list() == [9] and mine["years_band"].to_list() == ["depuis toujours"]
-        approved = httpx.post(f"{url}/api/surveys/{sid}/answers/{mine['answer_id'][0]}/texts",
-                              json={"approved": True}, headers=AUTH, timeout=60)  # fmt: skip
-        assert approved.status_code == 200
-        page.goto(f"{url}/s/{sid}/resultats")
-        text = page.inner_text("main")
-        assert "Les bords de rivière" in text and "5 réponse(s)" in text
-        assert "l'article Wikipédia de la commune a été lu" in text  # the demo's audience of 1-4 June 2024
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0 and _serious(page) == []
-        page.screenshot(path=str(SHOTS / "questionnaire-resultats-telephone.png"), full_page=True)
+        team = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        team.set_default_timeout(60_000)
+        team.goto(f"{url}/commune/{code}")
+        team.fill("#create-survey input[name=title]", "Votre avis sur la commune")
+        team.fill("#create-survey input[name=token]", "faux")
+        team.click("#create-survey button[type=submit]")
+        team.wait_for_selector("#create-survey-result:has-text('Refusé')")  # a wrong token: said, nothing created
+        team.fill("#create-survey input[name=token]", TOKEN)
+        team.click("#create-survey button[type=submit]")
+        team.wait_for_url("**/s/*/equipe")
+        sid = team.url.rsplit("/", 2)[-2]
+        assert team.evaluate("document.querySelector('figure.qr img').naturalWidth") > 0  # the QR code drawn
+        assert _serious(team) == []
+        team.screenshot(path=str(SHOTS / "questionnaire-equipe.png"), full_page=True)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+        phone.set_default_timeout(60_000)
+        phone.goto(f"{url}/s/{sid}")
+        assert name in phone.inner_text("main")
+        overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0 and _serious(phone) == []
+        phone.screenshot(path=str(SHOTS / "questionnaire-formulaire-telephone.png"), full_page=True)
+        phone.tap("#q-attachment label:has-text('9')")
+        phone.tap("#q-recommend label:has-text('10')")
+        phone.fill("#proud", "Les bords de rivière <b>et</b> le marché")
+        phone.select_option("#years_band", "depuis toujours")
+        phone.tap("#survey-form button[type=submit]")
+        phone.wait_for_selector("text=Merci")
+        phone.screenshot(path=str(SHOTS / "questionnaire-merci-telephone.png"), full_page=True)
+        # the team reads the pending text (set as text, not markup) and publishes it
+        team.fill("#team-token input[name=token]", TOKEN)
+        team.click("#team-token button[type=submit]")
+        team.wait_for_selector("#pending-texts li")
+        assert "<b>et</b>" in team.inner_text("#pending-texts li") and team.locator("#pending-texts b").count() == 0
+        team.screenshot(path=str(SHOTS / "questionnaire-relecture.png"), full_page=True)
+        team.click("#pending-texts li button:has-text('Publier')")
+        team.wait_for_selector("#pending-texts li:has-text('Publié.')")
+        phone.goto(f"{url}/s/{sid}/resultats")
+        text = phone.inner_text("main")
+        assert "Les bords de rivière <b>et</b> le marché" in text and "1 réponse(s)" in text
+        assert "pas encore dans la base" in text  # the demo holds no audience for today
+        overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0 and _serious(phone) == []
+        phone.screenshot(path=str(SHOTS / "questionnaire-resultats-telephone.png"), full_page=True)
         browser.close()
 
 
@@ -256,3 +263,6 @@ def test_the_commune_page_shows_vie_locale_and_links_its_survey(site: tuple[str,
     assert {v["indicator"] for v in data["values"]} >= {"population", "turnout", "associations"}
     assert data["surveys"][0]["survey_id"] == sid and data["surveys"][0]["responses"] >= 40
     assert all(v["source"] == "simulated" for v in data["values"])
+    # the demo's survey was answered during the simulated audience: the results sit beside it
+    results = html.unescape(httpx.get(f"{url}/s/{sid}/resultats", timeout=120).text)
+    assert "l'article Wikipédia de la commune a été lu" in results and "SIMULÉ" in results

@@ -105,6 +105,7 @@ def create_survey(body: SurveyIn, request: Request, st: Annotated[State, Depends
     survey_id = _call(st, st.write, run)
     base = str(request.base_url).rstrip("/")
     return {"id": survey_id, "url": f"{base}/s/{survey_id}", "results": f"{base}/s/{survey_id}/resultats",
+            "team": f"{base}/s/{survey_id}/equipe",
             "qr_png": f"{base}/s/{survey_id}/qr.png", "qr_svg": f"{base}/s/{survey_id}/qr.svg",
             "retention_days": service.RETENTION_DAYS}  # fmt: skip
 
@@ -223,6 +224,17 @@ def survey_results_page(survey_id: SurveyId, st: Annotated[State, Depends(state)
     res = _call(st, service.results, st.obs.store, survey_id)
     return render_status(st, 200, "survey_results.html.j2", r=res, survey_id=survey_id,
                          name=_commune_name(st, survey["commune_code"]))  # fmt: skip
+
+
+@pages.get("/s/{survey_id}/equipe", response_class=HTMLResponse)
+def survey_team(survey_id: SurveyId, request: Request, st: Annotated[State, Depends(state)]) -> HTMLResponse:
+    """The team's page: the link and QR code to print, the texts to read (with the write token),
+    the export and the erasing of the answers."""
+    survey = _survey(st, survey_id)
+    url = f"{str(request.base_url).rstrip('/')}/s/{survey_id}"
+    name = _commune_name(st, survey["commune_code"])
+    return render_status(st, 200, "survey_team.html.j2", survey=survey, survey_id=survey_id, url=url, name=name,
+                         writable=st.write_token is not None)  # fmt: skip
 
 
 @pages.get("/s/{survey_id}/qr.{kind}")

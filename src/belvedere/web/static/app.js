@@ -283,3 +283,95 @@ function drawCompare(el, series, unit) {
   }
   setTimeout(look, 1000);
 })();
+
+// Residents' survey, for the team: created from the commune page, its texts read and approved on its
+// team page. The token goes in the Authorization header, never in the URL; texts are set as text.
+(function () {
+  const create = document.getElementById("create-survey");
+  if (create) {
+    create.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      const f = new FormData(create);
+      const r = await fetch("/api/surveys", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Authorization": "Bearer " + (f.get("token") || "") },
+        body: JSON.stringify({ commune: create.dataset.commune, title: f.get("title") }),
+      });
+      const data = await r.json();
+      if (r.ok) { window.location.href = "/s/" + data.id + "/equipe"; return; }
+      const out = document.getElementById("create-survey-result");
+      out.textContent = create.dataset.refused + data.detail;
+    });
+  }
+  const team = document.getElementById("survey-team");
+  const tokenForm = document.getElementById("team-token");
+  if (!team || !tokenForm) return;
+  const d = team.dataset;
+  const api = "/api/surveys/" + d.survey;
+  const status = document.getElementById("team-status");
+  let token = "";
+  const auth = () => ({ "Authorization": "Bearer " + token });
+  async function load() {
+    const r = await fetch(api + "/answers", { headers: auth() });
+    const data = await r.json();
+    const box = document.getElementById("pending");
+    box.textContent = "";
+    if (!r.ok) { status.textContent = d.refused + data.detail; return; }
+    document.getElementById("team-export").disabled = false;
+    document.getElementById("team-erase").disabled = false;
+    const pending = data.filter(a => a.texts === "pending");
+    if (!pending.length) { box.textContent = d.none; return; }
+    const list = document.createElement("ul");
+    list.id = "pending-texts";
+    for (const a of pending) {
+      const li = document.createElement("li");
+      li.dataset.answer = a.answer_id;
+      for (const [key, label] of [["proud", d.proud], ["missing", d.missing]]) {
+        if (!a[key]) continue;
+        const p = document.createElement("p");
+        const b = document.createElement("strong");
+        b.textContent = label + " : ";
+        p.append(b, document.createTextNode(a[key]));
+        li.append(p);
+      }
+      for (const [approved, label] of [[true, d.approve], [false, d.reject]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = label;
+        button.addEventListener("click", async function () {
+          const r2 = await fetch(api + "/answers/" + a.answer_id + "/texts", {
+            method: "POST", headers: { ...auth(), "Content-Type": "application/json" },
+            body: JSON.stringify({ approved: approved }),
+          });
+          const out = await r2.json();
+          li.textContent = r2.ok ? (approved ? d.doneApproved : d.doneRejected) : d.refused + out.detail;
+        });
+        li.append(button, document.createTextNode(" "));
+      }
+      list.append(li);
+    }
+    box.append(list);
+  }
+  tokenForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    token = new FormData(tokenForm).get("token") || "";
+    load();
+  });
+  document.getElementById("team-export").addEventListener("click", async function () {
+    const r = await fetch(api + "/answers?format=csv", { headers: auth() });
+    if (!r.ok) { status.textContent = d.refused + (await r.json()).detail; return; }
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await r.blob());
+    link.download = "questionnaire-" + d.survey + ".csv";
+    document.body.append(link);
+    link.click();
+    link.remove();
+  });
+  document.getElementById("team-erase").addEventListener("click", async function () {
+    if (!window.confirm(d.confirm)) return;
+    const r = await fetch(api + "/answers", { method: "DELETE", headers: auth() });
+    const data = await r.json();
+    status.textContent = r.ok ? d.erased + data.deleted : d.refused + data.detail;
+    if (r.ok) load();
+  });
+})();
