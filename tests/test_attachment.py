@@ -146,6 +146,66 @@ def test_associations_from_the_register(store_path: Path, tmp_path: Path) -> Non
     assert got[("61074", "associations")]["period"] == "au 30 déc. 2024"
 
 
+# INSEE, Sirene stock of establishments (StockEtablissement), ',' separated: the header as published
+SIRENE_HEADER = ",".join([
+    "siren", "nic", "siret", "statutDiffusionEtablissement", "dateCreationEtablissement",
+    "trancheEffectifsEtablissement", "anneeEffectifsEtablissement", "activitePrincipaleRegistreMetiersEtablissement",
+    "dateDernierTraitementEtablissement", "etablissementSiege", "nombrePeriodesEtablissement",
+    "complementAdresseEtablissement", "numeroVoieEtablissement", "indiceRepetitionEtablissement",
+    "typeVoieEtablissement", "libelleVoieEtablissement", "codePostalEtablissement", "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement", "distributionSpecialeEtablissement", "codeCommuneEtablissement",
+    "codeCedexEtablissement", "libelleCedexEtablissement", "codePaysEtrangerEtablissement",
+    "libellePaysEtrangerEtablissement", "complementAdresse2Etablissement", "numeroVoie2Etablissement",
+    "indiceRepetition2Etablissement", "typeVoie2Etablissement", "libelleVoie2Etablissement",
+    "codePostal2Etablissement", "libelleCommune2Etablissement", "libelleCommuneEtranger2Etablissement",
+    "distributionSpeciale2Etablissement", "codeCommune2Etablissement", "codeCedex2Etablissement",
+    "libelleCedex2Etablissement", "codePays2EtrangerEtablissement", "libellePays2EtrangerEtablissement",
+    "dateDebut", "etatAdministratifEtablissement", "enseigne1Etablissement", "enseigne2Etablissement",
+    "enseigne3Etablissement", "denominationUsuelleEtablissement", "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement", "caractereEmployeurEtablissement",
+])  # fmt: skip
+
+
+def _sirene_row(siret: str, created: str, siege: str, code: str, name: str = "CARROUGES") -> str:
+    fields = {"siren": siret[:9], "nic": siret[9:], "siret": siret, "statutDiffusionEtablissement": "O",
+              "dateCreationEtablissement": created, "etablissementSiege": siege, "codeCommuneEtablissement": code,
+              "libelleCommuneEtablissement": name, "libelleVoieEtablissement": '"DE LA GARE, BATIMENT B"',
+              "etatAdministratifEtablissement": "A", "activitePrincipaleEtablissement": "56.10A"}  # fmt: skip
+    return ",".join(fields.get(c, "") for c in SIRENE_HEADER.split(","))
+
+
+def test_business_creations_from_the_sirene_stock(store_path: Path, tmp_path: Path) -> None:
+    rows = [
+        _sirene_row("11111111100011", "2022-03-01", "true", "61074"),
+        _sirene_row("22222222200012", "2024-05-02", "true", "61074"),
+        _sirene_row("22222222200020", "2024-06-02", "false", "61074"),  # a second establishment: no creation
+        _sirene_row("33333333300013", "2024-07-03", "true", "61074"),
+        _sirene_row("44444444400014", "2019-01-01", "true", "61074"),  # before the three years kept
+        _sirene_row("55555555500015", "2025-02-01", "true", "75108", "PARIS 8"),  # the year begun: not kept
+        _sirene_row("66666666600016", "2023-09-09", "true", "75108", "PARIS 8"),
+        _sirene_row("77777777700017", "2024-01-01", "true", "", ""),  # abroad or not disclosed: no commune
+        _sirene_row("88888888800018", "2024-01-01", "true", "[ND]", "[ND]"),
+    ]
+    path = tmp_path / "StockEtablissement_utf8.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("StockEtablissement_utf8.csv", "\n".join([SIRENE_HEADER, *rows]) + "\n")
+    run_cli("attachment-load", "creations", str(path), db=store_path, check=True)
+    got = {(r["code"], r["period"]): r["value"] for r in _values(store_path).iter_rows(named=True)}
+    with Store(store_path, read_only=True) as store:
+        pop = dict(
+            store.con.execute("SELECT code, population FROM communes WHERE code IN ('61074', '75056')").fetchall()
+        )
+    assert set(got) == {("61074", "en 2022"), ("61074", "en 2024"), ("75056", "en 2023")}
+    assert math.isclose(got[("61074", "en 2024")], 2 / pop["61074"] * 1000)
+    assert math.isclose(got[("75056", "en 2023")], 1 / pop["75056"] * 1000)
+    # a line with a field too many is refused whole, not shifted into the next column
+    bad = tmp_path / "StockEtablissement_bad.csv"
+    bad.write_text("\n".join([SIRENE_HEADER, rows[0] + ",EN TROP"]) + "\n", encoding="utf-8")
+    out = run_cli("attachment-load", "creations", str(bad), db=store_path)
+    assert out.returncode == 1 and "n'est pas lisible" in out.stderr
+    assert len(_values(store_path)) == 3
+
+
 @pytest.mark.parametrize(
     "kind, content, said",
     [
@@ -166,7 +226,7 @@ def test_a_bad_file_is_refused_whole(store_path: Path, tmp_path: Path, kind: str
     assert out.returncode == 1 and said in " ".join(out.stderr.split()) and len(out.stderr.strip().splitlines()) == 1
     assert _values(store_path).drop("loaded_at").equals(before.drop("loaded_at"))  # the store as it was
     unknown = run_cli("attachment-load", "revenus", str(bad), db=store_path)
-    assert unknown.returncode == 1 and "population, turnout ou associations" in unknown.stderr
+    assert unknown.returncode == 1 and "population, turnout, associations ou creations" in unknown.stderr
 
 
 def test_the_commune_reads_its_values_trends_and_rank(store_path: Path, tmp_path: Path) -> None:

@@ -732,11 +732,14 @@ FR: dict[str, str] = {
     "cmd_attachment_load": (
         "Charger un fichier public d'attachement : population (INSEE, séries historiques du recensement), "
         "turnout (ministère de l'Intérieur, résultats par commune d'une élection, avec --election) ou "
-        "associations (répertoire national des associations, fichiers waldec)."
+        "associations (répertoire national des associations, fichiers waldec) ou creations (INSEE, stock "
+        "Sirene des établissements)."
     ),
-    "arg_attachment_kind": "population, turnout ou associations.",
+    "arg_attachment_kind": "population, turnout, associations ou creations.",
     "opt_election": "Le nom de l'élection, avec son année (ex. « présidentielle 2022, 1er tour »).",
-    "attachment_kind_unknown": "Type de fichier inconnu : « {kind} » (population, turnout ou associations).",
+    "attachment_kind_unknown": (
+        "Type de fichier inconnu : « {kind} » (population, turnout, associations ou creations)."
+    ),
     "attachment_needs_election": "Pour un fichier de résultats électoraux, donnez --election (nom et année).",
     "attachment_election_year": "Le nom de l'élection « {election} » doit contenir son année (ex. 2022).",
     "attachment_unreadable": "Le fichier {path} n'est pas lisible comme un CSV « ; » ({err}) ; rien n'a été chargé.",
@@ -753,7 +756,7 @@ FR: dict[str, str] = {
     "attachment_loaded": "{n} valeurs chargées ({indicators}) pour {communes} communes (source : {source}).",
     "attachment_none": (
         "Aucune donnée de vie locale pour {code} : chargez-en avec « belvedere attachment-load » "
-        "(population, turnout, associations)."
+        "(population, turnout, associations, creations)."
     ),
     "vie_locale": "Vie locale",
     "vie_locale_intro": (
@@ -766,6 +769,7 @@ FR: dict[str, str] = {
     "att_turnout": "Participation électorale",
     "att_associations": "Associations actives",
     "att_associations_new": "Associations créées en 3 ans",
+    "att_creations": "Entreprises créées dans l'année",
     "att_period": "Période",
     "att_at": "au {day}",
     "att_between": "du {start} au {end}",

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 # the indicators in the order they are shown; all read "higher is more attachment"
-INDICATORS = ("population", "natural", "migration", "turnout", "associations", "associations_new")
+INDICATORS = ("population", "natural", "migration", "turnout", "associations", "associations_new", "creations")
 HIGH, LOW = 0.75, 0.25  # percentiles over / under which a commune stands out among its peers
 
 

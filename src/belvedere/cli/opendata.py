@@ -94,8 +94,10 @@ def attachment_load(ctx: typer.Context, kind: Annotated[str, typer.Argument(help
             frame = readers.read_population(path)
         elif kind == "turnout":
             frame = readers.read_turnout(path, election or "")
-        else:
+        elif kind == "associations":
             frame = readers.read_associations(path, store.frame("SELECT code, population FROM communes"))
+        else:
+            frame = readers.read_creations(path, store.frame("SELECT code, population FROM communes"))
         known = set(store.frame("SELECT code FROM communes")["code"].to_list())
         unknown = frame.filter(~pl.col("code").is_in(list(known)))["code"].unique()
         kept = frame.filter(pl.col("code").is_in(list(known)))

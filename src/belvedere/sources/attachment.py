@@ -1,6 +1,6 @@
 """Residents' attachment from official open data, read from the files as published.
 
-Three sources, each giving values per commune with their period, year and unit:
+Four sources, each giving values per commune with their period, year and unit:
 
 - **Population change, natural and migratory** — INSEE, "séries historiques" of the census
   (``base-cc-serie-historique-AAAA``): a ``;``-separated CSV (possibly zipped), one row per commune,
@@ -18,6 +18,10 @@ Three sources, each giving values per commune with their period, year and unit:
   CSV per département, in a zip), its columns ``adrs_codeinsee`` (the seat's commune), ``position``
   (``A`` active, ``D`` dissolved, ``S`` deleted) and ``date_creat``. Active associations, and those
   created in the last three years, per 1,000 inhabitants.
+- **Business creations** — INSEE's Sirene stock of establishments (``StockEtablissement``, a
+  ``,``-separated CSV): the head offices (``etablissementSiege`` true) created each year
+  (``dateCreationEtablissement``) in each commune (``codeCommuneEtablissement``), per 1,000
+  inhabitants, for the last three whole years.
 
 The arrondissements of Paris, Lyon and Marseille are counted with their city.
 """
@@ -40,7 +44,7 @@ from belvedere import messages as M
 from belvedere.errors import BelvedereError
 from belvedere.sources.tourism import read_text
 
-KINDS = ("population", "turnout", "associations")
+KINDS = ("population", "turnout", "associations", "creations")
 UNIT_RATE, UNIT_TURNOUT, UNIT_PER_1000 = "% par an", "% des inscrits", "pour 1 000 habitants"
 CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 
@@ -149,8 +153,8 @@ def read_turnout(path: Path, election: str) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _rna_frames(path: Path, folder: Path) -> list[Path]:
-    """The CSV files of an RNA download: the file itself, or every .csv inside the zip."""
+def _csv_files(path: Path, folder: Path) -> list[Path]:
+    """The CSV files of a download: the file itself, or every .csv inside the zip (extracted to ``folder``)."""
     if not zipfile.is_zipfile(path):
         return [path]
     with zipfile.ZipFile(path) as z:
@@ -162,31 +166,62 @@ def _rna_frames(path: Path, folder: Path) -> list[Path]:
     return [folder / n for n in names]
 
 
+def _strict(f: Path, delim: str, wanted: list[str], select: str) -> pl.DataFrame:
+    """``select`` (over a table named ``rows``) on a large CSV read by DuckDB, every column of its header
+    named and read strictly: a line with a field too many is refused, not shifted."""
+    with f.open("rb") as head:
+        header = head.readline().decode("utf-8", "replace").strip().lstrip("\ufeff").split(delim)
+    header = [h.strip().strip('"') for h in header]
+    if any(c not in header for c in wanted):
+        raise BelvedereError(M.t("attachment_bad_layout", path=f.name, expected=", ".join(wanted)))
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
+    source = str(f).replace("'", "''")
+    rows = (f"read_csv('{source}', delim='{delim}', header=true, quote='\"', escape='\"', columns={columns}, "
+            "auto_detect=false, strict_mode=true, null_padding=false, encoding='utf-8')")  # fmt: skip
+    try:
+        frame: pl.DataFrame = duckdb.connect().sql(f"WITH rows AS (SELECT * FROM {rows}) {select}").pl()
+    except duckdb.Error as exc:
+        raise BelvedereError(M.t("attachment_unreadable", path=f.name, err=str(exc).splitlines()[0])) from None
+    return frame
+
+
+def read_creations(path: Path, populations: pl.DataFrame) -> pl.DataFrame:
+    """Businesses created each year per 1,000 inhabitants, from INSEE's Sirene stock of
+    establishments (``StockEtablissement``: a ``,``-separated CSV, possibly zipped, with
+    ``dateCreationEtablissement``, ``etablissementSiege``, ``codeCommuneEtablissement``): the head
+    offices created that year, where they are. The last three whole years before the stock's latest
+    creation are kept. Establishments abroad or not disclosed ([ND]) have no commune: not counted."""
+    wanted = ["dateCreationEtablissement", "etablissementSiege", "codeCommuneEtablissement"]
+    select = ("SELECT codeCommuneEtablissement AS code, year(try_strptime(dateCreationEtablissement, '%Y-%m-%d')) "
+              "AS y, count(*) AS n FROM rows WHERE etablissementSiege = 'true' GROUP BY ALL")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = pl.concat([_strict(f, ",", wanted, select) for f in _csv_files(path, Path(tmp))])
+    counts = counts.drop_nulls("y").filter(pl.col("code").is_not_null() & pl.col("code").str.contains(CODE.pattern))
+    if counts.is_empty():
+        raise BelvedereError(M.t("attachment_empty", path=path.name))
+    latest = counts["y"].max()
+    assert isinstance(latest, int)
+    last = latest - 1  # the latest year may have only begun
+    years = counts.filter(pl.col("y").is_between(last - 2, last)).with_columns(
+        parent_city(pl.col("code")).alias("code")
+    )
+    per = (years.group_by("code", "y").agg(pl.col("n").sum())
+           .join(populations.filter(pl.col("population") > 0), on="code"))  # fmt: skip
+    return _checked(
+        per.select("code", pl.lit("creations").alias("indicator"), pl.format("en {}", pl.col("y")).alias("period"),
+                   pl.col("y").alias("year"), (pl.col("n") / pl.col("population") * 1000).alias("value"),
+                   pl.lit(UNIT_PER_1000).alias("unit")),
+        path,
+    )  # fmt: skip
+
+
 def read_associations(path: Path, populations: pl.DataFrame) -> pl.DataFrame:
     """Active associations, and those created in the last three years, per 1,000 inhabitants
     (``populations``: ``code, population`` of the store's communes); the year is the register's, that
     of its latest creation date."""
     wanted = ["adrs_codeinsee", "position", "date_creat"]
-    con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
-        parts = []
-        for f in _rna_frames(path, Path(tmp)):
-            with f.open("rb") as head:
-                header = head.readline().decode("utf-8", "replace").strip().lstrip("\ufeff").split(";")
-            if any(c not in header for c in wanted):
-                raise BelvedereError(M.t("attachment_bad_layout", path=f.name, expected=", ".join(wanted)))
-            # every column named, read strictly: a line with a field too many is refused, not shifted
-            columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
-            source = str(f).replace("'", "''")
-            try:
-                parts.append(con.sql(
-                    f"SELECT {', '.join(wanted)} FROM read_csv('{source}', delim=';', header=true, quote='\"', "
-                    f"escape='\"', columns={columns}, auto_detect=false, strict_mode=true, null_padding=false, "
-                    "encoding='utf-8', ignore_errors=false)"
-                ).pl())  # fmt: skip
-            except duckdb.Error as exc:
-                err = str(exc).splitlines()[0]
-                raise BelvedereError(M.t("attachment_unreadable", path=f.name, err=err)) from None
+        parts = [_strict(f, ";", wanted, f"SELECT {', '.join(wanted)} FROM rows") for f in _csv_files(path, Path(tmp))]
     rows = pl.concat(parts).with_columns(
         parent_city(pl.col("adrs_codeinsee").str.strip_chars()).alias("code"),
         pl.col("date_creat").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("created"),

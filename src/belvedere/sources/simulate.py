@@ -418,9 +418,9 @@ ELECTIONS = (
 
 def _plan_attachment(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """Simulated attachment indicators in the units of the real files: population change split into
-    natural and migratory parts over two census periods, turnout at two elections, associations per
-    1,000 inhabitants. Planted: seaside and mountain towns gain residents by migration and lose them
-    by ageing; small towns vote more and have more associations per inhabitant."""
+    natural and migratory parts over two census periods, turnout at two elections, associations and
+    business creations per 1,000 inhabitants. Planted: seaside and mountain towns gain residents by
+    migration and lose them by ageing; small towns vote more and have more associations per inhabitant."""
     n = plan.height
     profile = plan["profile"].to_numpy()
     pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
@@ -446,6 +446,12 @@ def _plan_attachment(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.
         )
         frames.append(pl.DataFrame({"code": communes["code"], "indicator": name, "period": period, "year": 2025,
                                     "value": np.round(per_1000, 1), "unit": "pour 1 000 habitants"}))  # fmt: skip
+    founding = 7.0 * (0.8 + 0.4 * small) * np.exp(rng.normal(0, 0.3, n))  # towns draw businesses
+    for year in (2022, 2023, 2024):
+        per_1000 = founding * np.exp(rng.normal(0, 0.25, n))
+        frames.append(pl.DataFrame({"code": communes["code"], "indicator": "creations", "period": f"en {year}",
+                                    "year": year, "value": np.round(per_1000, 1),
+                                    "unit": "pour 1 000 habitants"}))  # fmt: skip
     return pl.concat(frames).with_columns(pl.col("year").cast(pl.Int32))
 
 
