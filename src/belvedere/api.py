@@ -569,10 +569,12 @@ class Observatory:
         events = nat.events.get(key)
         if events is None:  # kept per scope: the annotations are attached afresh each time
             spikes = self._spikes_all(nat)
+            codes = None
             if key[0] != "all":
-                spikes = spikes.filter(pl.col("code").is_in(self.codes(scope)))
+                codes = self.codes(scope)
+                spikes = spikes.filter(pl.col("code").is_in(codes))
             with self.lock:
-                referrals = article_referrals(self.store, nat.start, nat.end, min_n=MIN_GROWTH)
+                referrals = article_referrals(self.store, nat.start, nat.end, min_n=MIN_GROWTH, codes=codes)
             events = shared_events(spikes, referrals, fdr=alpha, days_in_scope=nat.days)
             names = dict(self.communes().select("code", "name").iter_rows())
             events = nat.events[key] = events.with_columns(

@@ -181,40 +181,52 @@ def nearest_peers(store: Store, code: str, n: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-def article_referrals(store: Store, start: date, end: date, *, min_n: int, before: int = 3) -> pl.DataFrame:
-    """Per month of [start, end] held in the clickstream, commune and referring article (links from
-    other articles only): its readers ``n`` (the commune's articles added up), when at least
-    ``min_n``, and ``usual``, their mean over the ``before`` months held before it (a month held
+def article_referrals(store: Store, start: date, end: date, *, min_n: int, before: int = 3,
+                      codes: list[str] | None = None) -> pl.DataFrame:  # fmt: skip
+    """Per month of [start, end] held in the clickstream, commune (of ``codes``, default all) and
+    referring article (links from other articles only): its readers ``n`` (the commune's articles
+    added up) and ``usual``, their mean over the ``before`` months held before it (a month held
     without the pair counts 0: fewer than 11 readers are not published; null without a month held
-    before it: nothing to compare with); ``total`` and
-    ``usual_total``: the same for all the commune's readers, whatever their origin (a summer lifts
-    every origin of a seaside town: an article that only kept its share fed nothing)."""
+    before it: nothing to compare with); ``total`` and ``usual_total``: the same for all the
+    commune's readers, whatever their origin (a summer lifts every origin of a seaside town: an
+    article that only kept its share fed nothing). Only the pairs that may have fed the town are
+    returned: ``min_n`` readers more than usual at the least, and at least twice as many."""
+    params: dict[str, Any] = {"start": start, "end": end, "min_n": min_n, "before": before}
+    where = ""
+    if codes is not None:
+        where = "AND a.commune_code IN (SELECT unnest($codes))"
+        params["codes"] = codes
+    # the months before each month: its window over the months held, the pairs, the totals
+    window = "RANGE BETWEEN INTERVAL (($before)::INTEGER) MONTH PRECEDING AND INTERVAL 1 MONTH PRECEDING"
     return store.frame(
-        """
-        WITH held AS (SELECT DISTINCT month FROM clickstream_files),
+        f"""
+        WITH held AS (
+            SELECT month, count(*) OVER (ORDER BY month {window}) AS months
+            FROM (SELECT DISTINCT month FROM clickstream_files)
+        ),
         rows AS (
             SELECT c.month, a.commune_code AS code, c.prev, c.type, c.n
             FROM clickstream c JOIN articles a USING (article_id)
-            WHERE a.commune_code IS NOT NULL
+            WHERE a.commune_code IS NOT NULL {where}
               AND c.month BETWEEN date_trunc('month', $start::DATE) - INTERVAL (($before)::INTEGER) MONTH AND $end
         ),
-        pairs AS (SELECT month, code, prev AS referrer, sum(n)::BIGINT AS n FROM rows WHERE type = 'link' GROUP BY ALL),
-        totals AS (SELECT month, code, sum(n)::BIGINT AS total FROM rows GROUP BY ALL),
-        now AS (SELECT * FROM pairs WHERE n >= $min_n AND month BETWEEN date_trunc('month', $start::DATE) AND $end),
-        span AS (
-            SELECT w.month, nullif((SELECT count(*) FROM held h WHERE h.month < w.month
-                   AND h.month >= w.month - INTERVAL (($before)::INTEGER) MONTH), 0) AS months
-            FROM (SELECT DISTINCT month FROM now) w
+        pairs AS (
+            SELECT month, code, referrer, n,
+                   sum(n) OVER (PARTITION BY code, referrer ORDER BY month {window}) AS before_n
+            FROM (SELECT month, code, prev AS referrer, sum(n)::BIGINT AS n FROM rows WHERE type = 'link' GROUP BY ALL)
+        ),
+        totals AS (
+            SELECT month, code, total, sum(total) OVER (PARTITION BY code ORDER BY month {window}) AS before_total
+            FROM (SELECT month, code, sum(n)::BIGINT AS total FROM rows GROUP BY ALL)
         )
-        SELECT w.month, w.code, w.referrer, w.n,
-               coalesce((SELECT sum(p.n) FROM pairs p WHERE p.code = w.code AND p.referrer = w.referrer
-                         AND p.month < w.month AND p.month >= w.month - INTERVAL (($before)::INTEGER) MONTH), 0)
-               / s.months AS usual,
-               t.total,
-               coalesce((SELECT sum(b.total) FROM totals b WHERE b.code = w.code AND b.month < w.month
-                         AND b.month >= w.month - INTERVAL (($before)::INTEGER) MONTH), 0) / s.months AS usual_total
-        FROM now w JOIN span s USING (month) JOIN totals t USING (month, code)
-        ORDER BY w.month, w.code, w.referrer
+        SELECT p.month, p.code, p.referrer, p.n,
+               coalesce(p.before_n, 0) / nullif(h.months, 0) AS usual, t.total,
+               coalesce(t.before_total, 0) / nullif(h.months, 0) AS usual_total
+        FROM pairs p JOIN held h USING (month) JOIN totals t USING (month, code)
+        WHERE p.month BETWEEN date_trunc('month', $start::DATE) AND $end AND p.n >= $min_n
+          AND h.months > 0 AND p.n - coalesce(p.before_n, 0) / h.months >= $min_n
+          AND p.n >= 2 * coalesce(p.before_n, 0) / h.months
+        ORDER BY p.month, p.code, p.referrer
         """,
-        {"start": start, "end": end, "min_n": min_n, "before": before},
+        params,
     )
