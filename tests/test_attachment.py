@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from belvedere.analysis.attachment import AttachmentValue, attachment_values, correlations, divergence
+from belvedere.analysis.attachment import AttachmentValue, attachment_values, correlations, divergence, place_all
 from belvedere.store import Store
 from tests.conftest import run_cli
 
@@ -253,8 +253,13 @@ def test_the_story_when_audience_and_attachment_disagree() -> None:
     assert divergence(None, [_value("migration", 0.05)]) is None
     values = pl.DataFrame({"code": ["a", "b", "c", "d"], "indicator": "turnout", "period": "p", "year": 2022,
                            "value": [50.0, 60.0, 70.0, 70.0], "unit": "%", "source": "s"})  # fmt: skip
-    placed = attachment_values(values, "c", ["a", "b", "c", "d"])[0]
+    older = values.with_columns(pl.lit("p0").alias("period"), pl.lit(2017).alias("year"), pl.col("value") - 5)
+    groups = pl.DataFrame({"code": ["a", "b", "c", "d"], "group": ["g", "g", "g", "g"]})
+    placed = attachment_values(place_all(pl.concat([older, values]), groups), "c")[0]
     assert placed.peers == 3 and math.isclose(placed.percentile or 0, (2 + 0.5) / 3)  # ties count half
+    assert (placed.period, placed.previous, placed.previous_period) == ("p", 65.0, "p0")
+    alone = attachment_values(place_all(values, groups.with_columns(pl.Series("group", ["g", "h", "i", "j"]))), "c")
+    assert alone[0].peers == 0 and alone[0].percentile is None  # no commune of its size: not placed
     audience = pl.DataFrame(
         {"code": [f"{i}" for i in range(40)], "views_per_inhabitant": [float(i) for i in range(40)]}
     )

@@ -251,9 +251,16 @@ def test_the_whole_flow_in_the_browser(site: tuple[str, object, Path]) -> None:
 
 def test_the_commune_page_shows_vie_locale_and_links_its_survey(site: tuple[str, object, Path]) -> None:
     url, _, db = site
+    with Store(db, read_only=True) as s:  # a commune page rendered (and kept) before its survey exists
+        other = s.con.execute("SELECT min(commune_code) FROM articles WHERE commune_code NOT IN "
+                              "(SELECT commune_code FROM surveys)").fetchall()[0][0]  # fmt: skip
+    assert "/resultats" not in httpx.get(f"{url}/commune/{other}", timeout=120).text
+    created = _create(url, other, "Un questionnaire tout neuf")
+    again = httpx.get(f"{url}/commune/{other}", timeout=120).text
+    assert f"/s/{created['id']}/resultats" in again and "Un questionnaire tout neuf" in again
     with Store(db, read_only=True) as s:
         code, sid, title = s.con.execute(
-            "SELECT commune_code, survey_id, title FROM surveys ORDER BY survey_id"
+            "SELECT commune_code, survey_id, title FROM surveys WHERE survey_id LIKE 'demo-simule-%' ORDER BY survey_id"
         ).fetchall()[0]
     page = html.unescape(httpx.get(f"{url}/commune/{code}", timeout=120).text)
     section = page.split('id="vie-locale"')[1].split("</section>")[0]

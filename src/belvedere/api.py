@@ -29,7 +29,7 @@ from belvedere import dates, figures, present
 from belvedere import messages as M
 from belvedere.analysis import impact
 from belvedere.analysis import scorecard as scoring
-from belvedere.analysis.attachment import Correlation, attachment_values, correlations, divergence
+from belvedere.analysis.attachment import Correlation, attachment_values, correlations, divergence, place_all
 from belvedere.analysis.causes import MIN_GROWTH, Cause, spike_causes
 from belvedere.analysis.events import shared_events
 from belvedere.analysis.explain import Explanation, explain
@@ -260,6 +260,7 @@ class Observatory:
         self._standing: dict[tuple[str, date, date], dict[str, str] | None] = {}
         self._facts: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _all_facts
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
+        self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
         self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
@@ -978,13 +979,12 @@ class Observatory:
         value, trend and percentile among the communes of its size class, and the story audience and
         attachment tell together; None when the store holds no attachment data for the commune."""
         code = self.code_of(commune)
-        values = self._attachment_values()
-        if values.filter(pl.col("code") == code).is_empty():
+        rows = attachment_values(self._attachment_placed(), code)
+        if not rows:
             return None
         communes = self.communes()
         size = communes.filter(pl.col("code") == code)["size_class"].to_list()
         peers = communes.filter(pl.col("size_class") == size[0])["code"].to_list() if size and size[0] else []
-        rows = attachment_values(values, code, peers)
         audience_pct = None
         try:
             metrics = self.metrics(start, end).filter(pl.col("code").is_in(peers))
@@ -1014,6 +1014,13 @@ class Observatory:
             with self.lock:
                 self._attachment = self.store.frame("SELECT * FROM attachment")
         return self._attachment
+
+    def _attachment_placed(self) -> pl.DataFrame:
+        """Every commune's attachment values placed among its size class, computed once."""
+        if self._attachment_place is None:
+            groups = self.communes().select("code", pl.col("size_class").alias("group"))
+            self._attachment_place = place_all(self._attachment_values(), groups)
+        return self._attachment_place
 
     def attachment_correlations(self, start: str | date | None = None, end: str | date | None = None,
                                 scope: str = "all") -> list[Correlation]:  # fmt: skip

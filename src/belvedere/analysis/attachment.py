@@ -31,25 +31,41 @@ class AttachmentValue:
     peers: int
 
 
-def attachment_values(values: pl.DataFrame, code: str, peers: list[str]) -> list[AttachmentValue]:
-    """The commune's latest value of each indicator held (``values``: the attachment table), with
-    the period before it and its percentile among ``peers`` for the same period."""
-    mine = values.filter(pl.col("code") == code)
-    out = []
-    for indicator in INDICATORS:
-        held = mine.filter(pl.col("indicator") == indicator).sort("year", descending=True)
-        if held.is_empty():
-            continue
-        latest = held.row(0, named=True)
-        before = held.row(1, named=True) if held.height > 1 else None
-        others = values.filter((pl.col("indicator") == indicator) & (pl.col("period") == latest["period"])
-                               & pl.col("code").is_in(peers) & (pl.col("code") != code))["value"]  # fmt: skip
-        pct = float((others < latest["value"]).sum() + 0.5 * (others == latest["value"]).sum()) / others.len() \
-            if others.len() else None  # fmt: skip
-        out.append(AttachmentValue(indicator, latest["period"], int(latest["year"]), float(latest["value"]),
-                                   latest["unit"], latest["source"], None if before is None else float(before["value"]),
-                                   None if before is None else before["period"], pct, int(others.len())))  # fmt: skip
-    return out
+def place_all(values: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """Every commune's latest value of each indicator (``values``: the attachment table), with the
+    period before it and its percentile among the communes of its group (``groups``: ``code,
+    group``, its size class) for the same period: the share of the others with a lower value, ties
+    counting half. Computed once for every commune, so that a page reads one row."""
+    if values.is_empty():
+        return values.with_columns(pl.lit(None, pl.Float64).alias("previous"), pl.lit(None, pl.String)
+                                   .alias("previous_period"), pl.lit(None, pl.Float64).alias("percentile"),
+                                   pl.lit(0, pl.Int64).alias("peers"))  # fmt: skip
+    ordered = values.sort(["code", "indicator", "year", "period"], descending=[False, False, True, True])
+    history = ordered.with_columns(
+        pl.col("value").shift(-1).over(["code", "indicator"]).alias("previous"),
+        pl.col("period").shift(-1).over(["code", "indicator"]).alias("previous_period"),
+    ).unique(["code", "indicator"], keep="first", maintain_order=True)
+    placed = values.join(groups, on="code", how="left").with_columns(pl.col("group").fill_null("?"))
+    keys = ["group", "indicator", "period"]
+    placed = placed.with_columns(
+        (pl.len().over(keys) - 1).alias("peers"),
+        pl.col("value").rank("min").over(keys).alias("_low"),
+        pl.col("value").rank("max").over(keys).alias("_high"),
+    ).select(
+        "code", "indicator", "period", "peers",
+        pl.when(pl.col("peers") > 0)
+        .then(((pl.col("_low") - 1) + 0.5 * (pl.col("_high") - pl.col("_low"))) / pl.col("peers"))
+        .alias("percentile"),
+    )  # fmt: skip
+    return history.join(placed, on=["code", "indicator", "period"], how="left")
+
+
+def attachment_values(placed: pl.DataFrame, code: str) -> list[AttachmentValue]:
+    """One commune's rows of :func:`place_all`, in the order of INDICATORS."""
+    rows = {r["indicator"]: r for r in placed.filter(pl.col("code") == code).iter_rows(named=True)}
+    return [AttachmentValue(i, r["period"], int(r["year"]), float(r["value"]), r["unit"], r["source"],
+                            r["previous"], r["previous_period"], r["percentile"], int(r["peers"] or 0))
+            for i in INDICATORS if (r := rows.get(i)) is not None]  # fmt: skip
 
 
 def divergence(audience_percentile: float | None, values: list[AttachmentValue]) -> tuple[str, str] | None:

@@ -13,8 +13,9 @@ import io
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import segno
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -29,6 +30,7 @@ from belvedere.store import surveys as stored
 from belvedere.web.api import WRITE, State, _call, answers, require_token, state
 from belvedere.web.pages import render_status
 
+T = TypeVar("T")
 api = APIRouter(prefix="/api", responses=answers(422, 503))
 pages = APIRouter(include_in_schema=False)
 
@@ -72,6 +74,18 @@ class Limits:
         return max(self.per_address.wait(f"{address}|{survey_id}"), self.per_survey.wait(survey_id))
 
 
+def _write(st: State, fn: Callable[[], T]) -> T:
+    """A write to the surveys, then the rendered pages forgotten: a commune page shows its surveys
+    and their answers."""
+
+    def write() -> T:
+        return st.write(fn)
+
+    done = _call(st, write)
+    st.obs.notes_version += 1
+    return done
+
+
 def _survey(st: State, survey_id: str) -> dict[str, Any]:
     return _call(st, stored.get, st.obs.store, survey_id)
 
@@ -102,7 +116,7 @@ def create_survey(body: SurveyIn, request: Request, st: Annotated[State, Depends
         code = st.obs.code_of(body.commune)
         return stored.create(st.obs.store, code, service.clean_title(body.title), service.RETENTION_DAYS)
 
-    survey_id = _call(st, st.write, run)
+    survey_id = _write(st, run)
     base = str(request.base_url).rstrip("/")
     return {"id": survey_id, "url": f"{base}/s/{survey_id}", "results": f"{base}/s/{survey_id}/resultats",
             "team": f"{base}/s/{survey_id}/equipe",
@@ -138,7 +152,7 @@ def survey_answers(survey_id: SurveyId, st: Annotated[State, Depends(state)],
 def moderate(survey_id: SurveyId, answer_id: AnswerId, body: TextsIn,
              st: Annotated[State, Depends(state)]) -> dict[str, Any]:  # fmt: skip
     _survey(st, survey_id)
-    _call(st, st.write, lambda: stored.set_texts(st.obs.store, survey_id, answer_id, body.approved))
+    _write(st, lambda: stored.set_texts(st.obs.store, survey_id, answer_id, body.approved))
     return {"answer_id": answer_id, "texts": "approved" if body.approved else "rejected"}
 
 
@@ -146,7 +160,7 @@ def moderate(survey_id: SurveyId, answer_id: AnswerId, body: TextsIn,
             responses=WRITE, dependencies=[Depends(require_token)])  # fmt: skip
 def erase(survey_id: SurveyId, st: Annotated[State, Depends(state)]) -> dict[str, Any]:
     _survey(st, survey_id)
-    return {"deleted": _call(st, st.write, lambda: stored.delete_answers(st.obs.store, survey_id))}
+    return {"deleted": _write(st, lambda: stored.delete_answers(st.obs.store, survey_id))}
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -211,8 +225,7 @@ async def survey_answer(survey_id: SurveyId, request: Request, st: Annotated[Sta
         raise HTTPException(429, M.t("survey_too_many", minutes=max(1, round(wait / 60))),
                             headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip
     key = signer.device_key(survey_id, device)
-    await run_in_threadpool(_call, st, st.write,
-                            lambda: stored.add_answer(st.obs.store, survey_id, key, answer, date.today()))  # fmt: skip
+    await run_in_threadpool(_write, st, lambda: stored.add_answer(st.obs.store, survey_id, key, answer, date.today()))
     return render_status(st, 201, "survey_thanks.html.j2", survey_id=survey_id, survey=survey,
                          name=_commune_name(st, survey["commune_code"]),
                          texts=bool(answer["proud"] or answer["missing"]))  # fmt: skip
