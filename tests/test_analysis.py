@@ -65,6 +65,33 @@ def test_metrics_per_inhabitant_and_zero_filled_days() -> None:
     assert abs(a["mobile_share"] - (6 + 12) / 30) < 1e-9
 
 
+def test_mobile_as_on_site_demand() -> None:
+    """A seaside town whose summer readers are on their phones, and one whose summer is read on
+    desktops (interest from afar): the mobile share of the three busiest months over the others."""
+    days = 365
+    rows = []
+    for d in range(days):
+        day = date(2023, 1, 1) + timedelta(days=d)
+        summer = day.month in (7, 8, 9)
+        for code, mobile_summer in (("SITE", 0.8), ("AFAR", 0.4)):
+            total = 300 if summer else 100
+            mobile = round(total * (mobile_summer if summer else 0.5))
+            rows += [(code, day, "mobile-web", "user", mobile), (code, day, "desktop", "user", total - mobile)]
+    rows += [("TINY", date(2023, 1, 1) + timedelta(days=d), "desktop", "user", 1) for d in range(days)]
+    df = pl.DataFrame(rows, schema=["code", "date", "access", "agent", "views"], orient="row")
+    m = audience_metrics(Panel.from_frame(df), communes_frame(["SITE", "AFAR", "TINY"], [500, 500, 500]))
+    by = {r["code"]: r for r in m.iter_rows(named=True)}
+    assert abs(by["SITE"]["mobile_season_lift"] - 0.3) < 1e-9 and by["SITE"]["mobile_peak_month"] in (7, 8, 9)
+    assert abs(by["AFAR"]["mobile_season_lift"] + 0.1) < 1e-9
+    assert (
+        by["TINY"]["mobile_season_lift"] is None or by["TINY"]["mobile_season_lift"] != by["TINY"]["mobile_season_lift"]
+    )
+    typed = classify(m.with_columns(pl.lit(0.0).alias("spikes_per_year"), pl.lit(0.0).alias("spike_share"),
+                                    pl.lit(1.0).alias("visibility_surplus")))  # fmt: skip
+    explained = dict(typed.select("code", "explanation").iter_rows())
+    assert "signe de visiteurs sur place" in explained["SITE"] and "visiteurs sur place" not in explained["AFAR"]
+
+
 def test_days_never_fetched_are_not_zeros() -> None:
     df = long_frame({"A": [10, 10, 10, 10]}).filter(pl.col("date") != START + timedelta(days=1))
     panel = Panel.from_frame(df, START, START + timedelta(days=3))

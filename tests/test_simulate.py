@@ -141,6 +141,34 @@ def test_the_clickstream_tells_where_readers_came_from(demo_store: Store) -> Non
         assert sent["n"].sum() <= r["expected_excess"]
 
 
+def test_the_season_s_visitors_read_on_their_phones(demo_store: Store) -> None:
+    """Mobile as on-site demand, planted: in tourist towns the season's readers are on their phones,
+    so the busiest months' mobile share exceeds the rest of the year's; plain towns barely move. The
+    page and the typology say it."""
+    from belvedere.api import Observatory
+    from belvedere.present import on_site_words
+
+    obs = Observatory(demo_store)
+    typed = obs.typology_frame().join(demo_store.frame("SELECT commune_code AS code, profile FROM sim_profiles"),
+                                      on="code")  # fmt: skip
+    lift = dict(typed.group_by("profile").agg(pl.col("mobile_season_lift").median()).iter_rows())
+    assert lift["coast"] > 0.08 and lift["mountain"] > 0.08 and abs(lift["plain"]) < 0.04
+    coast = typed.filter((pl.col("profile") == "coast") & (pl.col("typology") == "seasonal-coast"))
+    assert coast.height >= 10 and coast["explanation"].str.contains("visiteurs sur place").mean() >= 0.9
+    card = obs.profile(coast["code"][0])
+    assert "des visiteurs sur place consultent l'article" in (on_site_words(card) or "")
+
+
+def test_impact_says_when_only_phones_moved() -> None:
+    from belvedere import messages as M
+
+    mobile = {"uplift": 0.18, "uplift_low": 0.06, "uplift_high": 0.30}
+    only = M.impact_mobile({"mobile_during": mobile, "during": {"significant": False}})
+    assert only is not None and "Sur téléphone seul, l'effet est net" in only and "+18" in only
+    both = M.impact_mobile({"mobile_during": mobile, "during": {"significant": True}})
+    assert both is not None and "Sur téléphone seul" not in both
+
+
 def test_bot_bursts_are_in_the_automated_agent(demo_store: Store) -> None:
     bots = demo_store.frame("SELECT * FROM sim_bots")
     assert bots.height >= 3

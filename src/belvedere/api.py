@@ -184,6 +184,8 @@ class Profile(TypedDict):
     expected_daily_views: float | None
     yoy_change: float | None
     mobile_share: float | None
+    mobile_season_lift: float | None  # mobile share in the busiest months minus in the others (points)
+    mobile_peak_month: int | None  # the busiest month of the year (1-12)
     summer_share: float | None
     winter_share: float | None
     summer_index: float | None
@@ -1217,6 +1219,8 @@ class Observatory:
             "expected_daily_views": r["expected_daily_views"],
             "yoy_change": r["yoy_change"],
             "mobile_share": r["mobile_share"],
+            "mobile_season_lift": r["mobile_season_lift"],
+            "mobile_peak_month": r["mobile_peak_month"] or None,
             "summer_share": r["summer_share"],
             "winter_share": r["winter_share"],
             "summer_index": r["summer_index"],

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # what a set of figures holds; bump FORMAT when their meaning changes without their columns. The
 # metrics are the typology's first columns: kept once, as the list of those columns.
 KINDS = ("spikes", "typology", "events")
-FORMAT = 5  # 5: shared events named after the article that fed their towns, false discovery rate
+FORMAT = 6  # 6: mobile as on-site demand (mobile_season_lift) in the metrics and the typology
 RUNS = "figures_runs"
 RUNS_COLUMNS = ("period_start", "period_end", "fingerprint", "computed_at", "seconds", "kind", "metrics_columns")
 STANDARD, ASKED = "standard", "asked"  # computed after every write / asked once (kept, refreshed)

@@ -770,6 +770,21 @@ FR: dict[str, str] = {
     "att_associations": "Associations actives",
     "att_associations_new": "Associations créées en 3 ans",
     "att_creations": "Entreprises créées dans l'année",
+    "why_on_site": (
+        "La saison se lit sur téléphone : la part du mobile y gagne {points} points, signe de visiteurs sur place."
+    ),
+    "on_site_words": (
+        "Dans ses mois les plus lus (autour de {month}), la part des lectures sur téléphone gagne {points} points "
+        "par rapport au reste de l'année : des visiteurs sur place consultent l'article."
+    ),
+    "on_site_flat": (
+        "Dans ses mois les plus lus (autour de {month}), la part du téléphone ne monte pas ({points} points) : "
+        "l'intérêt vient plutôt de loin que de visiteurs sur place."
+    ),
+    "impact_mobile_only": (
+        "Sur téléphone seul, l'effet est net ({pct}, de {lo} à {hi}) alors qu'il ne l'est pas sur l'ensemble "
+        "des lectures : la campagne a peut-être surtout attiré des visiteurs sur place."
+    ),
     "att_period": "Période",
     "att_at": "au {day}",
     "att_between": "du {start} au {end}",
@@ -1780,5 +1795,8 @@ def impact_mobile(result: dict[str, Any]) -> str | None:
     r = result.get("mobile_during")
     if not r:
         return None
-    return t("impact_mobile", pct=_signed_percent(r["uplift"]), lo=_signed_percent(r["uplift_low"]),
+    during = result.get("during") or {}
+    mobile_clear = r["uplift_low"] > 0 or r["uplift_high"] < 0
+    key = "impact_mobile_only" if mobile_clear and not during.get("significant") else "impact_mobile"
+    return t(key, pct=_signed_percent(r["uplift"]), lo=_signed_percent(r["uplift_low"]),
              hi=_signed_percent(r["uplift_high"]))  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from belvedere import messages as M
+from belvedere.analysis.typology import ON_SITE_LIFT
 from belvedere.dates import month_end
 
 SMOOTH_DAYS = 7  # the smoothed curve: a centred week
@@ -611,3 +612,16 @@ def vie_locale(record: Mapping[str, Any] | None, name: str, surveys: pl.DataFram
         "surveys": surveys.to_dicts(),
         "simulated": record is not None and any(v.source == "simulated" for v in record["values"]),
     }
+
+
+def on_site_words(card: Mapping[str, Any]) -> str | None:
+    """Mobile as on-site demand, in a sentence: whether the busiest months' readers are on their phones
+    (visitors there) or not; None without enough views to tell."""
+    lift, month = card.get("mobile_season_lift"), card.get("mobile_peak_month")
+    if lift is None or lift != lift or not month:
+        return None
+    points = M.fr_number(lift * 100, 0).replace("-", "\u2212")
+    words = M.MONTHS_LONG[int(month) - 1]
+    if lift >= ON_SITE_LIFT:
+        return M.t("on_site_words", month=words, points=points)
+    return M.t("on_site_flat", month=words, points=points)

@@ -54,6 +54,29 @@ def _seasonal(
     return share, index
 
 
+BUSY_MONTHS = 3  # the months of the year with most views a day: the season, if the town has one
+MIN_SEASON_VIEWS = 300  # views in those months and in the others, at the least, to compare their phones
+
+
+def _mobile_season(by_month: np.ndarray, days_by_month: np.ndarray,
+                   mobile_by_month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Mobile as on-site demand: the mobile share of the views in the commune's BUSY_MONTHS busiest
+    months of the year minus its share in the other months (points, -1..1), and the busiest month
+    (1-12). People on site read on their phones: a season carried by phones is visitors there, one
+    carried by desktops is interest from afar. NaN with too few views to tell."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_day = np.where(days_by_month > 0, by_month / np.maximum(days_by_month, 1), -1.0)
+    busy = np.argsort(-per_day, axis=1)[:, :BUSY_MONTHS]
+    in_season = np.zeros_like(by_month, dtype=bool)
+    np.put_along_axis(in_season, busy, True, axis=1)
+    views_in, views_out = (by_month * in_season).sum(axis=1), (by_month * ~in_season).sum(axis=1)
+    mobile_in, mobile_out = (mobile_by_month * in_season).sum(axis=1), (mobile_by_month * ~in_season).sum(axis=1)
+    lift = _nan_ratio(mobile_in, views_in) - _nan_ratio(mobile_out, views_out)
+    lift = np.where((views_in >= MIN_SEASON_VIEWS) & (views_out >= MIN_SEASON_VIEWS), lift, np.nan)
+    peak = np.where(np.isfinite(lift), busy[:, 0] + 1, 0).astype(np.int64)
+    return lift, peak
+
+
 def robust_loglog_fit(x: np.ndarray, y: np.ndarray, *, c: float = 1.345, iterations: int = 50) -> tuple[float, float]:
     """Huber regression of y on x (iteratively reweighted least squares): (intercept, slope).
 
@@ -103,6 +126,8 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
     total = views_by[:, :12].sum(axis=1)
     desktop = np.where(covered, panel.desktop, 0).sum(axis=1, dtype=np.int64)
     mobile = np.where(covered, panel.mobile_web.astype(np.int64) + panel.mobile_app, 0).sum(axis=1)
+    mobile_by = np.where(covered, panel.mobile_web.astype(np.float64) + panel.mobile_app, 0.0) @ calendar[:, :12]
+    season_lift, peak_month = _mobile_season(views_by[:, :12], days_by[:, :12], mobile_by)
     summer_share, summer_index = _seasonal(views_by[:, :12], days_by[:, :12], SUMMER_MONTHS)
     winter_share, winter_index = _seasonal(views_by[:, :12], days_by[:, :12], WINTER_MONTHS)
     mean = _nan_ratio(total, days.astype(float))
@@ -118,6 +143,8 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
         "summer_index": summer_index,
         "winter_share": winter_share,
         "winter_index": winter_index,
+        "mobile_season_lift": season_lift,
+        "mobile_peak_month": peak_month,
     }
     for k, name in enumerate(WEEKDAYS):
         day_mean = _nan_ratio(views_by[:, 12 + k], days_by[:, 12 + k])

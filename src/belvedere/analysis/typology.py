@@ -27,6 +27,7 @@ LARGE_CITY = 50_000  # inhabitants
 SUBURBAN_KM = 15.0
 SMALL_POPULATION = 2_000
 FLAT_SUMMER_INDEX = 1.15
+ON_SITE_LIFT = 0.05  # mobile share of the busiest months over the others (points): visitors on site
 
 
 def nearest_large_city(communes: pl.DataFrame, min_population: int = LARGE_CITY) -> pl.DataFrame:
@@ -101,14 +102,18 @@ def _classify_one(r: dict[str, Any], cols: list[str]) -> tuple[str, list[str], s
             ["spikes"],
             M.t("why_event", per_year=_fmt(per_year), share=_pct(share if share == share else 0.0)),
         )
+    lift = _num(r.get("mobile_season_lift"))
+    on_site = lift >= ON_SITE_LIFT  # the season's readers are on their phones: visitors there
+    site = (" " + M.t("why_on_site", points=_fmt(lift * 100, 0))) if on_site else ""
     if winter >= MOUNTAIN_WINTER_INDEX:
         key = "why_mountain_two" if summer >= FLAT_SUMMER_INDEX else "why_mountain"
-        return "seasonal-mountain", ["winter"], M.t(key, winter=_fmt(winter), summer=_fmt(summer))
+        return ("seasonal-mountain", ["winter", *(["on_site"] if on_site else [])],
+                M.t(key, winter=_fmt(winter), summer=_fmt(summer)) + site)  # fmt: skip
     if summer >= COAST_SUMMER_INDEX:
         return (
             "seasonal-coast",
-            ["summer"],
-            M.t("why_coast", summer=_fmt(summer), share=_pct(_num(r.get("summer_share")))),
+            ["summer", *(["on_site"] if on_site else [])],
+            M.t("why_coast", summer=_fmt(summer), share=_pct(_num(r.get("summer_share")))) + site,
         )
     if surplus >= FAMOUS_SURPLUS:
         return "steady-famous", ["surplus"], M.t("why_famous", surplus=_fmt(surplus))

@@ -50,6 +50,7 @@ MOUNTAIN_DEPS = {
 WEEKLY_PLAIN = np.array([1.05, 1.04, 1.02, 1.0, 0.97, 0.92, 0.99])  # Monday first
 WEEKLY_TOURIST = np.array([0.95, 0.93, 0.93, 0.95, 1.04, 1.12, 1.08])
 BATCH = 1500
+ON_SITE_EXTRA = 0.25  # extra mobile share of the views the season brings: visitors read on their phones
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,9 @@ def _plan_bots(plan: pl.DataFrame, params: SimulationParams, rng: np.random.Gene
     return bots
 
 
-def _expected_user(plan: pl.DataFrame, rows: np.ndarray, params: SimulationParams) -> np.ndarray:
-    """Expected user views (all accesses) per commune x day, before spikes and noise."""
+def _expected_user(plan: pl.DataFrame, rows: np.ndarray, params: SimulationParams) -> tuple[np.ndarray, np.ndarray]:
+    """Expected user views (all accesses) per commune x day, before spikes and noise; and the share
+    of them that the season brings (its visitors)."""
     dates = np.arange(params.days)
     start = np.datetime64(params.start)
     day_dates = start + dates
@@ -321,7 +323,7 @@ def _expected_user(plan: pl.DataFrame, rows: np.ndarray, params: SimulationParam
     weekly = np.where((profile == "plain")[:, None], WEEKLY_PLAIN[weekday][None, :], WEEKLY_TOURIST[weekday][None, :])
     trend = np.exp(sub["trend_per_year"].to_numpy()[:, None] * years[None, :])
     expected: np.ndarray = sub["base_level"].to_numpy()[:, None] * season * weekly * trend
-    return expected
+    return expected, (season - 1.0) / season
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]], columns: list[str]) -> None:
@@ -614,7 +616,7 @@ def simulate(
             rows = np.arange(b0, min(communes.height, b0 + BATCH))
             nb = len(rows)
             brng = np.random.default_rng([params.seed, b0])
-            lam = _expected_user(plan, rows, params)
+            lam, visitors = _expected_user(plan, rows, params)
             mult = np.ones_like(lam)
             web_share = 1.0 - plan["app_share"].to_numpy()[rows]
             extra_of: dict[int, list[Any]] = {}  # per commune row: each spike's daily extra web readers
@@ -643,9 +645,11 @@ def simulate(
                     mult[k, c["day"] : c["day"] + c["length"]] += c["uplift"]
             noise = brng.gamma(25.0, 1.0 / 25.0, size=lam.shape)
             total = lam * mult * noise
-            mobile = plan["mobile_share"].to_numpy()[rows][:, None]
             app = plan["app_share"].to_numpy()[rows][:, None]
-            shares = np.stack([1.0 - mobile - app, mobile, app], axis=2)  # (nb, days, 3) by broadcast
+            # the season's visitors read on their phones (mobile as on-site demand)
+            mobile = np.minimum(plan["mobile_share"].to_numpy()[rows][:, None] + ON_SITE_EXTRA * visitors, 0.97 - app)
+            app = np.broadcast_to(app, mobile.shape)
+            shares = np.stack([1.0 - mobile - app, mobile, app], axis=2)  # (nb, days, 3)
             views = brng.poisson(total[:, :, None] * shares).astype(np.int32)
             automated = brng.poisson(lam * 0.04 + 0.05).astype(np.int32)
             for k, i in enumerate(rows):
