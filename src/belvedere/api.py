@@ -263,6 +263,7 @@ class Observatory:
         self._facts: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _all_facts
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
+        self._referrers: dict[tuple[str, date | None], pl.DataFrame] = {}  # see referrers
         self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
@@ -1038,8 +1039,15 @@ class Observatory:
         one of search, external, wikipedia (``referrer`` then names the article), internal, empty,
         other; the commune's articles and redirects added up. Every month held, or ``month`` only."""
         code = self.code_of(commune)
+        key = (code, month)
+        kept = self._referrers.get(key)
+        if kept is not None:  # a page asks twice: its readers' origins and its spikes' causes
+            return kept
         with self.lock:
-            return self.store.frame(
+            ids = [r[0] for r in self.store.con.execute(
+                "SELECT article_id FROM articles WHERE commune_code = ?", [code]).fetchall()] or [-1]  # fmt: skip
+            # the commune's article ids as values: DuckDB skips the row groups of other articles
+            found = self.store.frame(
                 """SELECT c.month,
                           CASE c.prev WHEN 'other-search' THEN 'search' WHEN 'other-external' THEN 'external'
                                WHEN 'other-internal' THEN 'internal' WHEN 'other-empty' THEN 'empty'
@@ -1047,11 +1055,15 @@ class Observatory:
                                ELSE CASE WHEN c.type = 'link' THEN 'wikipedia' ELSE 'other' END END AS source,
                           CASE WHEN c.prev LIKE 'other-%' THEN NULL ELSE c.prev END AS referrer,
                           c.type, sum(c.n)::BIGINT AS n
-                   FROM clickstream c JOIN articles a USING (article_id)
-                   WHERE a.commune_code = $code AND ($month IS NULL OR c.month = $month)
+                   FROM clickstream c
+                   WHERE c.article_id IN (SELECT unnest($ids)) AND ($month IS NULL OR c.month = $month)
                    GROUP BY ALL ORDER BY c.month, n DESC, referrer NULLS FIRST""",
-                {"code": code, "month": month},
+                {"ids": ids, "month": month},
             )
+        if len(self._referrers) >= 512:
+            self._referrers.clear()
+        self._referrers[key] = found
+        return found
 
     def spike_causes(self, commune: str, start: str | date | None = None,
                      end: str | date | None = None) -> dict[date, Cause]:  # fmt: skip
