@@ -264,6 +264,8 @@ class Observatory:
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
         self._referrers: dict[tuple[str, date | None], pl.DataFrame] = {}  # see referrers
+        self._surveys: pl.DataFrame | None = None  # see surveys
+        self._audience_pct: dict[tuple[date, date], dict[str, float]] = {}  # see _audience_percentiles
         self._history_rows: dict[str, tuple[int, int]] | None = None
         self._notes: pl.DataFrame | None = None
         self._noted: set[str] = set()  # communes with a note on one of their spikes
@@ -985,32 +987,40 @@ class Observatory:
         rows = attachment_values(self._attachment_placed(), code)
         if not rows:
             return None
-        communes = self.communes()
-        size = communes.filter(pl.col("code") == code)["size_class"].to_list()
-        peers = communes.filter(pl.col("size_class") == size[0])["code"].to_list() if size and size[0] else []
-        audience_pct = None
         try:
-            metrics = self.metrics(start, end).filter(pl.col("code").is_in(peers))
+            audience_pct = self._audience_percentiles(start, end).get(code)
         except BelvedereError:  # no audience held: attachment alone
-            metrics = pl.DataFrame()
-        if metrics.height and code in metrics["code"].to_list():
-            per = metrics.drop_nulls("views_per_inhabitant")
-            mine = per.filter(pl.col("code") == code)["views_per_inhabitant"]
-            if mine.len() and per.height > 1:
-                audience_pct = float((per["views_per_inhabitant"] < mine[0]).sum()) / (per.height - 1)
+            audience_pct = None
         return {"code": code, "values": rows, "audience_percentile": audience_pct,
                 "divergence": divergence(audience_pct, rows)}  # fmt: skip
 
+    def _audience_percentiles(self, start: str | date | None, end: str | date | None) -> dict[str, float]:
+        """Each commune's views per inhabitant as the share of the other communes of its size class
+        seen less, computed once per period."""
+        key = self.period(start, end)
+        if key not in self._audience_pct:
+            per = self.metrics(*key).drop_nulls("views_per_inhabitant").filter(pl.col("size_class").is_not_null())
+            placed = per.select("code", ((pl.col("views_per_inhabitant").rank("min").over("size_class") - 1)
+                                         / (pl.len().over("size_class") - 1)).alias("pct"))  # fmt: skip
+            self._audience_pct[key] = {c: float(p) for c, p in placed.iter_rows() if p == p and p is not None}
+        return self._audience_pct[key]
+
     def surveys(self, commune: str) -> pl.DataFrame:
-        """The residents' surveys of the commune, with their answers within the retention period."""
+        """The residents' surveys of the commune, with their answers within the retention period
+        (every survey read once; :meth:`surveys_changed` after a write)."""
         code = self.code_of(commune)
-        return self.frame(
-            "SELECT s.survey_id, s.title, s.created_at, count(a.answer_id) AS responses FROM surveys s "
-            "LEFT JOIN survey_answers a ON a.survey_id = s.survey_id "
-            "AND a.answered_on >= current_date - s.retention_days WHERE s.commune_code = ? GROUP BY ALL "
-            "ORDER BY s.created_at DESC",
-            [code],
-        )
+        if self._surveys is None:
+            self._surveys = self.frame(
+                "SELECT s.commune_code, s.survey_id, s.title, s.created_at, count(a.answer_id) AS responses "
+                "FROM surveys s LEFT JOIN survey_answers a ON a.survey_id = s.survey_id "
+                "AND a.answered_on >= current_date - s.retention_days GROUP BY ALL ORDER BY s.created_at DESC"
+            )
+        return self._surveys.filter(pl.col("commune_code") == code).drop("commune_code")
+
+    def surveys_changed(self) -> None:
+        """A survey or an answer was written: read them again at the next question."""
+        self._surveys = None
+        self.notes_version += 1
 
     def _attachment_values(self) -> pl.DataFrame:
         if self._attachment is None:  # read once: a few values per commune

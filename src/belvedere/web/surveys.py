@@ -82,7 +82,7 @@ def _write(st: State, fn: Callable[[], T]) -> T:
         return st.write(fn)
 
     done = _call(st, write)
-    st.obs.notes_version += 1
+    st.obs.surveys_changed()
     return done
 
 
