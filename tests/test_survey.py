@@ -93,3 +93,22 @@ def test_the_store_keeps_one_answer_per_device_and_forgets_old_ones(store_path: 
         with pytest.raises(UnknownSurveyError):
             stored.get(store, "inconnu")
         assert stored.delete_answers(store, sid) == 1 and service.results(store, sid)["responses"] == 0
+
+
+def test_the_rate_limit_slides_and_forgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from belvedere.web import surveys as web_surveys
+
+    clock = [1000.0]
+    monkeypatch.setattr(web_surveys.time, "monotonic", lambda: clock[0])
+    limit = web_surveys.RateLimit(2, 60.0)
+    assert [limit.wait("a"), limit.wait("a")] == [0.0, 0.0]
+    assert limit.wait("a") == 60.0 and limit.wait("b") == 0.0  # a is full, b is another address
+    clock[0] += 30
+    assert limit.wait("a") == 30.0  # the first of its two answers leaves the window in 30 s
+    clock[0] += 31
+    assert limit.wait("a") == 0.0
+    for i in range(10_001):  # many addresses once: those whose window has passed are forgotten
+        limit.wait(f"x{i}")
+    clock[0] += 61
+    limit.wait("y")
+    assert len(limit._seen) < 10

@@ -54,6 +54,9 @@ class RateLimit:
         """0 when the key may go on now (and it is counted), else the seconds to wait."""
         now = time.monotonic()
         with self._lock:
+            if len(self._seen) > 10_000:  # forget the addresses whose window has passed (memory only)
+                for k in [k for k, v in self._seen.items() if not v or v[-1] <= now - self.seconds]:
+                    del self._seen[k]
             seen = self._seen[key]
             while seen and seen[0] <= now - self.seconds:
                 seen.popleft()
