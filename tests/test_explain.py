@@ -96,3 +96,37 @@ def test_the_demo_explains_and_places_each_commune(demo_db: Path, tmp_path: Path
     run_cli("report", "study", "--out", str(study), db=demo_db, check=True)
     section = study.read_text().split('id="facteurs"')[1].split("</section>")[0]
     assert 'id="explain-table"' in section and 'data-factor="log_length"' in section
+
+
+def test_advice_with_a_clear_expected_effect_comes_first_and_says_it(demo_db: Path, tmp_path: Path) -> None:
+    """The advice whose factor the national model associates clearly with more views per inhabitant
+    comes first, largest effect first, with the effect and its interval in words; advice whose factor
+    is not clear (its interval crosses zero) gets no effect."""
+    from belvedere.api import Observatory
+    from belvedere.report.recommendations import recommend
+    from belvedere.store import Store
+
+    with Store(demo_db, read_only=True) as store:
+        obs = Observatory(store)
+        e = obs.explanation()
+        assert e is not None
+        clear = {c.key for c in e.coefficients if c.low > 0}
+        found = None
+        for code in obs.metrics()["code"].to_list():
+            recs = recommend(obs.profile(code), facts=obs.article_facts(code))
+            if sum(present.ADVICE_FACTOR.get(r.key) in clear for r in recs) >= 2:
+                found = code, present.advice_with_effects(recs, present.scorecard_record(obs.scorecard(code)), e)
+                break
+    assert found is not None
+    code, rows = found
+    with_effect = [r for r in rows if r["effect"]]
+    assert len(with_effect) >= 2 and rows[: len(with_effect)] == with_effect  # they come first
+    effects = [r["_effect"] for r in with_effect]
+    assert effects == sorted(effects, reverse=True) and all(x > 0 for x in effects)
+    assert all("pas une promesse" in r["effect"] and "de vues par habitant" in r["effect"] for r in with_effect)
+    unclear = [r for r in rows if r["key"] in present.ADVICE_FACTOR and present.ADVICE_FACTOR[r["key"]] not in clear]
+    assert all(r["effect"] is None for r in unclear)
+    out = tmp_path / "r.html"
+    run_cli("report", "commune", code, "--out", str(out), db=demo_db, check=True)
+    report = out.read_text(encoding="utf-8").split(M.t("report_recommendations"))[1]
+    assert report.index("Effet associé dans le modèle national") < report.index(rows[-1]["title"].replace("'", "&#39;"))

@@ -770,6 +770,10 @@ FR: dict[str, str] = {
     "att_associations": "Associations actives",
     "att_associations_new": "Associations créées en 3 ans",
     "att_creations": "Entreprises créées dans l'année",
+    "advice_effect": (
+        "Effet associé dans le modèle national ({n} communes) : {pct} de vues par habitant (de {lo} à {hi}). "
+        "C'est une association observée entre communes, pas une promesse."
+    ),
     "why_on_site": (
         "La saison se lit sur téléphone : la part du mobile y gagne {points} points, signe de visiteurs sur place."
     ),

@@ -98,7 +98,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
         missing=coverage(days, cov),
         covered_days=int(sum(cov)),
         period_days=len(days),
-        recommendations=present.by_gap(
+        recommendations=present.advice_with_effects(
             recommend(
                 {**card, "merged_count": info.get("merged_count")},
                 peers=peers,
@@ -107,6 +107,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
                 facts=ctx["facts"],
             ),
             ctx["scorecard"],
+            obs.explanation(d_start, d_end),
         ),
         causes={p.isoformat(): present.cause_words(c) for p, c in obs.spike_causes(code, d_start, d_end).items()},
         spikes=real,

@@ -149,7 +149,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
         scorecard = present.scorecard_record(st.obs.scorecard(card["code"], card["start"], card["end"]))
         advice = recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former], facts=facts)
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
-                "recommendations": present.by_gap(advice, scorecard),
+                "recommendations": present.advice_with_effects(advice, scorecard,
+                                                               st.obs.explanation(card["start"], card["end"])),
                 "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
                 "attention": present.attention_sources(st.obs.referrers(card["code"])),
                 "vie_locale": present.vie_locale(st.obs.attachment(card["code"], card["start"], card["end"]),
