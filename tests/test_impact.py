@@ -135,3 +135,18 @@ def test_campaign_cli_round_trip(demo_copy: Path) -> None:
     assert run_cli("campaign", "remove", str(cid), db=demo_copy).returncode == 0
     gone = run_cli("impact", str(cid), db=demo_copy)
     assert gone.returncode == 1 and "inconnue" in gone.stderr
+
+
+def test_an_impact_without_the_national_panel_is_the_same(demo_copy: Path) -> None:
+    """With the figures kept, a campaign's impact reads its commune's days and its donors' alone (the
+    closest candidates, a chunk at a time) instead of every commune's: the same donors, the same
+    estimate, and all of France never loaded for one page."""
+    run_cli("compute", db=demo_copy, check=True)
+    with Observatory.open(demo_copy) as lazy:
+        ids = lazy.frame("SELECT campaign_id FROM sim_campaigns ORDER BY campaign_id")["campaign_id"].to_list()
+        alone = {i: lazy.impact(i) for i in ids}
+        assert lazy._nat(None, None).loaded is None
+    with Observatory.open(demo_copy) as whole:
+        assert whole._nat(None, None).panel is not None
+        assert {i: whole.impact(i) for i in ids} == alone
+    assert len(ids) >= 10 and sum(r[0]["donors"] for r in alone.values()) > 0

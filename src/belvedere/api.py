@@ -752,7 +752,9 @@ class Observatory:
 
     def _impact_one(self, camp: dict[str, Any], code: str) -> dict[str, Any]:
         nat = self._nat(None, None)
-        panel = nat.panel
+        # the national panel when it is at hand; otherwise the commune's days and its donors' alone,
+        # read for them (a page about a commune with a campaign does not read all of France)
+        panel = nat.loaded if nat.loaded is not None else nat.commune_panel(code)
         if code not in panel.positions:
             raise NoAudienceError(M.t("no_audience_commune", code=code), code)
         w = impact.campaign_window(panel, camp["start_date"], camp["end_date"])
@@ -763,6 +765,9 @@ class Observatory:
                                      first=panel.start, need=impact.MIN_PRE_DAYS))  # fmt: skip
         donors, relaxed = self._impact_donors(nat, code, w)
         own = self._spikes_of(nat, code).filter(~pl.col("suspected_bot")).select("start", "end").rows()
+        if nat.loaded is None:
+            with self.lock:
+                panel = load_panel(self.store, nat.start, nat.end, [code, *donors])
         found = impact.campaign_estimate(panel, code, donors, w, own)
         if found is None:
             raise BelvedereError(M.t("impact_impossible", code=code))
@@ -789,13 +794,22 @@ class Observatory:
         first, last = nat.start + timedelta(days=w.pre), nat.start + timedelta(days=w.post)
         around = ~pl.col("suspected_bot") & (pl.col("start") <= last) & (pl.col("end") >= first)
         spiky = set(self._spikes_all(nat).filter(around)["code"].to_list())
+        if nat.loaded is None:  # data every day of the window, read for the closest candidates only
+
+            def full(codes: list[str]) -> set[str]:
+                with self.lock:
+                    part = load_panel(self.store, nat.start, nat.end, codes)
+                whole = np.asarray(part.covered[:, w.pre : w.post + 1].all(axis=1))
+                return {c for c in codes if c in part.positions and bool(whole[part.positions[c]])}
+
+            return impact.choose_donors(typ, code, treated=treated, spiky=spiky, full=full)
         # data every day of the window, read on the panel rows of the typology's communes
         if nat.typology_panel_rows is None:
             nat.typology_panel_rows = np.array([nat.panel.positions.get(c, -1) for c in typ["code"].to_list()])
         at = nat.typology_panel_rows
         covered = nat.panel.covered[:, w.pre : w.post + 1].all(axis=1)
-        full = pl.Series(np.asarray(at >= 0) & np.asarray(covered)[np.maximum(at, 0)])
-        return impact.choose_donors(typ, code, treated=treated, spiky=spiky, full=full)
+        series = pl.Series(np.asarray(at >= 0) & np.asarray(covered)[np.maximum(at, 0)])
+        return impact.choose_donors(typ, code, treated=treated, spiky=spiky, full=series)
 
     def _typology_rows(self, nat: _National) -> dict[str, int]:
         if nat.typology_rows is None:

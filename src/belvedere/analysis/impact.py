@@ -23,6 +23,7 @@ have. Equal-weight scaled peers are also what a town's team can be told in one s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -217,23 +218,44 @@ def campaign_window(panel: Panel, start: date, end: date) -> Window | str:
 
 
 def choose_donors(typology: pl.DataFrame, code: str, *, treated: set[str], spiky: set[str],
-                  full: pl.Series, limit: int = 40) -> tuple[list[str], bool]:  # fmt: skip
+                  full: pl.Series | Callable[[list[str]], set[str]], limit: int = 40,
+                  chunk: int = 80) -> tuple[list[str], bool]:  # fmt: skip
     """Untreated comparable communes: same size class and typology (or size class alone when fewer
     than 5), not ``treated`` (a campaign of theirs), not ``spiky`` (a spike in the window), with
-    data every day of the window (``full``, aligned on ``typology``'s rows); the ``limit`` closest in
-    population. Returns them and whether the typology had to be relaxed."""
+    data every day of the window; the ``limit`` closest in population. Returns them and whether the
+    typology had to be relaxed.
+
+    ``full`` says which communes have data every day of the window: a Series aligned on
+    ``typology``'s rows (the national panel at hand), or a function asked about the closest
+    candidates ``chunk`` at a time (their days read for them alone), which gives the same donors
+    without reading every commune's days."""
     me = typology.filter(pl.col("code") == code).row(0, named=True)
-    base = typology.filter(
-        full & (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code)
-        & ~pl.col("code").is_in(pl.Series(list(treated | spiky), dtype=pl.String).implode())
-    )  # fmt: skip
-    pool = base.filter(pl.col("typology") == me["typology"])
-    relaxed = pool.height < 5
-    if relaxed:
-        pool = base
+    keep = (pl.col("size_class") == me["size_class"]) & (pl.col("code") != code) \
+        & ~pl.col("code").is_in(pl.Series(list(treated | spiky), dtype=pl.String).implode())  # fmt: skip
+    base = typology.filter(full & keep) if isinstance(full, pl.Series) else typology.filter(keep)
     pop = max(float(me["population"] or 1), 1.0)
-    pool = pool.with_columns((pl.col("population").cast(pl.Float64).clip(1) / pop).log().abs().alias("_d"))
-    return pool.sort(["_d", "code"]).head(limit)["code"].to_list(), relaxed
+
+    def closest(pool: pl.DataFrame) -> list[str]:
+        distance = (pl.col("population").cast(pl.Float64).clip(1) / pop).log().abs().alias("_d")
+        return pool.with_columns(distance).sort(["_d", "code"])["code"].to_list()
+
+    def take(ordered: list[str]) -> list[str]:
+        if isinstance(full, pl.Series):
+            return ordered[:limit]
+        picked: list[str] = []
+        for i in range(0, len(ordered), chunk):
+            part = ordered[i : i + chunk]
+            covered = full(part)
+            picked += [c for c in part if c in covered][: limit - len(picked)]
+            if len(picked) >= limit:
+                break
+        return picked
+
+    donors = take(closest(base.filter(pl.col("typology") == me["typology"])))
+    relaxed = len(donors) < 5
+    if relaxed:
+        donors = take(closest(base))
+    return donors, relaxed
 
 
 def campaign_estimate(panel: Panel, code: str, donors: list[str], w: Window,
