@@ -27,6 +27,7 @@ import polars as pl
 
 from belvedere import dates, figures, present
 from belvedere import messages as M
+from belvedere.analysis import foreign as abroad
 from belvedere.analysis import impact
 from belvedere.analysis import scorecard as scoring
 from belvedere.analysis.attachment import Correlation, attachment_values, correlations, divergence, place_all
@@ -264,6 +265,7 @@ class Observatory:
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
         self._referrers: dict[tuple[str, date | None], pl.DataFrame] = {}  # see referrers
+        self._foreign: dict[tuple[date, date], pl.DataFrame] = {}  # see foreign_ranking
         self._surveys: pl.DataFrame | None = None  # see surveys
         self._audience_pct: dict[tuple[date, date], dict[str, float]] = {}  # see _audience_percentiles
         self._history_rows: dict[str, tuple[int, int]] | None = None
@@ -1088,6 +1090,82 @@ class Observatory:
             self._referrers.clear()
         self._referrers[key] = found
         return found
+
+    def _foreign_frames(self, start: str | date | None, end: str | date | None,
+                        code: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
+        """(foreign months, editions, French months) of the period's whole months, for one commune
+        or all (see :mod:`belvedere.analysis.foreign`)."""
+        from belvedere.store.foreign import MONTHS
+
+        d_start, d_end = self.period(start, end)
+        with self.lock:
+            foreign = self.store.frame(
+                f"SELECT code, project, month, views, hours, full_hours, source FROM ({MONTHS}) "
+                "WHERE month >= $first AND last_day(month) <= $last AND ($code IS NULL OR code = $code)",
+                {"first": d_start, "last": d_end, "code": code},
+            )
+            editions = self.store.frame(
+                "SELECT code, count(*)::INTEGER AS editions FROM foreign_articles WHERE $code IS NULL OR code = $code "
+                "GROUP BY code",
+                {"code": code},
+            )
+            if foreign.is_empty():
+                french = pl.DataFrame(schema={"code": pl.String, "month": pl.Date, "views": pl.Int64,
+                                              "days": pl.Int64, "month_days": pl.Int64})  # fmt: skip
+                return foreign, editions, french
+            ids = None if code is None else [r[0] for r in self.store.con.execute(
+                "SELECT article_id FROM articles WHERE commune_code = ?", [code]).fetchall()] or [-1]  # fmt: skip
+            french = self.store.frame(
+                """SELECT a.commune_code AS code, date_trunc('month', p.date)::DATE AS month,
+                          sum(p.views)::BIGINT AS views, count(DISTINCT p.date)::BIGINT AS days,
+                          (last_day(date_trunc('month', p.date)) - date_trunc('month', p.date)::DATE + 1)::BIGINT
+                              AS month_days
+                   FROM pageviews p JOIN articles a USING (article_id)
+                   WHERE p.agent = 'user' AND a.project = 'fr.wikipedia' AND p.date BETWEEN $first AND $last
+                         AND ($ids IS NULL OR p.article_id IN (SELECT unnest($ids)))
+                   GROUP BY ALL""",
+                {"first": foreign["month"].min(), "last": d_end, "ids": ids},
+            )
+        return foreign, editions, french
+
+    def foreign(self, commune: str, start: str | date | None = None,
+                end: str | date | None = None) -> abroad.ForeignAttention:  # fmt: skip
+        """The commune's attention from abroad over the period's whole months: its articles in
+        other language editions, their share of its Wikipedia readers, languages and season."""
+        code = self.code_of(commune)
+        return abroad.attention(code, *self._foreign_frames(start, end, code))
+
+    def foreign_ranking(self, start: str | date | None = None, end: str | date | None = None,
+                        scope: str = "all") -> pl.DataFrame:  # fmt: skip
+        """The scope's communes ranked by attention from abroad (foreign views a month; the share
+        and its rank too), with their names; computed once per period."""
+        key = self.period(start, end)
+        if key not in self._foreign:
+            self._foreign[key] = abroad.table(*self._foreign_frames(*key))
+        codes = self.codes(scope)
+        out = (
+            self._foreign[key].filter(pl.col("code").is_in(codes))
+            .join(self.communes().select("code", "name", "departement", "population"), on="code")
+            .with_columns(
+                pl.col("foreign_per_month").rank("min", descending=True).cast(pl.Int64).alias("rank_views"),
+                pl.col("foreign_share").rank("min", descending=True).cast(pl.Int64).alias("rank_share"),
+            )
+        )  # fmt: skip
+        return out.sort("rank_views", "code").select(
+            "rank_views",
+            "code",
+            "name",
+            "departement",
+            "population",
+            "editions",
+            "months",
+            "foreign_per_month",
+            "foreign_share",
+            "rank_share",
+            "top_language",
+            "foreign_views",
+            "french_views",
+        )
 
     def spike_causes(self, commune: str, start: str | date | None = None,
                      end: str | date | None = None) -> dict[date, Cause]:  # fmt: skip

@@ -73,6 +73,10 @@ class Dataset:
     # "social": ["facebook", ...], "sitelinks"}; Commons category name -> files in it
     items: dict[str, dict] = field(default_factory=dict)
     commons: dict[str, int] = field(default_factory=dict)
+    # QID -> its Wikipedia articles as (project, title with spaces), French included
+    sitelinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # (project, title with underscores) -> {first day of a month: user views, every access}
+    monthly: dict[tuple[str, str], dict[date, int]] = field(default_factory=dict)
 
 
 def dataset_from_store(store: Any, codes: list[str]) -> tuple[Dataset, list[tuple]]:
@@ -225,6 +229,13 @@ class FakeWikimedia:
         )
         agg = re.match(r"^/api/rest_v1/metrics/pageviews/aggregate/([^/]+)/([^/]+)/([^/]+)/daily/(\d{8})/(\d{8})$",
                        url.path)  # fmt: skip
+        monthly = re.match(
+            r"^/api/rest_v1/metrics/pageviews/per-article/([^/]+)/all-access/([^/]+)/([^/]+)/monthly/(\d{8})/(\d{8})$",
+            url.path,
+        )
+        if monthly:
+            self._monthly(h, monthly, ua)
+            return
         kind = "per_article" if m else "aggregate" if agg else "dump" if url.path.startswith("/other/") else url.path
         title = unquote(m.group(4)) if m else None
         record = {"kind": kind, "path": h.path, "title": title, "ua": ua, "at": time.monotonic(), "fault": None}
@@ -337,8 +348,66 @@ class FakeWikimedia:
             return
         self._send_raw(h, 200, ('{"items":[' + ",".join(items) + "]}").encode(), truncate=truncate)
 
+    def _monthly(self, h, match, ua: str) -> None:
+        """The monthly per-article endpoint: an item per month with views (zero months absent, a
+        404 problem when none), the month's first hour as its timestamp; scripted faults by
+        "project|title"."""
+        project, agent, raw, start, end = match.groups()
+        title = unquote(raw)
+        record = {
+            "kind": "monthly",
+            "path": h.path,
+            "title": title,
+            "project": project,
+            "ua": ua,
+            "at": time.monotonic(),
+            "fault": None,
+        }
+        with self.lock:
+            self.requests.append(record)
+            self.user_agents.add(ua)
+        if not ua or "(" not in ua:
+            self._send(h, 403, {"title": "Forbidden", "detail": "Please set a user-agent with contact information."})
+            return
+        fault = self._fault_for(f"{project}|{title}", None)
+        record["fault"] = fault
+        if fault == "429":
+            self._send(h, 429, {"title": "Too many requests"}, {"Retry-After": self.faults.retry_after})
+            return
+        if fault == "503":
+            self._send(h, 503, {"title": "Service unavailable"})
+            return
+        d0 = datetime.strptime(start, "%Y%m%d").date()
+        d1 = datetime.strptime(end, "%Y%m%d").date()
+        series = self.dataset.monthly.get((project, title), {}) if agent == "user" else {}
+        items = [{"project": project, "article": title, "granularity": "monthly", "timestamp": f"{_ymd(m)}00",
+                  "access": "all-access", "agent": agent, "views": v}
+                 for m, v in sorted(series.items()) if d0 <= m <= d1 and v > 0]  # fmt: skip
+        if not items:
+            self._send(h, 404, {**PROBLEM_404, "uri": h.path})
+            return
+        self._send(h, 200, {"items": items})
+
+    def _sitelinks(self, h, query: str) -> None:
+        """Every Wikipedia article of the items asked, as WDQS gives ``schema:about`` subjects."""
+        from urllib.parse import quote
+
+        qids = re.findall(r"wd:(Q\d+)", re.search(r"VALUES \?item \{([^}]*)\}", query).group(1))
+        bindings = []
+        for qid in qids:
+            for project, title in self.dataset.sitelinks.get(qid, []):
+                bindings.append({
+                    "item": {"type": "uri", "value": f"http://www.wikidata.org/entity/{qid}"},
+                    "article": {"type": "uri",
+                                "value": f"https://{project}.org/wiki/" + quote(title.replace(" ", "_"), safe=",()'")},
+                })  # fmt: skip
+        self._send(h, 200, {"head": {"vars": ["item", "article"]}, "results": {"bindings": bindings}})
+
     def _sparql(self, h, qs) -> None:
         query = qs.get("query", [""])[0]
+        if "wikibase:wikiGroup" in query:
+            self._sitelinks(h, query)
+            return
         if "VALUES ?item" in query:
             self._item_facts(h, query)
             return

@@ -35,7 +35,7 @@ from belvedere.config import PROJECT
 from belvedere.dates import month_end
 from belvedere.errors import BelvedereError
 from belvedere.reference.titles import guess_titles
-from belvedere.store import audience
+from belvedere.store import audience, foreign
 from belvedere.store.db import Store, now
 from belvedere.store.schema import ACCESSES
 
@@ -389,6 +389,67 @@ def _plan_items(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Gener
     })  # fmt: skip
 
 
+# the languages of foreign readers, with their weights among a town's foreign readers, and where a
+# neighbour reads more (Alsace in German, the Alps and Corsica in Italian, the Pyrenees in Spanish...)
+FOREIGN_LANGUAGES = ("en", "de", "nl", "it", "es", "pl", "pt", "ca", "br")
+FOREIGN_WEIGHTS = np.array([0.36, 0.2, 0.12, 0.09, 0.09, 0.04, 0.04, 0.01, 0.01])
+NEIGHBOURS = {"de": {"67", "68", "57", "54", "88", "90", "25"}, "it": {"73", "74", "05", "04", "06", "2A", "2B"},
+              "es": {"64", "65", "66", "09", "31", "11"}, "ca": {"66", "11"}, "nl": {"59", "62", "80", "08"},
+              "br": {"29", "22", "56", "35"}}  # fmt: skip
+
+
+def _plan_foreign(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Each commune's foreign editions and readers: ``rate``, the foreign readers per French one
+    outside the season; ``visitor_rate``, per reader the season brings (tourist towns draw
+    readers from abroad, mostly in summer); ``langs`` and ``weights``, its editions and their
+    shares of its foreign readers (the neighbours' language weighs three times more)."""
+    n = plan.height
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    tourist = plan["profile"].to_numpy() != "plain"
+    deps = communes["departement"].to_list()
+    editions = np.clip(np.round(1 + 0.9 * np.log10(pop) + rng.normal(0, 0.8, n) + 1.5 * tourist), 1, 8).astype(int)
+    langs: list[list[str]] = []
+    weights: list[list[float]] = []
+    for k in range(n):
+        w = FOREIGN_WEIGHTS * np.array([3.0 if deps[k] in NEIGHBOURS.get(lang, ()) else 1.0
+                                        for lang in FOREIGN_LANGUAGES])  # fmt: skip
+        w = w * rng.gamma(4.0, 0.25, len(w))
+        order = np.argsort(-w)[: editions[k]]
+        langs.append([FOREIGN_LANGUAGES[i] for i in order])
+        weights.append(list(w[order] / w[order].sum()))
+    return pl.DataFrame({
+        "rate": np.exp(rng.normal(np.log(0.04), 0.4, n)),
+        "visitor_rate": np.where(tourist, rng.uniform(0.3, 0.7, n), 0.1),
+        "langs": langs, "weights": weights,
+    })  # fmt: skip
+
+
+def _foreign_months(foreign: pl.DataFrame, rows: np.ndarray, titles: list[str], lam: np.ndarray,
+                    visitors: np.ndarray, months: list[tuple[date, int, int]],
+                    rng: np.random.Generator) -> tuple[pa.Table, np.ndarray]:  # fmt: skip
+    """The foreign months (project, title, month, views) of a batch of communes, every whole month
+    and edition (zeros kept: a month read is a month covered), and each commune's expected foreign
+    share of its readers (the truth the analysis is scored against)."""
+    sub = foreign[rows]
+    rate, visitor_rate = sub["rate"].to_numpy()[:, None], sub["visitor_rate"].to_numpy()[:, None]
+    daily = lam * ((1.0 - visitors) * rate + visitors * visitor_rate)
+    totals = np.stack([daily[:, a:b].sum(axis=1) for _, a, b in months], axis=1)  # (nb, months)
+    pair_k = np.repeat(np.arange(len(rows)), [len(ls) for ls in sub["langs"].to_list()])
+    pair_w = np.array([w for ws in sub["weights"].to_list() for w in ws])
+    projects = np.array([f"{lang}.wikipedia" for ls in sub["langs"].to_list() for lang in ls], dtype=object)
+    views = rng.poisson(totals[pair_k] * pair_w[:, None])  # (pairs, months)
+    n_months = len(months)
+    firsts = np.array([np.datetime64(m, "D") for m, _, _ in months])
+    title_of = np.array(titles, dtype=object)[rows]
+    expected = daily.sum(axis=1) / (daily.sum(axis=1) + lam.sum(axis=1))
+    return pa.table({
+        "project": pa.array(np.repeat(projects, n_months).tolist(), pa.string()),
+        "title": pa.array(np.repeat(title_of[pair_k], n_months).tolist(), pa.string()),
+        "month": pa.array(np.tile(firsts, len(pair_k)), pa.date32()),
+        "views": pa.array(views.ravel(), pa.int64()),
+    }), expected  # fmt: skip
+
+
 def _plan_tourism(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """A simulated INSEE tourism capacity, planted with the profiles that drive the simulated
     audience: coastal towns have campsites and hotels, mountain towns hotels and tourist residences,
@@ -551,6 +612,9 @@ def simulate(
             con.execute(f"DELETE FROM {table}")
         con.execute("DELETE FROM ingest_log WHERE source = 'simulated'")
         titles = guess_titles(communes, dep_names)
+        foreign_plan = _plan_foreign(plan, communes, np.random.default_rng([params.seed, 784]))
+        foreign_truth = np.zeros(communes.height)
+        foreign_months: list[pa.Table] = []
         con.register(
             "sim_articles",
             pa.table({"title": titles, "commune_code": communes["code"].to_list()}),
@@ -682,6 +746,10 @@ def simulate(
                 }
             )
             audience.insert_rows(con, auto_tbl, agent="automated")
+            if months:
+                got, foreign_truth[rows] = _foreign_months(foreign_plan, rows, titles, lam, visitors, months,
+                                                           np.random.default_rng([params.seed, 785, b0]))  # fmt: skip
+                foreign_months.append(got)
             clicks = _clickstream(rows, article_ids[rows], views, extra_of, plan,
                                   [dep_names.get(d, d) for d in communes["departement"].to_numpy()[rows]], months,
                                   np.random.default_rng([params.seed, 781, b0]))  # fmt: skip
@@ -693,13 +761,27 @@ def simulate(
             if progress:
                 progress(int(rows[-1]) + 1, communes.height)
 
+        foreign_articles = (
+            foreign_plan.select(
+                pl.Series("code", communes["code"]), pl.Series("title", titles), pl.col("langs").alias("lang")
+            )
+            .explode("lang")
+            .select("code", (pl.col("lang") + ".wikipedia").alias("project"), "title")
+        )
+        empty = pa.table({"project": pa.array([], pa.string()), "title": pa.array([], pa.string()),
+                          "month": pa.array([], pa.date32()), "views": pa.array([], pa.int64())})  # fmt: skip
+        foreign.replace_simulated(con, foreign_articles.to_arrow(),
+                                  pa.concat_tables(foreign_months) if foreign_months else empty, now())  # fmt: skip
         con.register(
             "sim_plan",
-            plan.select("code", "profile", "base_level", "trend_per_year", "mobile_share", "media_heavy").to_arrow(),
-        )
+            plan.select("code", "profile", "base_level", "trend_per_year", "mobile_share", "media_heavy")
+            .with_columns(pl.Series("foreign_share", foreign_truth),
+                          pl.Series("foreign_top", [ls[0] for ls in foreign_plan["langs"].to_list()]))
+            .to_arrow(),
+        )  # fmt: skip
         con.execute(
-            "INSERT INTO sim_profiles (commune_code, profile, base_level, trend_per_year, mobile_share, media_heavy) "
-            "SELECT * FROM sim_plan"
+            "INSERT INTO sim_profiles (commune_code, profile, base_level, trend_per_year, mobile_share, media_heavy, "
+            "foreign_share, foreign_top) SELECT * FROM sim_plan"
         )
         con.unregister("sim_plan")
         # executemany is slow in DuckDB: go through Arrow

@@ -386,6 +386,33 @@ MIGRATIONS: list[str] = [
         loaded_at TIMESTAMP NOT NULL
     );
     """,
+    # 18 — attention from abroad (issue #19): the commune's articles in other language editions of
+    # Wikipedia (its Wikidata item's sitelinks) and their monthly audience, kept apart from
+    # articles/pageviews so that every French figure stays frwiki's own
+    """
+    CREATE TABLE foreign_articles (
+        project VARCHAR NOT NULL,        -- "de.wikipedia"
+        title VARCHAR NOT NULL,          -- as Wikimedia writes it: spaces as underscores
+        code VARCHAR NOT NULL,           -- the commune
+        qid VARCHAR,
+        source VARCHAR NOT NULL,         -- wikidata | simulated
+        added_at TIMESTAMP NOT NULL,     -- first seen: dump hours read before it did not look for it
+        PRIMARY KEY (project, title)
+    );
+    CREATE TABLE foreign_views (
+        project VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        month DATE NOT NULL,             -- first day of the month
+        views BIGINT NOT NULL,           -- user views, every access
+        source VARCHAR NOT NULL,         -- rest_api (whole months) | dump (hours added up) | simulated
+        PRIMARY KEY (project, title, month, source)
+    );
+    -- an hourly dump file read while foreign articles were known also kept their lines
+    ALTER TABLE dump_files ADD COLUMN foreign_lines BOOLEAN DEFAULT FALSE;
+    -- what the simulator planted: the expected foreign share of a town's readers, its first language
+    ALTER TABLE sim_profiles ADD COLUMN foreign_share DOUBLE;
+    ALTER TABLE sim_profiles ADD COLUMN foreign_top VARCHAR;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
