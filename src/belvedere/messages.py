@@ -1680,6 +1680,66 @@ FR: dict[str, str] = {
     "ui_pages": "Pages du classement",
     "ui_page_prev": "Page précédente",
     "ui_page_next": "Page suivante",
+    # attention from abroad (issue #19)
+    "cmd_foreign": "L'attention venue de l'étranger : les articles d'une commune en d'autres langues, leurs lecteurs.",
+    "cmd_foreign_fetch": (
+        "Récupère les articles de Wikipédia en d'autres langues (liens interlangues de Wikidata) et leur audience "
+        "mensuelle (API Wikimedia), mois entiers ; une reprise ne demande que les mois manquants."
+    ),
+    "cmd_foreign_show": "L'attention venue de l'étranger pour une commune : part, langues, saison.",
+    "cmd_foreign_rank": "Classe les communes par attention venue de l'étranger (vues mensuelles en d'autres langues).",
+    "opt_foreign_by": "Classer par : views (vues étrangères par mois) ou share (part des lecteurs étrangers).",
+    "foreign_bad_by": "Classement inconnu : « {by} » (views ou share).",
+    "foreign_progress": "Articles en langues étrangères",
+    "foreign_simulated_store": (
+        "Le magasin {path} contient des données simulées : son attention étrangère est simulée aussi ; "
+        "utilisez un magasin réel pour interroger Wikimédia."
+    ),
+    "foreign_fetched": (
+        "{items} éléments Wikidata lus, {articles} articles étrangers, {months} mois d'audience écrits, "
+        "{requests} requêtes en {seconds} s."
+    ),
+    "foreign_failed": "{n} articles étrangers n'ont pas pu être lus (relancez la commande pour reprendre) :",
+    "foreign_no_items": (
+        "Aucune des communes choisies n'a d'élément Wikidata connu : lancez d'abord « belvedere articles resolve »."
+    ),
+    "foreign_section": "Les lecteurs venus de l'étranger",
+    "foreign_lead": (
+        "Sur {months} mois entiers (de {first} à {last}), {share} des vues des articles de Wikipédia consacrés à "
+        "{name} viennent de ses {editions} articles en d'autres langues que le français ({foreign} vues, contre "
+        "{french} pour l'article français)."
+    ),
+    "foreign_languages": "Langues les plus lues : {languages}.",
+    "foreign_season": (
+        "Cette part monte à {peak} en {month} : un public étranger saisonnier, signe de visiteurs qui préparent "
+        "leur séjour."
+    ),
+    "foreign_flat": "Cette part varie peu au fil de l'année (au plus {peak}, en {month}).",
+    "foreign_partial": "{n} mois incomplets (fichiers horaires manquants) ne sont pas comptés.",
+    "foreign_note": (
+        "Sources : liens interlangues de l'élément Wikidata de la commune et audience mensuelle de chacun de ses "
+        "articles (API Wikimedia ou fichiers de vues horaires) ; lecteurs humains, tous accès. La langue d'un "
+        "lecteur ne dit pas son pays, mais un article en allemand est surtout lu hors de France."
+    ),
+    "foreign_none": (
+        "Pas encore d'audience des articles en langues étrangères pour cette commune : « belvedere foreign fetch "
+        "--communes {code} --start AAAA-MM-JJ --end AAAA-MM-JJ » la récupère (liens Wikidata, API Wikimedia)."
+    ),
+    "foreign_no_whole_month": (
+        "Ses {editions} articles étrangers sont connus, mais aucun mois n'est encore couvert en entier."
+    ),
+    "foreign_col_language": "Langue",
+    "foreign_col_views": "Vues",
+    "foreign_col_share": "Part des vues étrangères",
+    "lbl_editions": "Articles étrangers",
+    "lbl_foreign_per_month": "Vues étrangères / mois",
+    "lbl_foreign_share": "Part étrangère",
+    "lbl_rank_share": "Rang (part)",
+    "lbl_top_language": "Première langue",
+    "lbl_foreign_views": "Vues étrangères",
+    "lbl_french_views": "Vues en français",
+    "lbl_months": "Mois entiers",
+    "foreign_rank_title": "Attention venue de l'étranger — {scope}, {period}",
 }
 
 # Size classes by population, stated once (bands are [low, high)).
@@ -1693,6 +1753,23 @@ SIZE_CLASS_LABELS: dict[str, str] = {
     "50k-100k": "50 000 à 99 999 hab.",
     "100k+": "100 000 hab. et plus",
 }
+
+
+# the languages of Wikipedia editions, as a French reader names them (the others: their code)
+LANGUAGES = {
+    "en": "anglais", "de": "allemand", "nl": "néerlandais", "it": "italien", "es": "espagnol", "pt": "portugais",
+    "pl": "polonais", "ca": "catalan", "br": "breton", "oc": "occitan", "eu": "basque", "co": "corse",
+    "ru": "russe", "uk": "ukrainien", "ja": "japonais", "zh": "chinois", "ar": "arabe", "sv": "suédois",
+    "da": "danois", "no": "norvégien", "fi": "finnois", "cs": "tchèque", "hu": "hongrois", "ro": "roumain",
+    "el": "grec", "tr": "turc", "ko": "coréen", "he": "hébreu", "fa": "persan", "vi": "vietnamien",
+    "ceb": "cebuano", "sr": "serbe", "hr": "croate", "sk": "slovaque", "sl": "slovène", "bg": "bulgare",
+    "lb": "luxembourgeois", "als": "alémanique", "wa": "wallon", "pms": "piémontais", "lij": "ligure",
+}  # fmt: skip
+
+
+def language_name(code: str) -> str:
+    """« allemand » for de, the code itself for a language not listed."""
+    return LANGUAGES.get(code, code)
 
 
 def t(key: str, **kwargs: object) -> str:

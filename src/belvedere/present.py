@@ -527,6 +527,37 @@ def attention_sources(referrers: pl.DataFrame, top: int = 5) -> dict[str, Any] |
     }  # fmt: skip
 
 
+def foreign_view(fa: Any, name: str) -> dict[str, Any] | None:
+    """The commune's attention from abroad in words and rows (``fa``: analysis.foreign.ForeignAttention),
+    for the page and the report; None when no foreign article is known."""
+    if fa is None or (fa.editions == 0 and fa.months == 0):
+        return None
+    if fa.months == 0 or fa.share is None:
+        return {"lead": M.t("foreign_no_whole_month", editions=M.fr_number(fa.editions, 0)), "languages": [],
+                "season": None, "partial": None, "languages_words": None, "simulated": fa.simulated}  # fmt: skip
+    lead = M.t("foreign_lead", months=M.fr_number(fa.months, 0), first=month_words(fa.first),
+               last=month_words(fa.last), share=M.fr_percent(fa.share, 1), name=name,
+               foreign=M.fr_number(fa.foreign_views, 0), editions=M.fr_number(fa.editions, 0),
+               french=M.fr_number(fa.french_views, 0))  # fmt: skip
+    languages = [{"code": lang.code, "name": M.language_name(lang.code), "views": lang.views, "share": lang.share}
+                 for lang in fa.languages]  # fmt: skip
+    season = None
+    if fa.peak_month is not None and fa.peak_share is not None:
+        key = "foreign_season" if fa.seasonal else "foreign_flat"
+        season = M.t(key, peak=M.fr_percent(fa.peak_share, 1), month=M.MONTHS_LONG[fa.peak_month - 1])
+    return {
+        "lead": lead, "languages": languages, "season": season, "simulated": fa.simulated,
+        "languages_words": M.t("foreign_languages", languages=", ".join(
+            f"{lang['name']} ({M.fr_percent(lang['share'])})" for lang in languages)) if languages else None,
+        "partial": M.t("foreign_partial", n=fa.partial) if fa.partial else None,
+    }  # fmt: skip
+
+
+def month_words(month: date | None) -> str:
+    """« novembre 2026 »."""
+    return "–" if month is None else f"{M.MONTHS_LONG[month.month - 1]} {month.year}"
+
+
 def cause_words(cause: Any) -> str:
     """A spike's probable cause in a sentence, with its evidence, or why none is given."""
     month = f"{M.MONTHS_LONG[cause.month.month - 1]} {cause.month.year}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from belvedere import messages as M
-from belvedere.cli import analytics, campaigns, data, opendata, reports, snapshots, web  # noqa: F401  (they register their commands)
+from belvedere.cli import abroad, analytics, campaigns, data, opendata, reports, snapshots, web  # noqa: F401  (they register their commands)
 from belvedere.cli.common import app
 from belvedere.errors import BelvedereError
 from belvedere.output import err_console

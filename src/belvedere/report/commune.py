@@ -65,6 +65,11 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
     ctx["national"] = obs.national_standing(code, d_start, d_end)
     ctx["facts"] = obs.article_facts(code)
     ctx["attention"] = present.attention_sources(obs.referrers(code))
+    ctx["foreign_code"] = code
+    try:
+        ctx["abroad"] = present.foreign_view(obs.foreign(code, d_start, d_end), info["name"])
+    except BelvedereError:  # no audience in the period
+        ctx["abroad"] = None
     ctx["vie_locale"] = present.vie_locale(obs.attachment(code, d_start, d_end), info["name"], obs.surveys(code))
     ctx["causes"] = {}
     ctx["scorecard_name"] = info["name"]

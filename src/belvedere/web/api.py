@@ -388,6 +388,28 @@ async def commune_referrers(code: str, st: Annotated[State, Depends(state)],
 
 
 @router.get(
+    "/communes/{code}/foreign",
+    responses=COMMUNE,
+    summary="Les lecteurs venus de l'étranger : articles en d'autres langues, part, langues, saison",
+)
+async def commune_foreign(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                          end: EndQ = None) -> dict[str, Any]:  # fmt: skip
+    """The period's whole months: ``share`` of the views in other languages, ``languages`` (the
+    first five), ``peak_month`` (1-12) and whether the foreign share is ``seasonal``."""
+    from dataclasses import asdict
+
+    fa = await _call_quick(st, True, st.obs.foreign, code, start, end)
+    return {**asdict(fa), "simulated": st.obs.simulated}
+
+
+@router.get("/foreign", summary="Classement par attention venue de l'étranger", responses=COMMUNE)
+def foreign_ranking(st: Annotated[State, Depends(state)], scope: ScopeQ = "pvd", start: StartQ = None,
+                    end: EndQ = None, limit: LimitQ = 100) -> list[dict[str, Any]]:  # fmt: skip
+    """Communes by foreign views a month (``rank_views``), with their foreign share and its rank."""
+    return _records(_call(st, st.obs.foreign_ranking, start, end, scope).head(limit))
+
+
+@router.get(
     "/communes/{code}/attachment",
     responses=COMMUNE,
     summary="Vie locale : attachement des habitants (données publiques) et questionnaires",

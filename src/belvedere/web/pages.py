@@ -153,6 +153,8 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                                                                st.obs.explanation(card["start"], card["end"])),
                 "facts": facts, "scorecard_name": card["name"], "scorecard": scorecard,
                 "attention": present.attention_sources(st.obs.referrers(card["code"])),
+                "abroad": present.foreign_view(st.obs.foreign(card["code"], card["start"], card["end"]), card["name"]),
+                "foreign_code": card["code"],
                 "vie_locale": present.vie_locale(st.obs.attachment(card["code"], card["start"], card["end"]),
                                                  card["name"], st.obs.surveys(card["code"])),
                 "causes": _causes(st.obs.spike_causes(card["code"], card["start"], card["end"])),
