@@ -46,6 +46,7 @@ from belvedere.dates import month_end
 from belvedere.errors import BelvedereError
 from belvedere.sources.http import FetchFailed, PoliteClient
 from belvedere.store import Store, audience
+from belvedere.store import foreign as foreign_store
 from belvedere.store.db import now
 from belvedere.store.schema import ACCESSES
 
@@ -137,6 +138,12 @@ def check_counts(name: str, *, lines: int, malformed: int, negative: int, too_la
         raise BelvedereError(M.t("dump_malformed", name=name, n=malformed, lines=lines, tolerated=tolerated))
 
 
+def foreign_domains_of(projects: Iterable[str]) -> tuple[str, ...]:
+    """The hourly files' domain codes of these Wikipedia editions: "de.wikipedia" → "de", "de.m"."""
+    codes = sorted({p.removesuffix(".wikipedia") for p in projects if p.endswith(".wikipedia")})
+    return tuple(d for c in codes for d in (c, f"{c}.m"))
+
+
 def hour_of(path: str | Path) -> datetime:
     """The hour a file holds, from its name (``pageviews-20240803-060000.gz`` -> 2024-08-03 06:00)."""
     m = HOURLY_NAME.search(Path(path).name)
@@ -182,6 +189,10 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     if replacing:
         todo = _forget_hours(store, replacing, files, todo, report)
     kept = "all" if all_articles else "communes"
+    # the lines of the communes' articles in other languages are kept too (attention from abroad):
+    # their editions' desktop and mobile domains are picked in the same pass (not with Spark)
+    foreign = con.sql("SELECT project, title FROM foreign_articles").to_arrow_table()
+    foreign_domains = foreign_domains_of(foreign["project"].to_pylist()) if engine == "duckdb" else ()
     if engine == "spark" and todo:
         from belvedere.sources import spark_dumps
 
@@ -202,6 +213,7 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
     names = commune_names(store)
     for cursor in cursors:
         cursor.register("_names", names)
+        cursor.register("_foreign", foreign)
     free = list(range(workers))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[Any] = deque()
@@ -211,7 +223,13 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
             while queue and free:
                 f = queue.popleft()
                 slot = free.pop()
-                pending.append((f, slot, pool.submit(_read, cursors[slot], f, project, desktop, mobile, all_articles)))
+                pending.append(
+                    (
+                        f,
+                        slot,
+                        pool.submit(_read, cursors[slot], f, project, desktop, mobile, all_articles, foreign_domains),
+                    )
+                )
 
         submit()
         while pending:
@@ -226,7 +244,8 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
                 settle(store)  # the days completed by the files before this one
                 raise result
             try:
-                report.lines += _write(store, f, result.digest, project, result.known, result.every, kept)
+                report.lines += _write(store, f, result.digest, project, result.known, result.every, kept,
+                                       result.foreign)  # fmt: skip
             except duckdb.Error as exc:  # e.g. a title listed so often that its sum overflows: refused whole
                 settle(store)
                 raise BelvedereError(M.t("dump_corrupt", name=f.name, err=str(exc).splitlines()[0])) from None
@@ -244,15 +263,30 @@ def ingest_hourly(store: Store, paths: Iterable[str | Path], project: str = "fr.
 
 
 def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str, mobile: str,
-          all_articles: bool = False) -> HourRead | BelvedereError:  # fmt: skip
+          all_articles: bool = False, foreign_domains: tuple[str, ...] = ()) -> HourRead | BelvedereError:  # fmt: skip
     """The file's views per known article and access (a small table), per title and access when
     ``all_articles``, its SHA-256 and its malformed lines skipped; or the error naming it (a bad
     file is refused whole: see ``check_container`` and ``check_counts``)."""
     try:
         check_container(f)
-        raw, digest = project_lines(f, (desktop, mobile))
+        raw, digest = project_lines(f, (desktop, mobile, *foreign_domains))
         lines, malformed = _parse(raw, ["domain", "title", "views", "size"], "domain title views")
+        foreign = None
+        if foreign_domains:  # the foreign articles' lines, apart; the checks below see them too
+            home = pc.is_in(lines["domain"], pa.array([desktop, mobile]))
+            abroad, lines = lines.filter(pc.invert(home)), lines.filter(home)
+            cursor.register("_abroad", abroad)
+            foreign = cursor.sql(
+                f"""SELECT o.project, o.title, sum(o.views)::BIGINT AS views FROM (
+                        SELECT regexp_replace(domain, '\\.m$', '') || '.wikipedia' AS project,
+                               {TITLE.format(t="title")} AS title, views FROM _abroad) o
+                    SEMI JOIN _foreign a ON a.project = o.project AND a.title = o.title
+                    GROUP BY ALL"""
+            ).to_arrow_table()
+            cursor.unregister("_abroad")
         views = lines["views"]
+        if foreign is not None:
+            views = pa.chunked_array([*views.chunks, *foreign["views"].chunks], pa.int64())
         check_counts(
             f.name,
             lines=lines.num_rows + malformed,
@@ -287,7 +321,7 @@ def _read(cursor: duckdb.DuckDBPyConnection, f: Path, project: str, desktop: str
                     params=[project],
                 ).to_arrow_table()
             cursor.unregister("_every")
-            return HourRead(known, every, digest, malformed)
+            return HourRead(known, every, digest, malformed, foreign)
         finally:
             cursor.unregister("_lines")
     except BelvedereError as exc:
@@ -306,6 +340,7 @@ class HourRead:
     every: pa.Table
     digest: str
     malformed: int
+    foreign: pa.Table | None = None  # the foreign articles' views (project, title, views); None: not looked for
 
 
 def project_lines(f: Path, domains: Iterable[str]) -> tuple[bytes, str]:
@@ -421,7 +456,7 @@ def _parse(data: bytes, names: list[str], keep: str) -> tuple[pa.Table, int]:
 
 
 def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, every: pa.Table | None,
-           kept: str) -> int:  # fmt: skip
+           kept: str, foreign: pa.Table | None = None) -> int:  # fmt: skip
     when = hour_of(f)
     con = store.con
     with store.transaction():
@@ -437,6 +472,8 @@ def _write(store: Store, f: Path, digest: str, project: str, table: pa.Table, ev
                          [when.date(), when.hour], "user")  # fmt: skip
             con.unregister("_every")
         _record(con, f, digest, project, when.date(), when.hour, table.num_rows, kept=kept)
+        if foreign is not None:
+            foreign_store.add_dump_hour(con, f.name, foreign, when.date())
     return int(table.num_rows)
 
 
@@ -551,6 +588,8 @@ def _forget_hours(store: Store, replacing: list[Path], files: list[Path], todo: 
         con.execute("CREATE OR REPLACE TEMP TABLE _forget AS SELECT * FROM (VALUES (NULL::DATE, NULL::INTEGER)) "
                     "t(date, hour) WHERE FALSE")  # fmt: skip
         con.executemany("INSERT INTO _forget VALUES (?, ?)", forget)
+        # an hour's foreign views were added to its month: the month read from dumps starts again
+        foreign_store.forget_dump_months(con, sorted({date(d.year, d.month, 1) for d, _ in forget}))
         for table in ("dump_files", "dump_hours", "project_views"):
             extra = " AND agent = 'user'" if table == "project_views" else ""
             con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _forget x WHERE x.date = t.date "

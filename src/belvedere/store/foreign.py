@@ -92,10 +92,12 @@ def save_months(store: Store, rows: list[tuple[str, str, date, int]], source: st
     return len(rows)
 
 
-def add_dump_hour(con: duckdb.DuckDBPyConnection, counts: pa.Table, day: date) -> None:
+def add_dump_hour(con: duckdb.DuckDBPyConnection, name: str, counts: pa.Table, day: date) -> None:
     """One hourly file's views of the foreign articles (``counts``: project, title, views) added to
     their month, inside the caller's transaction (the file's own: it is recorded once, so its
-    hour is never added twice)."""
+    hour is never added twice), and the file marked as read for them (its hour counts for every
+    foreign article known then, those without a line too: they had no views)."""
+    con.execute("UPDATE dump_files SET foreign_lines = TRUE WHERE name = ?", [name])
     if counts.num_rows == 0:
         return
     con.register("_hour_foreign", counts)
@@ -106,6 +108,17 @@ def add_dump_hour(con: duckdb.DuckDBPyConnection, counts: pa.Table, day: date) -
         [day],
     )
     con.unregister("_hour_foreign")
+
+
+def forget_dump_months(con: duckdb.DuckDBPyConnection, months: list[date]) -> None:
+    """Hours of these months are read again (``ingest --replace``): one hour cannot be taken out of
+    a month's sum, so the months' dump figures go and their other files stop counting for them
+    (the months show as not covered, never as counted twice)."""
+    if not months:
+        return
+    con.execute("DELETE FROM foreign_views WHERE source = 'dump' AND list_contains(?, month)", [months])
+    con.execute("UPDATE dump_files SET foreign_lines = FALSE WHERE hour < 24 "
+                "AND list_contains(?, date_trunc('month', date)::DATE)", [months])  # fmt: skip
 
 
 def replace_simulated(con: duckdb.DuckDBPyConnection, articles: pa.Table, months: pa.Table,
