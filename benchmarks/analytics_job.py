@@ -13,7 +13,14 @@ import time
 
 import polars as pl
 
-from belvedere.analysis.scoring import score_campaigns, score_causes, score_events, score_spikes, score_typology
+from belvedere.analysis.scoring import (
+    score_campaigns,
+    score_causes,
+    score_events,
+    score_foreign,
+    score_spikes,
+    score_typology,
+)
 from belvedere.api import Observatory
 
 
@@ -65,6 +72,14 @@ def main(db: str) -> None:
     out["impact"] = {"planted": c.planted, "zero": c.zero_effect, "coverage": round(c.coverage, 3),
                      "zero_not_significant": round(c.zero_not_significant, 3), "power_30": round(c.power, 3),
                      "median_width": round(c.median_width, 3), "seconds_each": round(per, 3)}  # fmt: skip
+    with Observatory.open(db) as obs:  # attention from abroad, against the editions and readers planted
+        t1 = time.perf_counter()
+        ranking = obs.foreign_ranking(scope="all")
+        seconds = time.perf_counter() - t1
+    f = score_foreign(ranking, profiles)
+    out["foreign"] = {"communes": f.communes, "spearman": round(f.spearman, 3),
+                      "top_language": round(f.top_language, 3), "tourist_ratio": round(f.tourist_ratio, 2),
+                      "seconds": round(seconds, 2)}  # fmt: skip
     print(json.dumps(out))
 
 

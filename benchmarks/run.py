@@ -69,6 +69,12 @@ def bench_analytics(db: Path) -> None:
         f"them): the article named first {ca['named']} times, {ca['share']:.3f} (target >= 0.8); "
         f"{ca['seconds_per_town']:.3f} s per town"
     )
+    fo = r["foreign"]
+    print(
+        f"  attention from abroad ({fo['communes']} communes, ranked in {fo['seconds']:.1f} s): share found vs planted "
+        f"Spearman {fo['spearman']:.3f}, first language right {fo['top_language']:.3f}, coastal and mountain towns "
+        f"{fo['tourist_ratio']:.1f} times the others' median share"
+    )
     i = r["impact"]
     print(
         f"  campaign impact ({i['planted']} planted, {i['zero']} with no effect; {i['seconds_each']:.2f} s each): "

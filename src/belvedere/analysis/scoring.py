@@ -148,6 +148,29 @@ def score_causes(found: pl.DataFrame, planted: pl.DataFrame, *, tolerance_days: 
     return CauseScore(planted=matched.height, named=int((matched["referrer"] == matched["cause"]).sum()))
 
 
+@dataclass(frozen=True)
+class ForeignScore:
+    communes: int  # communes ranked and planted
+    spearman: float  # rank correlation of the foreign share found with the planted expected share
+    top_language: float  # share of communes whose first language found is the planted first one
+    tourist_ratio: float  # median foreign share of coastal and mountain towns over the others'
+
+
+def score_foreign(ranking: pl.DataFrame, profiles: pl.DataFrame) -> ForeignScore:
+    """The attention from abroad found (``Observatory.foreign_ranking``) against what the simulator
+    planted (``sim_profiles``: foreign_share, foreign_top, profile)."""
+    joined = ranking.join(profiles.select(pl.col("commune_code").alias("code"), "foreign_share", "foreign_top",
+                                          "profile").rename({"foreign_share": "truth"}), on="code")  # fmt: skip
+    if joined.height < 3:
+        return ForeignScore(joined.height, float("nan"), float("nan"), float("nan"))
+    rho = joined.select(pl.corr("foreign_share", "truth", method="spearman")).item()
+    tourist = joined.filter(pl.col("profile") != "plain")["foreign_share"].median()
+    plain = joined.filter(pl.col("profile") == "plain")["foreign_share"].median()
+    ratio = _number(tourist) / _number(plain) if plain else float("nan")
+    return ForeignScore(joined.height, _number(rho), float((joined["top_language"] == joined["foreign_top"]).mean()),
+                        ratio)  # fmt: skip
+
+
 def truth_typology(profiles: pl.DataFrame) -> pl.DataFrame:
     """The typology the simulator's plan implies: event-driven for media-heavy towns, else the
     tourist profile; 'plain' towns may be any of the other types."""
