@@ -167,7 +167,7 @@ def score_foreign(ranking: pl.DataFrame, profiles: pl.DataFrame) -> ForeignScore
     tourist = joined.filter(pl.col("profile") != "plain")["foreign_share"].median()
     plain = joined.filter(pl.col("profile") == "plain")["foreign_share"].median()
     ratio = _number(tourist) / _number(plain) if plain else float("nan")
-    return ForeignScore(joined.height, _number(rho), float((joined["top_language"] == joined["foreign_top"]).mean()),
+    return ForeignScore(joined.height, _number(rho), _number((joined["top_language"] == joined["foreign_top"]).mean()),
                         ratio)  # fmt: skip
 
 
