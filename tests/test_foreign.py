@@ -5,11 +5,13 @@ from hourly dump files; the foreign share, languages and season; kept apart from
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import polars as pl
 import pytest
 
@@ -107,6 +109,20 @@ def test_foreign_articles_and_months_from_the_fake_then_a_rerun_asks_nothing(rea
         assert int(obs.series("61074")["views"].sum()) == french
     ranked = run_cli("foreign", "rank", "--scope", "61074,94038", "--format", "csv", db=real_store, check=True).stdout
     assert ranked.splitlines()[1].split(",")[:3] == ["1", "61074", "Carrouges"]
+    from belvedere.web.app import create_app
+    from tests.conftest import serving
+
+    with serving(create_app(real_store, None)) as url:
+        api = httpx.get(f"{url}/api/communes/61074/foreign", timeout=60).json()
+        listed = httpx.get(f"{url}/api/foreign", params={"scope": "61074,94038"}, timeout=60).json()
+        page = html.unescape(httpx.get(f"{url}/commune/61074", timeout=60).text)
+    assert api["share"] == shown["share"] and api["languages"] == shown["languages"]
+    assert [r["code"] for r in listed] == ["61074", "94038"]
+    section = page.split('id="foreign"')[1].split("</section>")[0]
+    share = f"{100 * foreign / (foreign + french):.1f}".replace(".", ",")
+    assert f"Sur 3 mois entiers (de janvier 2024 à mars 2024), {share}\u00a0% des vues" in section
+    assert 'data-language="de"' in section and "allemand" in section and "japonais" in section
+    assert "simulées" not in section
 
 
 def test_throttled_and_failing_articles_are_retried_then_named_and_resumed(real_store: Path) -> None:
