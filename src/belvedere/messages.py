@@ -1740,6 +1740,12 @@ FR: dict[str, str] = {
     "lbl_french_views": "Vues en français",
     "lbl_months": "Mois entiers",
     "foreign_rank_title": "Attention venue de l'étranger — {scope}, {period}",
+    "study_abroad": "Les communes les plus lues depuis l'étranger",
+    "study_abroad_intro": (
+        "Vues mensuelles de leurs articles de Wikipédia en d'autres langues que le français, sur les mois entiers "
+        "couverts ; {n} communes ont des articles étrangers suivis, la part étrangère médiane de leurs lecteurs est "
+        "de {median}."
+    ),
 }
 
 # Size classes by population, stated once (bands are [low, high)).

@@ -48,7 +48,11 @@ def study_context(obs: Observatory, start: str | date | None = None, end: str | 
             rho=M.fr_number(c.rho, 2).replace("-", "\u2212"), n=M.fr_number(c.communes, 0))
         for c in obs.attachment_correlations(d_start, d_end, scope)
     ]  # fmt: skip
+    abroad = obs.foreign_ranking(d_start, d_end, scope)
     return {
+        "abroad": [{**r, "language": M.language_name(r["top_language"] or "")} for r in abroad.head(10).to_dicts()],
+        "abroad_median": abroad["foreign_share"].median() if abroad.height else None,
+        "abroad_communes": abroad.height,
         "explanation": _explanation(explanation, least, scope_label),
         "attachment": correlation_rows,
         "simulated": obs.simulated,
