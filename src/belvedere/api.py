@@ -1095,13 +1095,14 @@ class Observatory:
                         code: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
         """(foreign months, editions, French months) of the period's whole months, for one commune
         or all (see :mod:`belvedere.analysis.foreign`)."""
-        from belvedere.store.foreign import MONTHS
+        from belvedere.store.foreign import MONTHS_OF
 
         d_start, d_end = self.period(start, end)
+        months = MONTHS_OF.format(articles="$code IS NULL OR code = $code")
         with self.lock:
             foreign = self.store.frame(
-                f"SELECT code, project, month, views, hours, full_hours, source FROM ({MONTHS}) "
-                "WHERE month >= $first AND last_day(month) <= $last AND ($code IS NULL OR code = $code)",
+                f"SELECT code, project, month, views, hours, full_hours, source FROM ({months}) "
+                "WHERE month >= $first AND last_day(month) <= $last",
                 {"first": d_start, "last": d_end, "code": code},
             )
             editions = self.store.frame(

@@ -22,11 +22,13 @@ from belvedere.store.db import Store, now
 
 # one row per foreign article and month: the source that covers the month best; ``hours``: the
 # month's hours its figure counts (a REST or simulated month counts them all; dump hours are the
-# hourly files read since the article was known), ``full``: the month's hours
-MONTHS = """
-WITH dumped AS (
+# hourly files read since the article was known), ``full_hours``: the month's hours. ``{articles}``:
+# a condition on foreign_articles (one commune's, or TRUE), applied first so that a page reads only
+# its commune's rows
+MONTHS_OF = """
+WITH arts AS (SELECT * FROM foreign_articles WHERE {articles}), dumped AS (
     SELECT a.project, a.title, date_trunc('month', f.date)::DATE AS month, count(*) AS hours
-    FROM foreign_articles a JOIN dump_files f ON f.foreign_lines AND f.ingested_at >= a.added_at
+    FROM arts a JOIN dump_files f ON f.foreign_lines AND f.ingested_at >= a.added_at
     WHERE f.hour < 24 GROUP BY ALL
 ), ranked AS (
     SELECT v.project, v.title, v.month, v.views, v.source,
@@ -35,11 +37,13 @@ WITH dumped AS (
            24 * (last_day(v.month) - v.month + 1) AS full_hours,
            row_number() OVER (PARTITION BY v.project, v.title, v.month
                               ORDER BY CASE v.source WHEN 'rest_api' THEN 0 WHEN 'simulated' THEN 1 ELSE 2 END) AS k
-    FROM foreign_views v LEFT JOIN dumped d USING (project, title, month)
+    FROM foreign_views v SEMI JOIN arts a ON a.project = v.project AND a.title = v.title
+    LEFT JOIN dumped d USING (project, title, month)
 )
 SELECT a.code, r.project, r.title, r.month, r.views, r.source, r.hours, r.full_hours
-FROM ranked r JOIN foreign_articles a USING (project, title) WHERE r.k = 1
+FROM ranked r JOIN arts a USING (project, title) WHERE r.k = 1
 """
+MONTHS = MONTHS_OF.format(articles="TRUE")
 
 
 def _writable(store: Store) -> None:
