@@ -265,7 +265,7 @@ class Observatory:
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
         self._referrers: dict[tuple[str, date | None], pl.DataFrame] = {}  # see referrers
-        self._foreign: dict[tuple[date, date], pl.DataFrame] = {}  # see foreign_ranking
+        self._foreign: dict[tuple[date, date, str], pl.DataFrame] = {}  # see foreign_ranking
         self._surveys: pl.DataFrame | None = None  # see surveys
         self._audience_pct: dict[tuple[date, date], dict[str, float]] = {}  # see _audience_percentiles
         self._history_rows: dict[str, tuple[int, int]] | None = None
@@ -1092,38 +1092,45 @@ class Observatory:
         return found
 
     def _foreign_frames(self, start: str | date | None, end: str | date | None,
-                        code: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
-        """(foreign months, editions, French months) of the period's whole months, for one commune
-        or all (see :mod:`belvedere.analysis.foreign`)."""
+                        codes: list[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
+        """(foreign months, editions, French months) of the period's whole months, for these
+        communes or all (see :mod:`belvedere.analysis.foreign`)."""
         from belvedere.store.foreign import MONTHS_OF
 
         d_start, d_end = self.period(start, end)
-        months = MONTHS_OF.format(articles="$code IS NULL OR code = $code")
+        chosen = "$codes IS NULL OR list_contains($codes, code)"
+        months = MONTHS_OF.format(articles=chosen)
         with self.lock:
             foreign = self.store.frame(
                 f"SELECT code, project, month, views, hours, full_hours, source FROM ({months}) "
                 "WHERE month >= $first AND last_day(month) <= $last",
-                {"first": d_start, "last": d_end, "code": code},
+                {"first": d_start, "last": d_end, "codes": codes},
             )
             editions = self.store.frame(
-                "SELECT code, count(*)::INTEGER AS editions FROM foreign_articles WHERE $code IS NULL OR code = $code "
-                "GROUP BY code",
-                {"code": code},
+                f"SELECT code, count(*)::INTEGER AS editions FROM foreign_articles WHERE {chosen} GROUP BY code",
+                {"codes": codes},
             )
             if foreign.is_empty():
                 french = pl.DataFrame(schema={"code": pl.String, "month": pl.Date, "views": pl.Int64,
                                               "days": pl.Int64, "month_days": pl.Int64})  # fmt: skip
                 return foreign, editions, french
-            ids = None if code is None else [r[0] for r in self.store.con.execute(
-                "SELECT article_id FROM articles WHERE commune_code = ?", [code]).fetchall()] or [-1]  # fmt: skip
+            ids = None if codes is None else [r[0] for r in self.store.con.execute(
+                "SELECT article_id FROM articles WHERE list_contains(?, commune_code)",
+                [codes]).fetchall()] or [-1]  # fmt: skip
+            # per article and month first (no distinct count over every row): a commune's month is
+            # covered when its main article has every day of it (dense rows: one per day and access)
             french = self.store.frame(
-                """SELECT a.commune_code AS code, date_trunc('month', p.date)::DATE AS month,
-                          sum(p.views)::BIGINT AS views, count(DISTINCT p.date)::BIGINT AS days,
-                          (last_day(date_trunc('month', p.date)) - date_trunc('month', p.date)::DATE + 1)::BIGINT
-                              AS month_days
-                   FROM pageviews p JOIN articles a USING (article_id)
-                   WHERE p.agent = 'user' AND a.project = 'fr.wikipedia' AND p.date BETWEEN $first AND $last
-                         AND ($ids IS NULL OR p.article_id IN (SELECT unnest($ids)))
+                """WITH per AS (
+                       SELECT p.article_id, date_trunc('month', p.date)::DATE AS month, sum(p.views)::BIGINT AS views,
+                              count(*) FILTER (WHERE p.access = 'desktop') AS days
+                       FROM pageviews p
+                       WHERE p.agent = 'user' AND p.date BETWEEN $first AND $last
+                             AND ($ids IS NULL OR p.article_id IN (SELECT unnest($ids)))
+                       GROUP BY ALL)
+                   SELECT a.commune_code AS code, per.month, sum(per.views)::BIGINT AS views,
+                          coalesce(max(per.days) FILTER (WHERE a.redirect_of IS NULL), 0)::BIGINT AS days,
+                          (last_day(per.month) - per.month + 1)::BIGINT AS month_days
+                   FROM per JOIN articles a USING (article_id) WHERE a.project = 'fr.wikipedia'
                    GROUP BY ALL""",
                 {"first": foreign["month"].min(), "last": d_end, "ids": ids},
             )
@@ -1134,18 +1141,20 @@ class Observatory:
         """The commune's attention from abroad over the period's whole months: its articles in
         other language editions, their share of its Wikipedia readers, languages and season."""
         code = self.code_of(commune)
-        return abroad.attention(code, *self._foreign_frames(start, end, code))
+        return abroad.attention(code, *self._foreign_frames(start, end, [code]))
 
     def foreign_ranking(self, start: str | date | None = None, end: str | date | None = None,
                         scope: str = "all") -> pl.DataFrame:  # fmt: skip
         """The scope's communes ranked by attention from abroad (foreign views a month; the share
-        and its rank too), with their names; computed once per period."""
+        and its rank too), with their names; computed once per period and scope."""
         key = self.period(start, end)
-        if key not in self._foreign:
-            self._foreign[key] = abroad.table(*self._foreign_frames(*key))
         codes = self.codes(scope)
+        cache = (*key, scope)
+        if cache not in self._foreign:
+            self._foreign.clear()  # one ranking at a time: a national one is large
+            self._foreign[cache] = abroad.table(*self._foreign_frames(*key, None if scope == "all" else codes))
         out = (
-            self._foreign[key].filter(pl.col("code").is_in(codes))
+            self._foreign[cache].filter(pl.col("code").is_in(codes))
             .join(self.communes().select("code", "name", "departement", "population"), on="code")
             .with_columns(
                 pl.col("foreign_per_month").rank("min", descending=True).cast(pl.Int64).alias("rank_views"),
