@@ -1117,16 +1117,20 @@ class Observatory:
             ids = None if codes is None else [r[0] for r in self.store.con.execute(
                 "SELECT article_id FROM articles WHERE list_contains(?, commune_code)",
                 [codes]).fetchall()] or [-1]  # fmt: skip
-            # per article and month first (no distinct count over every row): a commune's month is
-            # covered when its main article has every day of it (dense rows: one per day and access)
+            # per article, access and month first (no distinct count over every row): a commune's
+            # month is covered when its main article has every day of it on one access at least
+            # (dense rows: a row per covered day)
             french = self.store.frame(
-                """WITH per AS (
-                       SELECT p.article_id, date_trunc('month', p.date)::DATE AS month, sum(p.views)::BIGINT AS views,
-                              count(*) FILTER (WHERE p.access = 'desktop') AS days
+                """WITH by_access AS (
+                       SELECT p.article_id, p.access, date_trunc('month', p.date)::DATE AS month,
+                              sum(p.views)::BIGINT AS views, count(*) AS days
                        FROM pageviews p
                        WHERE p.agent = 'user' AND p.date BETWEEN $first AND $last
                              AND ($ids IS NULL OR p.article_id IN (SELECT unnest($ids)))
-                       GROUP BY ALL)
+                       GROUP BY ALL
+                   ), per AS (
+                       SELECT article_id, month, sum(views)::BIGINT AS views, max(days) AS days
+                       FROM by_access GROUP BY ALL)
                    SELECT a.commune_code AS code, per.month, sum(per.views)::BIGINT AS views,
                           coalesce(max(per.days) FILTER (WHERE a.redirect_of IS NULL), 0)::BIGINT AS days,
                           (last_day(per.month) - per.month + 1)::BIGINT AS month_days
