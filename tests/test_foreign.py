@@ -56,32 +56,25 @@ def abroad_dataset():  # type: ignore[no-untyped-def]
     return ds
 
 
-@pytest.fixture()
-def real_store(reference_db: Path, tmp_path: Path) -> Path:
-    db = tmp_path / "abroad.duckdb"
-    shutil.copy(reference_db, db)
-    return db
-
-
 def _prepare(db: Path, env: dict[str, str]) -> None:
     run_cli("articles", "resolve", "--communes", "61074,94038", db=db, env=env, check=True)
     run_cli("fetch", "--communes", "61074,94038", "--start", "2024-01-01", "--end", "2024-03-31", db=db, env=env,
             check=True)  # fmt: skip
 
 
-def test_foreign_articles_and_months_from_the_fake_then_a_rerun_asks_nothing(real_store: Path) -> None:
+def test_foreign_articles_and_months_from_the_fake_then_a_rerun_asks_nothing(store_path: Path) -> None:
     fake = FakeWikimedia(abroad_dataset())
     with fake:
         env = fake_env(fake)
-        _prepare(real_store, env)
+        _prepare(store_path, env)
         before = len(fake.requests)
         out = run_cli("foreign", "fetch", "--communes", "61074,94038", "--start", "2024-01-01", "--end", "2024-03-31",
-                      "--format", "json", db=real_store, env=env, check=True)  # fmt: skip
+                      "--format", "json", db=store_path, env=env, check=True)  # fmt: skip
         summary = json.loads(out.stdout)
         asked = fake.requests[before:]
         assert [r["kind"] for r in asked].count("monthly") == 5  # one per foreign article, whole period at once
         assert summary["articles"] == 5 and summary["months"] == 15 and summary["failed"] == 0
-        with Store(real_store, read_only=True) as store:
+        with Store(store_path, read_only=True) as store:
             titles = dict(store.con.execute(
                 "SELECT project, title FROM foreign_articles WHERE code = '61074'").fetchall())  # fmt: skip
             months = store.frame(f"SELECT * FROM ({MONTHS}) ORDER BY project, title, month")
@@ -93,9 +86,9 @@ def test_foreign_articles_and_months_from_the_fake_then_a_rerun_asks_nothing(rea
         # a rerun asks only the months missing: none
         again = len(fake.requests)
         run_cli("foreign", "fetch", "--communes", "61074,94038", "--start", "2024-01-01", "--end", "2024-03-31",
-                db=real_store, env=env, check=True)  # fmt: skip
+                db=store_path, env=env, check=True)  # fmt: skip
         assert [r["kind"] for r in fake.requests[again:]].count("monthly") == 0
-    shown = json.loads(run_cli("foreign", "show", "Carrouges", "--format", "json", db=real_store, check=True).stdout)
+    shown = json.loads(run_cli("foreign", "show", "Carrouges", "--format", "json", db=store_path, check=True).stdout)
     # the article's days, and the 7 views of its redirect (Carrouges/Château_d'Ô?) on 3 January
     french = sum(100 + d.day + 50 for d in [JAN + timedelta(days=k) for k in range(91)]) + 7
     foreign = 400 + 350 + 500 + 300 + 200 + 60 + 12
@@ -105,14 +98,14 @@ def test_foreign_articles_and_months_from_the_fake_then_a_rerun_asks_nothing(rea
     assert [lang["code"] for lang in shown["languages"]] == ["en", "de", "it", "ja"]
     assert shown["simulated"] is False
     # the French audience is frwiki's alone: the foreign views never reach pageviews
-    with Observatory.open(real_store) as obs:
+    with Observatory.open(store_path) as obs:
         assert int(obs.series("61074")["views"].sum()) == french
-    ranked = run_cli("foreign", "rank", "--scope", "61074,94038", "--format", "csv", db=real_store, check=True).stdout
+    ranked = run_cli("foreign", "rank", "--scope", "61074,94038", "--format", "csv", db=store_path, check=True).stdout
     assert ranked.splitlines()[1].split(",")[:3] == ["1", "61074", "Carrouges"]
     from belvedere.web.app import create_app
     from tests.conftest import serving
 
-    with serving(create_app(real_store, None)) as url:
+    with serving(create_app(store_path, None)) as url:
         api = httpx.get(f"{url}/api/communes/61074/foreign", timeout=60).json()
         listed = httpx.get(f"{url}/api/foreign", params={"scope": "61074,94038"}, timeout=60).json()
         page = html.unescape(httpx.get(f"{url}/commune/61074", timeout=60).text)
@@ -125,25 +118,25 @@ def test_foreign_articles_and_months_from_the_fake_then_a_rerun_asks_nothing(rea
     assert "simulées" not in section
 
 
-def test_throttled_and_failing_articles_are_retried_then_named_and_resumed(real_store: Path) -> None:
+def test_throttled_and_failing_articles_are_retried_then_named_and_resumed(store_path: Path) -> None:
     fake = FakeWikimedia(abroad_dataset(), Faults(scripted={"de.wikipedia|Carrouges": ["429", "503"],
                                                             "en.wikipedia|Carrouges": ["503"] * 3}))  # fmt: skip
     with fake:
         env = fake_env(fake, BELVEDERE_MAX_TRIES="3")
-        _prepare(real_store, env)
+        _prepare(store_path, env)
         out = run_cli("foreign", "fetch", "--communes", "61074", "--start", "2024-01-01", "--end", "2024-03-31",
-                      db=real_store, env=env)  # fmt: skip
+                      db=store_path, env=env)  # fmt: skip
         assert out.returncode == 1 and "en.wikipedia Carrouges" in out.stderr
-        with Store(real_store, read_only=True) as store:
+        with Store(store_path, read_only=True) as store:
             held = dict(store.con.execute("SELECT project, count(*) FROM foreign_views GROUP BY 1").fetchall())
         assert held == {"de.wikipedia": 3, "it.wikipedia": 3, "ja.wikipedia": 3}  # the others kept, en not made up
-        with Observatory.open(real_store) as obs:
+        with Observatory.open(store_path) as obs:
             assert obs.foreign("61074").months == 0  # a month is counted only when every edition covers it
         before = len(fake.requests)
         run_cli("foreign", "fetch", "--communes", "61074", "--start", "2024-01-01", "--end", "2024-03-31",
-                db=real_store, env=env, check=True)  # fmt: skip
+                db=store_path, env=env, check=True)  # fmt: skip
         assert [r["title"] for r in fake.requests[before:] if r["kind"] == "monthly"] == ["Carrouges"]
-        with Observatory.open(real_store) as obs:
+        with Observatory.open(store_path) as obs:
             assert obs.foreign("61074").months == 3
 
 

@@ -233,11 +233,9 @@ class FakeWikimedia:
             r"^/api/rest_v1/metrics/pageviews/per-article/([^/]+)/all-access/([^/]+)/([^/]+)/monthly/(\d{8})/(\d{8})$",
             url.path,
         )
-        if monthly:
-            self._monthly(h, monthly, ua)
-            return
-        kind = "per_article" if m else "aggregate" if agg else "dump" if url.path.startswith("/other/") else url.path
-        title = unquote(m.group(4)) if m else None
+        kind = ("per_article" if m else "aggregate" if agg else "monthly" if monthly
+                else "dump" if url.path.startswith("/other/") else url.path)  # fmt: skip
+        title = unquote(m.group(4)) if m else unquote(monthly.group(3)) if monthly else None
         record = {"kind": kind, "path": h.path, "title": title, "ua": ua, "at": time.monotonic(), "fault": None}
         with self.lock:
             self.requests.append(record)
@@ -247,6 +245,9 @@ class FakeWikimedia:
             return
         if kind == "dump":
             self._dump(h, url.path, record)
+            return
+        if monthly:
+            self._monthly(h, monthly, record)
             return
         if m or agg:
             fault = self._fault_for(title, m.group(2) if m else None)
@@ -348,27 +349,12 @@ class FakeWikimedia:
             return
         self._send_raw(h, 200, ('{"items":[' + ",".join(items) + "]}").encode(), truncate=truncate)
 
-    def _monthly(self, h, match, ua: str) -> None:
+    def _monthly(self, h, match, record: dict) -> None:
         """The monthly per-article endpoint: an item per month with views (zero months absent, a
         404 problem when none), the month's first hour as its timestamp; scripted faults by
         "project|title"."""
-        project, agent, raw, start, end = match.groups()
-        title = unquote(raw)
-        record = {
-            "kind": "monthly",
-            "path": h.path,
-            "title": title,
-            "project": project,
-            "ua": ua,
-            "at": time.monotonic(),
-            "fault": None,
-        }
-        with self.lock:
-            self.requests.append(record)
-            self.user_agents.add(ua)
-        if not ua or "(" not in ua:
-            self._send(h, 403, {"title": "Forbidden", "detail": "Please set a user-agent with contact information."})
-            return
+        project, agent, _, start, end = match.groups()
+        title = record["title"]
         fault = self._fault_for(f"{project}|{title}", None)
         record["fault"] = fault
         if fault == "429":
