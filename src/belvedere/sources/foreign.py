@@ -102,7 +102,6 @@ def whole_months(start: date, end: date, today: date) -> list[date]:
 class ForeignReport:
     items: int = 0
     articles: int = 0
-    requests: int = 0
     months: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (project, title, error)
 
@@ -153,7 +152,6 @@ async def fetch_foreign(store: Store, client: PoliteClient, sparql: str, base: s
         while not queue.empty():
             project, title, missing = queue.get_nowait()
             url = monthly_url(base, project, title, missing[0], month_end(missing[-1]))
-            report.requests += 1
             try:
                 _, payload = await client.get_json(
                     url, ok_statuses=(200, 404), parse=lambda s, p: parse_monthly(p) if s == 200 else {}
