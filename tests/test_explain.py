@@ -26,12 +26,15 @@ def synthetic(n: int = 3000, seed: int = 3) -> pl.DataFrame:
     image = (rng.random(n) < 0.7).astype(float)
     social = rng.integers(0, 4, n).astype(float)
     nouvelle = rng.random(n) < 0.1
+    labels = rng.poisson(0.2, n).astype(float)
+    km = np.exp(rng.uniform(np.log(2), np.log(120), n))
     noise = rng.normal(0.0, 0.3 + 0.05 * np.log(pop / 300), n)
     logv = (1.0 - 0.35 * np.log(pop) + 0.12 * np.log1p(beds) + 0.5 * np.log(length) + 0.25 * image
-            + 0.15 * social - 0.2 * nouvelle + noise)  # fmt: skip
+            + 0.15 * social - 0.2 * nouvelle + 0.3 * labels - 0.1 * np.log(km) + noise)  # fmt: skip
     return pl.DataFrame({"code": [f"{i:05d}" for i in range(n)], "population": pop.round().astype(np.int64),
                          "beds_per_1000": beds, "length": length.round(), "has_lead_image": image,
-                         "social_accounts": social, "is_commune_nouvelle": nouvelle,
+                         "social_accounts": social, "is_commune_nouvelle": nouvelle, "labels": labels,
+                         "nearest_city_km": km,
                          "views_per_inhabitant": np.exp(logv)})  # fmt: skip
 
 
@@ -39,7 +42,7 @@ def test_the_model_recovers_known_effects_within_its_intervals() -> None:
     e = explain(synthetic())
     assert e is not None and e.n == 3000 and not e.left_out and 0.3 < e.r2 < 0.99
     truth = {"log_population": -0.35, "log_beds": 0.12, "log_length": 0.5, "lead_image": 0.25,
-             "social_accounts": 0.15, "commune_nouvelle": -0.2}  # fmt: skip
+             "social_accounts": 0.15, "commune_nouvelle": -0.2, "labels": 0.3, "log_city_km": -0.1}  # fmt: skip
     for c in e.coefficients:
         assert c.low < truth[c.key] < c.high, c
         assert c.high - c.low < 0.2  # informative, not a wide shrug
@@ -56,7 +59,7 @@ def test_a_factor_known_for_too_few_communes_is_left_out_and_said() -> None:
     df = df.with_columns(pl.when(pl.int_range(df.height) < 600).then(None).otherwise(pl.col("length")).alias("length"))
     e = explain(df)
     assert e is not None and e.left_out == ["log_length"] and e.n == 800
-    assert explain(synthetic(40)) is None  # too few communes for six factors
+    assert explain(synthetic(40)) is None  # too few communes for eight factors
 
 
 def test_the_least_visible_have_less_tourist_capacity() -> None:

@@ -262,6 +262,7 @@ class Observatory:
         self._snapshot_info: dict[str, str] | None = None
         self._standing: dict[tuple[str, date, date], dict[str, str] | None] = {}
         self._facts: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _all_facts
+        self._territory: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _territory_facts
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
         self._referrers: dict[tuple[str, date | None], pl.DataFrame] = {}  # see referrers
@@ -846,7 +847,8 @@ class Observatory:
         summary = spike_summary(spikes, metrics, self._years(nat))
         if self._cities is None:
             self._cities = nearest_large_city(self.communes())
-        features = metrics.join(summary, on="code", how="left").join(self._cities, on="code", how="left")
+        features = (metrics.join(summary, on="code", how="left").join(self._cities, on="code", how="left")
+                    .join(self._zones(), on="code", how="left"))  # fmt: skip
         typed = classify(
             features.with_columns(
                 pl.coalesce("summer_index_baseline", "summer_index").alias("summer_index"),
@@ -854,6 +856,17 @@ class Observatory:
             )
         )
         return features.join(typed, on="code", how="left")
+
+    def _zones(self) -> pl.DataFrame:
+        """The official zones of each commune listed (littoral: its shore or "", montagne: True, and
+        the lists' vintages), for the typology's wording."""
+        z = self.store.frame("SELECT code, zone, coalesce(class, '') AS class, vintage FROM zones")
+        coast, mount = z.filter(pl.col("zone") == "littoral"), z.filter(pl.col("zone") == "montagne")
+        return (
+            coast.select("code", pl.col("class").alias("littoral"), pl.col("vintage").alias("littoral_vintage"))
+            .join(mount.select("code", pl.lit(True).alias("montagne"), pl.col("vintage").alias("montagne_vintage")),
+                  on="code", how="full", coalesce=True)
+        )  # fmt: skip
 
     def typology(self, start: str | date | None = None, end: str | date | None = None,
                  scope: str = "all") -> pl.DataFrame:  # fmt: skip
@@ -933,10 +946,17 @@ class Observatory:
         vintage = mine.get("tourism_vintage")
         as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at")),
                  "wikidata": scoring.as_date(mine.get("item_read_at")),
-                 "tourism": date(vintage, 1, 1) if vintage else None}  # fmt: skip
+                 "tourism": date(vintage, 1, 1) if vintage else None,
+                 "access": scoring.as_date(mine.get("access_as_of")), "labels": self._labels_as_of()}  # fmt: skip
         group = "pvd_size_class" if placed["pvd_group"] else "size_class"
         return Scorecard(code, nat.start, nat.end, group, int(placed["peers"]), scoring.from_table(placed, as_of),
                          self.simulated)  # fmt: skip
+
+    def _labels_as_of(self) -> date | None:
+        """The date of the most recent label list loaded."""
+        with self.lock:
+            latest = self.store.con.execute("SELECT max(as_of) FROM labels").fetchall()[0][0]
+        return scoring.as_of_list(latest)
 
     def _indicator_table(self, nat: _National) -> pl.DataFrame:
         if nat.placed is None:
@@ -961,8 +981,13 @@ class Observatory:
                 "SELECT code, vintage AS tourism_vintage, rooms, pitches, village_beds, residence_beds, hostel_beds "
                 "FROM tourism"
             )
+            access = self.store.frame("SELECT code, indicator, premises, eligible, as_of FROM access")
+            labels = self.store.frame("SELECT code, label FROM labels")
         facts = scoring.facts_columns(facts, nat.end)
-        return facts.join(tourism, on="code", how="full", coalesce=True)
+        held = scoring.label_columns(labels, self.communes()["code"])
+        return (facts.join(tourism, on="code", how="full", coalesce=True)
+                .join(scoring.access_columns(access), on="code", how="full", coalesce=True)
+                .join(held, on="code", how="full", coalesce=True))  # fmt: skip
 
     def dimension_scores(self, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
         """Every commune's scorecard dimension scores (``score_notoriete``, ``score_contenus``…) over
@@ -975,7 +1000,12 @@ class Observatory:
     def _indicator_frame(self, nat: _National) -> pl.DataFrame:
         """Every commune's metrics with its article, item and tourism indicator columns."""
         if nat.indicators is None:
-            nat.indicators = scoring.tourism_columns(nat.metrics.join(self._facts_frame(nat), on="code", how="left"))
+            if self._cities is None:
+                self._cities = nearest_large_city(self.communes())
+            frame = nat.metrics.join(self._facts_frame(nat), on="code", how="left")
+            if "nearest_city_km" not in frame.columns:  # the distance the national model weighs
+                frame = frame.join(self._cities.select("code", "nearest_city_km"), on="code", how="left")
+            nat.indicators = scoring.tourism_columns(frame)
         return nat.indicators
 
     def indicators(self, start: str | date | None = None, end: str | date | None = None,
@@ -1219,7 +1249,29 @@ class Observatory:
             "social_share": (other_items["social"] != "").mean() if other_items.height else None,
         }  # fmt: skip
         found = mine.drop("code", "size_class").row(0, named=True) if mine.height else {"title": None, "read_at": None}
-        return {**found, "peers": peers, "item": item.drop("size_class").row(0, named=True) if item.height else None}
+        return {**found, "peers": peers, "item": item.drop("size_class").row(0, named=True) if item.height else None,
+                **self._territory_facts(code, size[0] if size else None)}  # fmt: skip
+
+    def _territory_facts(self, code: str, size: str | None) -> dict[str, Any]:
+        """The commune's fixed broadband (``access``: its fibre share, its peers' median and first
+        quartile, the file's date) and the labels it holds (``labels``: key, detail, list date), for
+        the advice."""
+        if self._territory is None:
+            with self.lock:
+                access = self.store.frame(
+                    "SELECT a.code, c.size_class, 100.0 * a.eligible / a.premises AS ftth_share, a.as_of FROM access a "
+                    "JOIN communes c USING (code) WHERE a.indicator = 'ftth' AND a.premises > 0"
+                )
+                labels = self.store.frame("SELECT code, label, detail, as_of FROM labels ORDER BY code, label")
+            self._territory = (access, labels)
+        access, labels = self._territory
+        mine = access.filter(pl.col("code") == code)
+        others = access.filter((pl.col("size_class") == size) & (pl.col("code") != code))["ftth_share"]
+        out: dict[str, Any] = {"access": None, "labels": labels.filter(pl.col("code") == code).drop("code").to_dicts()}
+        if mine.height:
+            out["access"] = {"ftth_share": mine["ftth_share"][0], "as_of": mine["as_of"][0], "peers": others.len(),
+                             "median": others.median(), "quartile": others.quantile(0.25)}  # fmt: skip
+        return out
 
     def _all_facts(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(each commune's longest read article with its facts, each commune's item facts), with

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # what a set of figures holds; bump FORMAT when their meaning changes without their columns. The
 # metrics are the typology's first columns: kept once, as the list of those columns.
 KINDS = ("spikes", "typology", "events")
-FORMAT = 6  # 6: mobile as on-site demand (mobile_season_lift) in the metrics and the typology
+FORMAT = 7  # 7: "littoral"/"montagne" only for communes of the official lists (zones)
 RUNS = "figures_runs"
 RUNS_COLUMNS = ("period_start", "period_end", "fingerprint", "computed_at", "seconds", "kind", "metrics_columns")
 STANDARD, ASKED = "standard", "asked"  # computed after every write / asked once (kept, refreshed)

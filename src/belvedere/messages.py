@@ -617,8 +617,15 @@ FR: dict[str, str] = {
     "dim_missing_notoriete": "non disponible",
     "dim_missing_contenus": "non disponible",
     "dim_missing_accessibilite": (
-        "non disponible : la couverture fibre et mobile (ARCEP) n'est pas encore importée dans Belvédère"
+        "non disponible : chargez les statistiques communales de l'ARCEP (belvedere access load)"
     ),
+    "ind_labels": "Labels touristiques (Plus Beaux Villages, Villes fleuries, station classée…)",
+    "ind_ftth_share": "Locaux raccordables à la fibre (FttH)",
+    "ind_thd30_share": "Locaux éligibles à 30 Mbit/s ou plus par câble ou fibre",
+    "unit_labels": "labels",
+    "unit_percent_premises": "% des locaux",
+    "source_kind_access": "ARCEP, Ma connexion internet (belvedere access load)",
+    "source_kind_labels": "listes officielles des labels (belvedere labels load)",
     "dim_missing_animation": "non disponible",
     "dim_missing_attractivite": (
         "non disponible : chargez la capacité d'hébergement touristique de l'INSEE (belvedere tourism load)"
@@ -695,6 +702,22 @@ FR: dict[str, str] = {
         "l'infobox de l'article et dans les fiches des moteurs de recherche."
     ),
     "rec_website_trigger": "pas de site officiel sur Wikidata",
+    "rec_fibre_title": "Faire connaître l'accès à internet",
+    "rec_fibre": (
+        "{share} des locaux de {name} sont raccordables à la fibre, contre {median} en médiane pour les {n} de sa "
+        "taille (ARCEP, Ma connexion internet, au {date}). Pour les visiteurs et les nouveaux habitants qui "
+        "cherchent en ligne où travailler : dites sur le site de la commune où trouver une bonne connexion "
+        "(médiathèque, France services, tiers-lieu), et suivez le raccordement avec le réseau d'initiative "
+        "publique du département."
+    ),
+    "rec_fibre_trigger": "fibre : {share} des locaux, sous le quart le moins raccordé des communes de sa taille",
+    "rec_label_title": "Mettre en avant son label",
+    "rec_label": (
+        "{name} porte le label « {label} »{detail} (liste {date}) : citez-le dans la section Tourisme de son "
+        "article Wikipédia, avec la liste officielle comme référence, et déclarez-le sur son élément Wikidata "
+        "(propriété « distinction reçue », P166) : les lecteurs qui cherchent ce label trouveront la commune."
+    ),
+    "rec_label_trigger": "label « {label} »",
     "cmd_tourism": "Capacité d'hébergement touristique des communes (INSEE), pour le tableau de bord.",
     "cmd_tourism_load": (
         "Charge le fichier INSEE « Capacité des communes en hébergement touristique » tel qu'il est publié (CSV "
@@ -727,6 +750,63 @@ FR: dict[str, str] = {
         "{n} codes du fichier ne sont pas des communes actuelles du référentiel (arrondissements, communes "
         "fusionnées depuis), non gardés : {examples}…"
     ),
+    # --- official lists of communes: zones, fixed broadband, labels (issue #18) ---
+    "table_unreadable": "Fichier {path} illisible comme classeur : {err}.",
+    "table_no_header": (
+        "Le fichier {path} n'a pas de ligne d'en-tête avec la colonne des communes ({columns}) : ce n'est pas "
+        "la liste publiée ; rien n'a été chargé."
+    ),
+    "table_bad_code": "Le fichier {path}, ligne {line} : « {value} » n'est pas un code commune ; rien n'a été chargé.",
+    "table_empty": "Le fichier {path} ne contient aucune commune : rien n'a été chargé.",
+    "cmd_zones": "Communes littorales (loi Littoral) et de montagne (loi Montagne), listes officielles de l'ANCT.",
+    "cmd_zones_load": (
+        "Charge une liste officielle (fichier ou URL, .xlsx tel que publié ou CSV) : « littoral » ou « montagne ». "
+        "La typologie ne dit « littoral » ou « montagne » que d'une commune de la liste."
+    ),
+    "arg_zone": "littoral ou montagne",
+    "opt_vintage": "Année de la liste, quand ni son titre ni le nom du fichier ne la disent (ex. 2022).",
+    "zone_unknown": "Zone « {zone} » inconnue : littoral ou montagne.",
+    "zone_no_vintage": (
+        "Ni le titre du fichier {path} ni son nom ne disent son année : précisez-la avec --vintage (ex. 2022)."
+    ),
+    "sim_list_vintage": "simulée",
+    "zone_littoral": "loi Littoral",
+    "zone_montagne": "loi Montagne",
+    "zones_loaded": "Liste {zone} {vintage} chargée : {n} communes (source : {source}).",
+    "cmd_access": "Accès à internet fixe par commune (ARCEP, Ma connexion internet), pour le tableau de bord.",
+    "cmd_access_load": (
+        "Charge un fichier communal de l'ARCEP tel que publié (commune_techno.csv pour la fibre, "
+        "commune_debit_filaire.csv pour le débit filaire de 30 Mbit/s ou plus), fichier ou URL."
+    ),
+    "access_bad_layout": (
+        "Le fichier {path} n'a pas la forme des statistiques communales de l'ARCEP (colonnes code_insee, nbr, "
+        "elig_ftth ou elig_thd30) : rien n'a été chargé."
+    ),
+    "access_more_than_premises": (
+        "Le fichier {path}, ligne {line} : {eligible} locaux éligibles ({column}) pour {premises} locaux, "
+        "incohérent ; rien n'a été chargé."
+    ),
+    "access_no_date": ("Le fichier {path} ne dit pas une date unique (colonne date) : rien n'a été chargé."),
+    "access_ftth": "fibre (FttH)",
+    "access_thd30": "filaire à 30 Mbit/s ou plus",
+    "access_loaded": "Accès fixe au {date} chargé pour {communes} communes : {indicators} (source : {source}).",
+    "cmd_labels": "Labels qui font venir les visiteurs (Plus Beaux Villages de France, Villes fleuries…).",
+    "cmd_labels_load": (
+        "Charge la liste d'un label (fichier ou URL, CSV ou .xlsx avec une colonne de codes INSEE) : "
+        "plus-beaux-villages, petites-cites-de-caractere, villes-villages-fleuris, art-et-histoire, "
+        "station-classee. Chaque liste remplace la précédente du même label."
+    ),
+    "arg_label": "le label : plus-beaux-villages, petites-cites-de-caractere, villes-villages-fleuris, ...",
+    "opt_label_date": "Date de la liste (AAAA ou AAAA-MM-JJ), quand ni son titre ni son nom ne la disent.",
+    "label_unknown": "Label « {label} » inconnu ; labels connus : {known}.",
+    "label_no_date": "Ni le titre du fichier {path} ni son nom ne disent sa date : précisez-la avec --date.",
+    "label_bad_date": "Date de liste « {value} » illisible : AAAA ou AAAA-MM-JJ.",
+    "label_plus-beaux-villages": "Plus Beaux Villages de France",
+    "label_petites-cites-de-caractere": "Petites Cités de Caractère",
+    "label_villes-villages-fleuris": "Villes et Villages Fleuris",
+    "label_art-et-histoire": "Villes et Pays d'art et d'histoire",
+    "label_station-classee": "Station classée de tourisme",
+    "labels_loaded": "Label « {label} » ({date}) chargé : {n} communes (source : {source}).",
     # --- residents' attachment from open data (issue #20) ---
     "cmd_attachment": "Vie locale d'une commune : attachement des habitants (données publiques), à côté de l'audience.",
     "cmd_attachment_load": (
@@ -833,6 +913,10 @@ FR: dict[str, str] = {
     "explain_step_lead_image": "quand l'article en a une",
     "explain_step_commune_nouvelle": "quand c'en est une",
     "explain_step_social_accounts": "par compte de plus",
+    "explain_labels": "Labels touristiques (Plus Beaux Villages, Villes fleuries, station classée…)",
+    "explain_step_labels": "par label de plus",
+    "explain_log_city_km": "Distance à la ville de 50 000 habitants la plus proche",
+    "explain_step_log_city_km": "quand elle double",
     "explain_interval": "de {low} à {high}",
     "explain_own_log_population": "sa taille",
     "explain_own_log_beds": "son hébergement touristique",
@@ -840,6 +924,8 @@ FR: dict[str, str] = {
     "explain_own_lead_image": "son article",
     "explain_own_social_accounts": "ses comptes déclarés",
     "explain_own_commune_nouvelle": "son statut de commune",
+    "explain_own_labels": "ses labels",
+    "explain_own_log_city_km": "sa distance à une grande ville",
     "explain_gap_below": (
         "L'audience de {name} est {pct} en dessous de ce que prévoient {factors}, d'après le modèle national "
         "({n} communes, {r2} de la variance expliquée)."
@@ -1466,8 +1552,13 @@ FR: dict[str, str] = {
     "rec_decline_trigger": "audience {change} sur un an",
     # analytics: typology
     "type_event-driven": "Portée par l'événement",
-    "type_seasonal-mountain": "Saisonnière (montagne)",
-    "type_seasonal-coast": "Saisonnière (littoral, été)",
+    "type_seasonal-mountain": "Saisonnière (hiver)",
+    "type_seasonal-coast": "Saisonnière (été)",
+    "type_seasonal-mountain_montagne": "Saisonnière (montagne)",
+    "type_seasonal-coast_littoral": "Saisonnière (littoral, été)",
+    "why_zone_littoral": "Commune littorale au sens de la loi Littoral{shore} (liste officielle {vintage}).",
+    "shore_of": " ({shore})",
+    "why_zone_montagne": "Commune classée en zone de montagne (loi Montagne, liste officielle {vintage}).",
     "type_steady-famous": "Notoriété installée",
     "type_low-visibility": "Peu visible",
     "type_ordinary": "Audience régulière",
@@ -1476,12 +1567,10 @@ FR: dict[str, str] = {
         "Ce sont les moments médiatiques (reportage, film, actualité) qui font connaître la commune."
     ),
     "why_mountain": (
-        "Audience d'hiver : de décembre à mars, la page est vue {winter} fois plus que la moyenne de l'année, "
-        "un profil de station de montagne."
+        "Audience d'hiver : de décembre à mars, la page est vue {winter} fois plus que la moyenne de l'année."
     ),
     "why_mountain_two": (
-        "Deux saisons : l'hiver ({winter} fois la moyenne de décembre à mars) et l'été ({summer} fois en "
-        "juillet-août), un profil de montagne."
+        "Deux saisons : l'hiver ({winter} fois la moyenne de décembre à mars) et l'été ({summer} fois en juillet-août)."
     ),
     "why_coast": (
         "Audience d'été : en juillet-août la page est vue {summer} fois plus que la moyenne de l'année "

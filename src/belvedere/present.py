@@ -399,13 +399,14 @@ SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus
                "images": "unit_files", "refs": "unit_refs", "languages": "unit_languages",
                "days_since_edit": "unit_days", "sitelinks": "unit_sitelinks", "commons_files": "unit_files",
                "website": "unit_yes_no", "social_accounts": "unit_accounts", "beds_per_1000": "unit_per_1000",
-               "rooms_per_1000": "unit_per_1000", "pitches_per_1000": "unit_per_1000"}  # fmt: skip
+               "rooms_per_1000": "unit_per_1000", "pitches_per_1000": "unit_per_1000", "labels": "unit_labels",
+               "ftth_share": "unit_percent_premises", "thd30_share": "unit_percent_premises"}  # fmt: skip
 
 
 # the scorecard indicator each piece of advice answers: the advice on the widest gap comes first
 ADVICE_INDICATOR = {"article": "visibility_surplus", "decline": "yoy_change", "image": "lead_image",
                     "short": "length", "refs": "refs", "stale": "days_since_edit", "social": "social_accounts",
-                    "website": "website"}  # fmt: skip
+                    "website": "website", "fibre": "ftth_share", "label": "labels"}  # fmt: skip
 
 
 def by_gap(recommendations: list[Any], record: Mapping[str, Any] | None) -> list[Any]:
@@ -432,7 +433,7 @@ def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[
         dims.append({
             "key": d.key, "label": M.t(f"dim_{d.key}"),
             "score": None if d.score is None else round(d.score, 1),
-            "missing": M.t(f"dim_missing_{d.key}") if not d.indicators else None,
+            "missing": M.t(f"dim_missing_{d.key}") if d.score is None else None,
             "indicators": [{"key": i.key, "label": M.t(f"ind_{i.key}"), "value": i.value,
                             "unit": M.t(SCORE_UNITS[i.key]),
                             "percentile": None if i.percentile is None else round(i.percentile, 1),
@@ -466,6 +467,8 @@ def indicator_value_words(indicator: Mapping[str, Any]) -> str:
         return f"× {M.fr_number(value, 1)}"
     if key in ("views_per_inhabitant", "beds_per_1000", "rooms_per_1000", "pitches_per_1000"):
         return M.fr_number(value, 1)  # the label says per whom
+    if key in ("ftth_share", "thd30_share"):
+        return f"{M.fr_number(value, 1)}\u00a0%"
     return f"{M.fr_number(value, 0)}\u00a0{indicator['unit']}"
 
 

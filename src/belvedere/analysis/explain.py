@@ -33,6 +33,8 @@ FACTORS = (
     Factor("lead_image", "flag"),
     Factor("social_accounts", "count"),
     Factor("commune_nouvelle", "flag"),
+    Factor("labels", "count"),
+    Factor("log_city_km", "log"),
 )
 
 
@@ -61,7 +63,8 @@ class Explanation:
 
 def factor_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """The factors from the scorecard's columns (``population``, ``beds_per_1000``, ``length``,
-    ``has_lead_image``, ``social_accounts``, ``is_commune_nouvelle``) and the response."""
+    ``has_lead_image``, ``social_accounts``, ``is_commune_nouvelle``, ``labels``, ``nearest_city_km``:
+    the distance to the nearest city of 50,000 inhabitants) and the response."""
     return frame.with_columns(
         pl.when(pl.col("population") > 0).then(pl.col("population").cast(pl.Float64).log()).alias("log_population"),
         pl.col("beds_per_1000").log1p().alias("log_beds") if "beds_per_1000" in frame.columns
@@ -73,6 +76,9 @@ def factor_columns(frame: pl.DataFrame) -> pl.DataFrame:
         (pl.col("social_accounts") if "social_accounts" in frame.columns else pl.lit(None, pl.Float64))
         .alias("social_accounts"),
         pl.col("is_commune_nouvelle").cast(pl.Float64).alias("commune_nouvelle"),
+        (pl.col("labels") if "labels" in frame.columns else pl.lit(None, pl.Float64)).alias("labels"),
+        pl.when(pl.col("nearest_city_km") > 0).then(pl.col("nearest_city_km").log()).alias("log_city_km")
+        if "nearest_city_km" in frame.columns else pl.lit(None, pl.Float64).alias("log_city_km"),
         pl.when(pl.col("views_per_inhabitant") > 0).then(pl.col("views_per_inhabitant").log()).alias("y"),
     )  # fmt: skip
 

@@ -30,8 +30,9 @@ class IndicatorSpec:
     higher_is_better: bool = True
 
 
-# what each dimension is made of today; access (ARCEP), animation (Wikidata accounts) and
-# attractiveness (INSEE tourism, labels) come with their sources
+# what each dimension is made of: access from ARCEP's fixed broadband (mobile coverage is not read
+# yet), animation from the accounts declared on Wikidata, attractiveness from INSEE's tourism
+# capacity and the labels' lists
 INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("views_per_inhabitant", "notoriete", "views_per_inhabitant", "audience"),
     IndicatorSpec("visibility_surplus", "notoriete", "visibility_surplus", "audience"),
@@ -49,6 +50,9 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("beds_per_1000", "attractivite", "beds_per_1000", "tourism"),
     IndicatorSpec("rooms_per_1000", "attractivite", "rooms_per_1000", "tourism"),
     IndicatorSpec("pitches_per_1000", "attractivite", "pitches_per_1000", "tourism"),
+    IndicatorSpec("labels", "attractivite", "labels", "labels"),
+    IndicatorSpec("ftth_share", "accessibilite", "ftth_share", "access"),
+    IndicatorSpec("thd30_share", "accessibilite", "thd30_share", "access"),
 )
 # beds the INSEE way: 2 per hotel room, 3 per campsite pitch, the others' beds as counted
 ROOM_BEDS, PITCH_BEDS = 2, 3
@@ -68,6 +72,36 @@ def tourism_columns(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(listed).then(pl.col("rooms").fill_null(0) * per).alias("rooms_per_1000"),
         pl.when(listed).then(pl.col("pitches").fill_null(0) * per).alias("pitches_per_1000"),
     )
+
+
+def access_columns(access: pl.DataFrame) -> pl.DataFrame:
+    """ARCEP's counts (``code``, ``indicator``, ``premises``, ``eligible``, ``as_of``) as one row per
+    commune: ``ftth_share`` and ``thd30_share`` in % of its premises, and ``access_as_of``."""
+    share = pl.when(pl.col("premises") > 0).then(100.0 * pl.col("eligible") / pl.col("premises"))
+    out = access.group_by("code").agg(
+        *(share.filter(pl.col("indicator") == k).first().alias(f"{k}_share") for k in ("ftth", "thd30")),
+        pl.col("as_of").min().alias("access_as_of"),
+    )
+    return out
+
+
+def label_columns(labels: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:
+    """How many of the loaded labels each commune of ``codes`` holds (0 when a list is loaded and it
+    is not on it; null for every commune when no list is loaded: not known, not zero)."""
+    if labels.is_empty():
+        return pl.DataFrame({"code": codes, "labels": None}, schema={"code": pl.String, "labels": pl.Float64})
+    counts = labels.group_by("code").agg(pl.len().cast(pl.Float64).alias("labels"))
+    return (
+        pl.DataFrame({"code": codes}).join(counts, on="code", how="left").with_columns(pl.col("labels").fill_null(0.0))
+    )
+
+
+def as_of_list(value: str | None) -> date | None:
+    """A list's date as written ("2024", "2024-05", "2024-05-01") as the first day it speaks of."""
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 @dataclass(frozen=True)

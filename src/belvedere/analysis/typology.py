@@ -71,20 +71,40 @@ def classify(features: pl.DataFrame) -> pl.DataFrame:
 
     ``features`` has code, summer_index, winter_index, summer_share, winter_share,
     visibility_surplus, spikes_per_year, spike_share, population, is_commune_nouvelle and,
-    optionally, nearest_city / nearest_city_km. Returns code, typology, typology_label, reasons,
-    explanation.
+    optionally, nearest_city / nearest_city_km and the official zones (littoral: the shore or "",
+    montagne: True, littoral_vintage / montagne_vintage; see :func:`_with_zone`). Returns code,
+    typology, typology_label, reasons, explanation.
     """
     out = []
     cols = features.columns
     for r in features.iter_rows(named=True):
         t, reasons, text = _classify_one(r, cols)
-        out.append((r["code"], t, M.t(f"type_{t}"), reasons, text))
+        label, text = _with_zone(t, text, r)
+        out.append((r["code"], t, label, reasons, text))
     return pl.DataFrame(
         out,
         schema={"code": pl.String, "typology": pl.String, "typology_label": pl.String,
                 "reasons": pl.List(pl.String), "explanation": pl.String},
         orient="row",
     )  # fmt: skip
+
+
+def _with_zone(t: str, text: str, r: dict[str, Any]) -> tuple[str, str]:
+    """The type's label and explanation, saying "littoral" or "montagne" only of a commune on the
+    official list (``littoral``: its shore, ``montagne``: True, with the lists' vintages): a July
+    peak makes a summer destination, not a seaside town."""
+    if t == "seasonal-coast" and r.get("littoral") is not None:
+        shore = (r.get("littoral") or "").strip().lower()
+        return M.t("type_seasonal-coast_littoral"), text + " " + M.t(
+            "why_zone_littoral",
+            shore=M.t("shore_of", shore=shore) if shore else "",
+            vintage=r.get("littoral_vintage") or "",
+        )
+    if t == "seasonal-mountain" and r.get("montagne"):
+        return M.t("type_seasonal-mountain_montagne"), text + " " + M.t(
+            "why_zone_montagne", vintage=r.get("montagne_vintage") or ""
+        )
+    return M.t(f"type_{t}"), text
 
 
 def _num(v: Any) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -136,3 +136,87 @@ def attachment_show(ctx: typer.Context, commune: Annotated[str, typer.Argument(h
          "rank": M.t("att_rank"), "source": M.t("lbl_source")}, simulated=simulated)  # fmt: skip
     if story and f.value == "table":
         console.print(story)
+
+
+zones_app = typer.Typer(help=M.t("cmd_zones"), no_args_is_help=True)
+app.add_typer(zones_app, name="zones")
+access_app = typer.Typer(help=M.t("cmd_access"), no_args_is_help=True)
+app.add_typer(access_app, name="access")
+labels_app = typer.Typer(help=M.t("cmd_labels"), no_args_is_help=True)
+app.add_typer(labels_app, name="labels")
+
+
+def _known_only(store: Any, frame: Any) -> tuple[Any, list[str]]:
+    """The rows of current communes, and the codes of the others (said, not kept)."""
+    import polars as pl
+
+    known = store.frame("SELECT code FROM communes")["code"].to_list()
+    unknown = frame.filter(~pl.col("code").is_in(known))["code"].unique(maintain_order=True).to_list()
+    return frame.filter(pl.col("code").is_in(known)), unknown
+
+
+def _say_unknown(unknown: list[str]) -> None:
+    if unknown:  # Paris, Lyon, Marseille arrondissements, communes merged since: said, not kept
+        err_console.print(M.t("tourism_unknown_codes", n=len(unknown), examples=", ".join(unknown[:5])))
+
+
+@zones_app.command("load", help=M.t("cmd_zones_load"))
+def zones_load(ctx: typer.Context, zone: Annotated[str, typer.Argument(help=M.t("arg_zone"))],
+               source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
+               vintage: Annotated[str | None, typer.Option("--vintage", help=M.t("opt_vintage"))] = None,
+               contact: ContactOpt = None) -> None:  # fmt: skip
+    from belvedere.sources.zones import read_zone
+    from belvedere.store.db import now
+    from belvedere.store.writes import replace_zone
+
+    zone = zone.strip().lower()
+    frame, year = read_zone(local_copy(ctx, source, contact), zone, vintage)
+    with open_store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
+        kept, unknown = _known_only(store, frame)
+        n = replace_zone(store, zone, kept, year, source, now())
+    console.print(M.t("zones_loaded", n=n, zone=M.t(f"zone_{zone}"), vintage=year, source=source))
+    _say_unknown(unknown)
+    from belvedere.cli.analytics import refresh_figures
+
+    refresh_figures(ctx)  # the typology's wording follows the zones
+
+
+@access_app.command("load", help=M.t("cmd_access_load"))
+def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
+                contact: ContactOpt = None) -> None:  # fmt: skip
+    from belvedere.sources.arcep import read_access
+    from belvedere.store.db import now
+    from belvedere.store.writes import replace_access
+
+    frame, as_of = read_access(local_copy(ctx, source, contact))
+    with open_store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
+        kept, unknown = _known_only(store, frame)
+        replace_access(store, kept, as_of, source, now())
+    indicators = ", ".join(M.t(f"access_{k}") for k in kept["indicator"].unique(maintain_order=True).to_list())
+    console.print(M.t("access_loaded", communes=kept["code"].n_unique(), indicators=indicators,
+                      date=M.fr_date(as_of), source=source))  # fmt: skip
+    _say_unknown(unknown)
+
+
+@labels_app.command("load", help=M.t("cmd_labels_load"))
+def labels_load(ctx: typer.Context, label: Annotated[str, typer.Argument(help=M.t("arg_label"))],
+                source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
+                as_of: Annotated[str | None, typer.Option("--date", help=M.t("opt_label_date"))] = None,
+                contact: ContactOpt = None) -> None:  # fmt: skip
+    from belvedere.sources.labels import read_labels
+    from belvedere.store.db import now
+    from belvedere.store.writes import replace_label
+
+    label = label.strip().lower()
+    frame, when = read_labels(local_copy(ctx, source, contact), label, as_of)
+    with open_store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
+        kept, unknown = _known_only(store, frame)
+        n = replace_label(store, label, kept, when, source, now())
+    console.print(M.t("labels_loaded", n=n, label=M.t(f"label_{label}"), date=when, source=source))
+    _say_unknown(unknown)

@@ -168,6 +168,7 @@ def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spi
     return out
 
 
+MIN_ACCESS_PEERS = 10  # a quartile among fewer communes says little
 SHORT_ARTICLE = 0.5  # an article under half its peers' median length (or under SHORT_BYTES without peers)
 SHORT_BYTES = 4000
 FEW_REFS = 0.5
@@ -190,6 +191,7 @@ def _article_advice(card: Mapping[str, Any], facts: Mapping[str, Any], add: Any)
             add("social", M.t("rec_social", name=name, qid=item["qid"], peers=known))
         if not item.get("website"):
             add("website", M.t("rec_website", name=name, qid=item["qid"]))
+    _territory_advice(name, facts, add)
     edited = facts.get("last_edit")
     read = facts.get("read_at") or edited
     if edited is not None and read is not None and (read - edited).days > 365 * STALE_YEARS:
@@ -211,3 +213,18 @@ def _text_advice(name: str, facts: Mapping[str, Any], peers: Mapping[str, Any], 
     if refs is not None and (refs < FEW_REFS * refs_median if n and refs_median else refs == 0):
         against = M.t("rec_refs_peers", median=M.fr_number(refs_median, 0)) if n and refs_median else ""
         add("refs", M.t("rec_refs", refs=M.fr_number(refs, 0), peers=against), refs=M.fr_number(refs, 0))
+
+
+def _territory_advice(name: str, facts: Mapping[str, Any], add: Any) -> None:
+    """What the official lists say: fixed broadband below the quarter of its peers least connected
+    (ARCEP), and each label it holds, to be said where readers look for it."""
+    access = facts.get("access")
+    if access and access.get("quartile") is not None and access["peers"] >= MIN_ACCESS_PEERS:
+        if access["ftth_share"] < access["quartile"]:
+            share = M.fr_percent(access["ftth_share"] / 100)
+            add("fibre", M.t("rec_fibre", name=name, share=share, median=M.fr_percent(access["median"] / 100),
+                             n=M.n_communes(int(access["peers"])), date=access["as_of"]), share=share)  # fmt: skip
+    for held in facts.get("labels") or []:
+        label = M.t(f"label_{held['label']}")
+        detail = f" ({held['detail']})" if held.get("detail") else ""
+        add("label", M.t("rec_label", name=name, label=label, detail=detail, date=held["as_of"]), label=label)

@@ -86,8 +86,69 @@ def _circular_gauss(doy: np.ndarray, center: float, width: float) -> np.ndarray:
     return np.exp(-0.5 * (d / width) ** 2)
 
 
-def _plan_communes(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    """Per-commune parameters (profile, level, trend, access shares)."""
+# planted: each label a town holds multiplies its readers by e^0.35 = 1.42, other things equal (labels
+# are drawn from the size alone, so the national model can recover this effect: make bench scores it)
+LABEL_EFFECT = 0.35
+# the share of communes of each size holding each label, and what the list adds (a Ville fleurie's flowers)
+SIM_LABELS = (("plus-beaux-villages", 0.0, 2_500.0, 0.012), ("petites-cites-de-caractere", 800.0, 12_000.0, 0.02),
+              ("villes-villages-fleuris", 0.0, 1e9, 0.12), ("art-et-histoire", 4_000.0, 1e9, 0.05),
+              ("station-classee", 0.0, 1e9, 0.015))  # fmt: skip
+
+
+def _plan_labels(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """The labels each simulated commune holds (``code``, ``label``, ``detail``), drawn from its size
+    only: independent of its profile and its article, so that their planted effect on the audience
+    (LABEL_EFFECT) is what the national model should find."""
+    pop = communes["population"].fill_null(50).to_numpy().astype(float)
+    codes = communes["code"].to_numpy()
+    rows: list[tuple[str, str, str | None]] = []
+    for label, low, high, share in SIM_LABELS:
+        held = (pop >= low) & (pop < high) & (rng.random(len(pop)) < share)
+        flowers = rng.integers(1, 5, len(pop))
+        rows += [(str(codes[i]), label, f"{flowers[i]} fleur(s)" if label == "villes-villages-fleuris" else None)
+                 for i in np.flatnonzero(held)]  # fmt: skip
+    return pl.DataFrame(rows, schema={"code": pl.String, "label": pl.String, "detail": pl.String}, orient="row")
+
+
+def _plan_zones(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Simulated loi Littoral / loi Montagne lists (``code``, ``zone``, ``class``): the coastal and
+    mountain towns of the coastal and mountain départements, and some of their other communes (a
+    coastal commune is not always a seaside resort). A summer peak inland is never on the list."""
+    deps = communes["departement"].to_numpy()
+    profile = plan["profile"].to_numpy()
+    coastal_dep = np.isin(deps, list(COASTAL_DEPS))
+    mountain_dep = np.isin(deps, list(MOUNTAIN_DEPS))
+    littoral = coastal_dep & ((profile == "coast") | (rng.random(len(deps)) < 0.05))
+    montagne = mountain_dep & ((profile == "mountain") | (rng.random(len(deps)) < 0.3))
+    shore = np.where(rng.random(len(deps)) < 0.1, "Estuaire", "Mer")
+    codes = communes["code"].to_numpy()
+    return pl.DataFrame({
+        "code": [*codes[littoral], *codes[montagne]],
+        "zone": ["littoral"] * int(littoral.sum()) + ["montagne"] * int(montagne.sum()),
+        "class": [*shore[littoral], *([None] * int(montagne.sum()))],
+    }, schema={"code": pl.String, "zone": pl.String, "class": pl.String})  # fmt: skip
+
+
+def _plan_access(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Simulated ARCEP counts (``code``, ``indicator``, ``premises``, ``eligible``): towns have fibre
+    nearly everywhere, villages less; 30 Mbit/s by wire reaches at least the fibre's premises."""
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    premises = np.maximum(1, np.round(pop * rng.uniform(0.6, 0.9, len(pop)))).astype(np.int64)
+    mean = np.clip(0.55 + 0.1 * np.log10(pop), 0.5, 0.97)
+    ftth = rng.beta(mean * 8, (1 - mean) * 8)
+    thd30 = np.minimum(1.0, ftth + rng.uniform(0.0, 0.15, len(pop)))
+    codes = communes["code"].to_list()
+    return pl.DataFrame({
+        "code": codes * 2, "indicator": ["ftth"] * len(codes) + ["thd30"] * len(codes),
+        "premises": np.concatenate([premises, premises]),
+        "eligible": np.concatenate([np.round(premises * ftth), np.round(premises * thd30)]).astype(np.int64),
+    })  # fmt: skip
+
+
+def _plan_communes(communes: pl.DataFrame, rng: np.random.Generator,
+                   labels: np.ndarray | None = None) -> pl.DataFrame:  # fmt: skip
+    """Per-commune parameters (profile, level, trend, access shares); ``labels``, how many labels
+    each holds, multiplies its level by e^(LABEL_EFFECT x labels)."""
     n = communes.height
     pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
     deps = communes["departement"].to_list()
@@ -99,6 +160,8 @@ def _plan_communes(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataF
     # calibrated on the PVD study's orders of magnitude: ~40 views/day for a typical PVD, a few
     # hundred at the top, a few per day for villages
     level = 0.15 * pop**0.65 * np.exp(np.clip(rng.normal(0.0, 0.7, n), -1.75, 1.75)) * tourist_boost
+    held = np.zeros(n) if labels is None else labels.astype(float)
+    level = level * np.exp(LABEL_EFFECT * held)
     # a few "event-driven" towns get many more spikes (media-heavy)
     media_heavy = rng.random(n) < 0.04
     return communes.select("code").with_columns(
@@ -111,6 +174,7 @@ def _plan_communes(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataF
         pl.Series("winter_amp", rng.uniform(1.0, 3.0, n)),
         pl.Series("mountain_summer_amp", rng.uniform(0.3, 1.2, n)),
         pl.Series("media_heavy", media_heavy),
+        pl.Series("labels", held),
     )
 
 
@@ -335,6 +399,14 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[An
     con.unregister("_rows")
 
 
+def _attention(plan: pl.DataFrame, pop: np.ndarray) -> np.ndarray:
+    """A commune's attention beyond its size, its labels' planted effect left out: the log of its
+    level over 0.15 pop^0.65."""
+    return np.asarray(
+        np.log(plan["base_level"].to_numpy() / (0.15 * pop**0.65)) - LABEL_EFFECT * plan["labels"].to_numpy()
+    )
+
+
 def _plan_facts(plan: pl.DataFrame, communes: pl.DataFrame, params: SimulationParams,
                 rng: np.random.Generator) -> pl.DataFrame:  # fmt: skip
     """What each simulated article is like, with a planted relation to its audience: ``z``, the
@@ -343,7 +415,7 @@ def _plan_facts(plan: pl.DataFrame, communes: pl.DataFrame, params: SimulationPa
     follows the length as in real articles (files, references, sections)."""
     n = plan.height
     pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
-    z = np.log(plan["base_level"].to_numpy() / (0.15 * pop**0.65))
+    z = _attention(plan, pop)
     length = np.exp(7.6 + 0.22 * np.log(pop) + 0.5 * z + rng.normal(0.0, 0.45, n)).round().astype(np.int64)
     illustrated = rng.random(n) < 1.0 / (1.0 + np.exp(-(1.2 + z)))
     good = (length > 60_000) & (rng.random(n) < 0.5)
@@ -369,7 +441,7 @@ def _plan_items(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Gener
     more Commons files and more sitelinks. QIDs are fake ("Q9" followed by the INSEE code digits)."""
     n = plan.height
     pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
-    z = np.log(plan["base_level"].to_numpy() / (0.15 * pop**0.65))
+    z = _attention(plan, pop)
     size = np.log10(pop)
     website = rng.random(n) < 1.0 / (1.0 + np.exp(-(-2.0 + 0.9 * size + 0.8 * z)))
     networks = ("facebook", "instagram", "x", "youtube", "linkedin", "tiktok")
@@ -571,7 +643,9 @@ def simulate(
     )
     dep_names = dict(con.execute("SELECT code, name FROM departements").fetchall())
     rng = np.random.default_rng(params.seed)
-    plan = _plan_communes(communes, rng)
+    labels = _plan_labels(communes, np.random.default_rng([params.seed, 785]))
+    held = communes.select("code").join(labels.group_by("code").len(), on="code", how="left")["len"].fill_null(0)
+    plan = _plan_communes(communes, rng, held.to_numpy())
     spikes = _plan_spikes(plan, params, rng)
     _plan_causes(spikes, np.random.default_rng([params.seed, 780]))
     bots = _plan_bots(plan, params, rng)
@@ -653,6 +727,19 @@ def simulate(
             [params.end.year, now()],
         )
         con.unregister("sim_tourism")
+        # the official lists of a simulated store are simulated: zones, fixed broadband, labels
+        for table, frame, sql, args in (
+            ("zones", _plan_zones(plan, communes, np.random.default_rng([params.seed, 786])),
+             "SELECT code, zone, class, ?, 'simulated', ? FROM sim_list", [M.t("sim_list_vintage"), now()]),
+            ("access", _plan_access(communes, np.random.default_rng([params.seed, 787])),
+             "SELECT code, indicator, premises, eligible, ?, 'simulated', ? FROM sim_list", [params.end, now()]),
+            ("labels", labels, "SELECT code, label, detail, ?, 'simulated', ? FROM sim_list",
+             [str(params.end.year), now()]),
+        ):  # fmt: skip
+            con.execute(f"DELETE FROM {table}")
+            con.register("sim_list", frame.to_arrow())
+            con.execute(f"INSERT INTO {table} {sql}", args)
+            con.unregister("sim_list")
         con.execute("DELETE FROM attachment")  # a simulated store's attachment is simulated
         attachment = _plan_attachment(plan, communes, np.random.default_rng([params.seed, 782]))
         con.register("sim_attachment", attachment.to_arrow())

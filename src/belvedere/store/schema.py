@@ -413,6 +413,39 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sim_profiles ADD COLUMN foreign_share DOUBLE;
     ALTER TABLE sim_profiles ADD COLUMN foreign_top VARCHAR;
     """,
+    # 19 — the scorecard's official lists (issue #18), each kept with its source and vintage: the loi
+    # Littoral and loi Montagne communes (`belvedere zones load`), ARCEP's fixed broadband per commune
+    # (`belvedere access load`) and the labels that drive visits (`belvedere labels load`)
+    """
+    CREATE TABLE zones (
+        code VARCHAR NOT NULL,
+        zone VARCHAR NOT NULL,           -- littoral | montagne
+        class VARCHAR,                   -- Mer | Lac | Estuaire (littoral); the part classed (montagne)
+        vintage VARCHAR NOT NULL,        -- the list's year ("2022")
+        source VARCHAR NOT NULL,         -- the file or URL, or 'simulated'
+        loaded_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (code, zone)
+    );
+    CREATE TABLE access (
+        code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,      -- ftth (premises eligible to fibre) | thd30 (wired, 30 Mbit/s or more)
+        premises BIGINT NOT NULL,        -- premises of the commune (dwellings and business premises)
+        eligible BIGINT NOT NULL,
+        as_of DATE NOT NULL,             -- the quarter's end the file speaks of
+        source VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (code, indicator)
+    );
+    CREATE TABLE labels (
+        code VARCHAR NOT NULL,
+        label VARCHAR NOT NULL,          -- plus-beaux-villages | petites-cites-de-caractere | ...
+        detail VARCHAR,                  -- what the list adds: the flowers of a Ville fleurie...
+        as_of VARCHAR NOT NULL,          -- the list's date or year
+        source VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (code, label)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

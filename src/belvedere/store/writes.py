@@ -157,3 +157,54 @@ def replace_attachment(store: Store, frame: Any, source: str, loaded_at: datetim
         finally:
             con.unregister("_attachment")
     return int(frame.height)
+
+
+def _insert_frame(con: Any, name: str, frame: Any, sql: str, params: list[Any]) -> None:
+    con.register(name, frame.to_arrow())
+    try:
+        con.execute(sql, params)
+    finally:
+        con.unregister(name)
+
+
+def replace_zone(store: Store, zone: str, frame: Any, vintage: str, source: str, loaded_at: datetime) -> int:
+    """The communes of one zone (``frame``: code, class) replacing the last list of that zone, in one
+    transaction. The typology reads the zones, so the line logged without days makes every kept
+    figure be computed again rather than shown with the old wording."""
+    _writable(store)
+    with store.transaction() as con:
+        con.execute("DELETE FROM zones WHERE zone = ?", [zone])
+        _insert_frame(con, "_zone", frame.select("code", "class"),
+                      "INSERT INTO zones SELECT code, ?, class, ?, ?, ? FROM _zone",
+                      [zone, vintage, source, loaded_at])  # fmt: skip
+        con.execute("INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) "
+                    "VALUES ('zones', ?, 'ok', ?, ?, ?)",
+                    [source, frame.height, f"{zone} {vintage}", loaded_at])  # fmt: skip
+    return int(frame.height)
+
+
+def replace_access(store: Store, frame: Any, as_of: date, source: str, loaded_at: datetime) -> int:
+    """ARCEP's counts (``frame``: code, indicator, premises, eligible) replacing those of the same
+    indicators, in one transaction: the fibre file and the speed file each replace their own."""
+    _writable(store)
+    with store.transaction() as con:
+        con.register("_access", frame.select("code", "indicator", "premises", "eligible").to_arrow())
+        try:
+            con.execute("DELETE FROM access WHERE indicator IN (SELECT DISTINCT indicator FROM _access)")
+            con.execute("INSERT INTO access SELECT code, indicator, premises, eligible, ?, ?, ? FROM _access",
+                        [as_of, source, loaded_at])  # fmt: skip
+        finally:
+            con.unregister("_access")
+    return int(frame.height)
+
+
+def replace_label(store: Store, label: str, frame: Any, as_of: str, source: str, loaded_at: datetime) -> int:
+    """The communes holding one label (``frame``: code, detail) replacing its last list, in one
+    transaction."""
+    _writable(store)
+    with store.transaction() as con:
+        con.execute("DELETE FROM labels WHERE label = ?", [label])
+        _insert_frame(con, "_label", frame.select("code", "detail"),
+                      "INSERT INTO labels SELECT code, ?, detail, ?, ?, ? FROM _label",
+                      [label, as_of, source, loaded_at])  # fmt: skip
+    return int(frame.height)
