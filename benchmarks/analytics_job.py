@@ -22,6 +22,7 @@ from belvedere.analysis.scoring import (
     score_typology,
 )
 from belvedere.api import Observatory
+from belvedere.sources.simulate import LABEL_EFFECT
 
 
 def main(db: str) -> None:
@@ -80,6 +81,21 @@ def main(db: str) -> None:
     out["foreign"] = {"communes": f.communes, "spearman": round(f.spearman, 3),
                       "top_language": round(f.top_language, 3), "tourist_ratio": round(f.tourist_ratio, 2),
                       "seconds": round(seconds, 2)}  # fmt: skip
+    with Observatory.open(db) as obs:  # the national model, against the label effect the simulator planted
+        t1 = time.perf_counter()
+        model = obs.explanation()
+        seconds = time.perf_counter() - t1
+    if model is not None:
+        coef = {c.key: c for c in model.coefficients}
+        labels, km = coef.get("labels"), coef.get("log_city_km")
+        out["model"] = {
+            "communes": model.n, "r2": round(model.r2, 3), "seconds": round(seconds, 2),
+            "labels_planted": LABEL_EFFECT,
+            "labels_found": [round(x, 3) for x in (labels.low, labels.estimate, labels.high)] if labels else None,
+            "labels_within": bool(labels and labels.low <= LABEL_EFFECT <= labels.high),
+            "distance_planted": 0.0,
+            "distance_within": bool(km and km.low <= 0.0 <= km.high),
+        }  # fmt: skip
     print(json.dumps(out))
 
 

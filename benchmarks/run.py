@@ -75,6 +75,15 @@ def bench_analytics(db: Path) -> None:
         f"Spearman {fo['spearman']:.3f}, first language right {fo['top_language']:.3f}, coastal and mountain towns "
         f"{fo['tourist_ratio']:.1f} times the others' median share"
     )
+    mo = r.get("model")
+    if mo:
+        lo, est, hi = mo["labels_found"] or (float("nan"),) * 3
+        print(
+            f"  what goes with visibility ({mo['communes']} communes, R² {mo['r2']:.2f}, {mo['seconds']:.1f} s): "
+            f"planted label effect {mo['labels_planted']:.2f} per label, found {est:.3f} [{lo:.3f}, {hi:.3f}] "
+            f"({'inside' if mo['labels_within'] else 'OUTSIDE'} its interval); planted no effect of the distance to "
+            f"a large city, {'recovered' if mo['distance_within'] else 'NOT recovered'} (0 inside its interval)"
+        )
     i = r["impact"]
     print(
         f"  campaign impact ({i['planted']} planted, {i['zero']} with no effect; {i['seconds_each']:.2f} s each): "
