@@ -215,3 +215,33 @@ def test_the_demo_scores_access_and_labels_and_recovers_the_planted_label_effect
     # planted: e^0.35 per label; no effect of the distance to a large city
     assert coef["labels"].low <= LABEL_EFFECT <= coef["labels"].high and coef["labels"].low > 0
     assert coef["log_city_km"].low <= 0.0 <= coef["log_city_km"].high
+
+
+def test_the_advice_follows_the_fibre_gap_and_the_labels_held(demo_db: Path) -> None:
+    from belvedere import messages as M
+    from belvedere.api import Observatory
+    from belvedere.report.recommendations import recommend
+
+    with Store(demo_db, read_only=True) as store:
+        shares = store.frame(
+            "SELECT a.code, c.size_class, 100.0 * a.eligible / a.premises AS share FROM access a JOIN communes c "
+            "USING (code) JOIN articles r ON r.commune_code = a.code WHERE a.indicator = 'ftth' "
+            "AND EXISTS (SELECT 1 FROM pageviews p WHERE p.article_id = r.article_id)"
+        )
+        held = store.frame("SELECT code, label FROM labels")
+    low = shares.with_columns(pl.col("share").quantile(0.25).over("size_class").alias("q"),
+                              pl.len().over("size_class").alias("n"))  # fmt: skip
+    weakest = low.filter((pl.col("share") < pl.col("q")) & (pl.col("n") > 20)).sort("share").row(0, named=True)
+    labelled = held.filter(pl.col("code").is_in(shares["code"].to_list())).row(0, named=True)
+    with Observatory.open(demo_db) as obs:
+        advice = {c: recommend(obs.profile(c), facts=obs.article_facts(c)) for c in (weakest["code"], labelled["code"])}
+    fibre = next(r for r in advice[weakest["code"]] if r.key == "fibre")
+    assert M.fr_percent(weakest["share"] / 100) in fibre.advice and "ARCEP" in fibre.advice
+    label = next(r for r in advice[labelled["code"]] if r.key == "label")
+    assert M.t(f"label_{labelled['label']}") in label.advice and "P166" in label.advice
+    # a commune above its peers' first quartile gets no fibre advice
+    best = low.sort("share", descending=True).row(0, named=True)
+    with Observatory.open(demo_db) as obs:
+        assert all(
+            r.key != "fibre" for r in recommend(obs.profile(best["code"]), facts=obs.article_facts(best["code"]))
+        )

@@ -1474,5 +1474,5 @@ GROUPINGS = ("group", "region", "departement", "size_class", "is_pvd")
 RANK_METRICS = (
     "views_per_inhabitant", "views_per_1000_inh_year", "total_views", "mean_daily_views", "visibility_surplus",
     "mobile_share", "summer_share", "winter_share", "yoy_change",
-    "score_notoriete", "score_contenus", "score_animation", "score_attractivite",
+    "score_notoriete", "score_contenus", "score_accessibilite", "score_animation", "score_attractivite",
 )  # fmt: skip

@@ -452,6 +452,7 @@ FR: dict[str, str] = {
     "lbl_click_type": "Type de lien",
     "lbl_score_notoriete": "Score notoriété (0-100)",
     "lbl_score_contenus": "Score contenus (0-100)",
+    "lbl_score_accessibilite": "Score accessibilité (0-100)",
     "lbl_score_animation": "Score animation (0-100)",
     "lbl_score_attractivite": "Score attractivité (0-100)",
     "lbl_coverage": "Attention",
@@ -1919,6 +1920,7 @@ METRIC_LABEL_KEYS = {
     "yoy_change": "lbl_yoy",
     "score_notoriete": "lbl_score_notoriete",
     "score_contenus": "lbl_score_contenus",
+    "score_accessibilite": "lbl_score_accessibilite",
     "score_animation": "lbl_score_animation",
     "score_attractivite": "lbl_score_attractivite",
 }

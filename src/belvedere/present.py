@@ -125,6 +125,7 @@ COLUMN_LABELS: dict[str, str] = {
     "yoy_change": M.t("lbl_yoy"),
     "score_notoriete": M.t("lbl_score_notoriete"),
     "score_contenus": M.t("lbl_score_contenus"),
+    "score_accessibilite": M.t("lbl_score_accessibilite"),
     "score_animation": M.t("lbl_score_animation"),
     "score_attractivite": M.t("lbl_score_attractivite"),
     "typology": M.t("lbl_typology_code"),
