@@ -5,6 +5,7 @@ and turned into advice that quotes the figures."""
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_facts_are_read_across_continue_rounds_and_kept(with_facts: tuple[Path, 
         env = fake_env(fake)
         run_cli("articles", "resolve", "--communes", COMMUNES, db=db, env=env, check=True)
         before = len(fake.requests)
-        out = run_cli("articles", "facts", "--communes", COMMUNES, db=db, env=env, check=True)
+        out = run_cli("articles", "facts", "--communes", COMMUNES, "--no-history", db=db, env=env, check=True)
         asked = [r["kind"] for r in fake.requests[before:]]
         said = " ".join(out.stdout.split()) + " ".join(out.stderr.split())
         stored = _stored(db)
@@ -155,3 +156,37 @@ def test_the_facts_make_the_advice_and_the_page(with_facts: tuple[Path, FakeWiki
     )
     assert "Donner une image à l'article" in page and "Déclarer les comptes de la commune" in page
     assert "aucun déclaré" in section  # its item declares no website, no account
+
+
+def test_the_history_gives_age_edits_and_editors(with_facts: tuple[Path, FakeWikimedia]) -> None:
+    from datetime import UTC, timedelta
+
+    from tests.fakes.wikimedia import HISTORY_LIMIT
+
+    db, fake = with_facts
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    # Carrouges: 47 revisions in the last year by 6 users (more than two answers' worth), 8 older ones
+    recent = [((now - timedelta(days=3 + 7 * i)).isoformat() + "Z", f"Contributeur {i % 6}") for i in range(47)]
+    older = [((now - timedelta(days=400 + 300 * i)).isoformat() + "Z", "Ancien") for i in range(7)]
+    first = [("2005-03-14T10:00:00Z", "Créateur")]
+    fake.dataset.facts["Carrouges"]["history"] = recent + older + first
+    with fake:
+        env = fake_env(fake)
+        run_cli("articles", "resolve", "--communes", COMMUNES, db=db, env=env, check=True)
+        before = len(fake.requests)
+        run_cli("articles", "facts", "--communes", COMMUNES, db=db, env=env, check=True)  # 2 articles: read by default
+        asked = [r for r in fake.requests[before:] if r["kind"] == "/w/api.php"]
+    # a first look and the facts (1 + 3 rounds), Carrouges' last year in ceil(47 / 20) = 3 rounds and its first
+    # revision, and for L'Haÿ-les-Roses (one revision, in 2019): 1 round and its first revision
+    assert len(asked) == 1 + 4 + -(-47 // HISTORY_LIMIT) + 1 + 2
+    with Store(db, read_only=True) as store:
+        rows = {r[0]: r[1:] for r in store.con.execute(
+            "SELECT a.title, f.created, f.edits_12m, f.editors_12m FROM article_facts f "
+            "JOIN articles a USING (article_id)"
+        ).fetchall()}  # fmt: skip
+    assert rows["Carrouges"] == (datetime(2005, 3, 14, 10, 0), 47, 6)
+    assert rows["L'Haÿ-les-Roses"] == (datetime(2019, 1, 1), 0, 0)  # its only edit is older than a year
+    record = json.loads(run_cli("scorecard", "61074", "--format", "json", db=db).stdout or "{}")
+    if record:  # without audience the store has no scorecard; the indicator is checked on the demo
+        edits = next(i for d in record["dimensions"] for i in d["indicators"] if i["key"] == "edits_12m")
+        assert edits["value"] == 47

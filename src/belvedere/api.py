@@ -971,7 +971,8 @@ class Observatory:
                 """WITH art AS (
                        SELECT a.commune_code AS code, max(f.length) AS length, max(f.lead_image) AS lead_image,
                               max(f.images) AS images, max(f.refs) AS refs, max(f.languages) AS languages,
-                              max(f.last_edit) AS last_edit, max(f.read_at) AS read_at
+                              max(f.last_edit) AS last_edit, max(f.read_at) AS read_at,
+                              max(f.edits_12m) AS edits_12m, max(f.editors_12m) AS editors_12m
                        FROM article_facts f JOIN articles a USING (article_id) GROUP BY a.commune_code)
                    SELECT coalesce(art.code, i.code) AS code, art.* EXCLUDE (code), i.website, i.social,
                           i.sitelinks, i.commons_files, i.read_at AS item_read_at

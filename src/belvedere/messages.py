@@ -596,6 +596,14 @@ FR: dict[str, str] = {
         "sa date de lecture. Les articles lus depuis moins de 30 jours sont gardés (--refresh : tout relire)."
     ),
     "opt_facts_refresh": "Relire aussi les articles lus depuis moins de 30 jours.",
+    "opt_facts_history": (
+        "Lire aussi l'historique de chaque article (âge, modifications et contributeurs des 12 derniers mois) : "
+        "deux requêtes de plus par article ; par défaut jusqu'à 200 articles."
+    ),
+    "facts_history_skipped": (
+        "Historique des articles non lu ({n} articles, plus de {limit}) : ajoutez --history pour le lire "
+        "(deux requêtes de plus par article)."
+    ),
     "facts_progress": "Articles",
     "facts_summary": (
         "{read} articles lus, {missing} introuvables sur frwiki, {items} éléments Wikidata lus, en {requests} "
@@ -620,6 +628,10 @@ FR: dict[str, str] = {
     "dim_missing_accessibilite": (
         "non disponible : chargez les statistiques communales de l'ARCEP (belvedere access load)"
     ),
+    "ind_edits_12m": "Modifications de l'article sur 12 mois",
+    "ind_editors_12m": "Contributeurs de l'article sur 12 mois",
+    "unit_edits": "modifications",
+    "unit_editors": "contributeurs",
     "ind_labels": "Labels touristiques (Plus Beaux Villages, Villes fleuries, station classée…)",
     "ind_ftth_share": "Locaux raccordables à la fibre (FttH)",
     "ind_thd30_share": "Locaux éligibles à 30 Mbit/s ou plus par câble ou fibre",

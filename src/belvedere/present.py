@@ -401,6 +401,7 @@ SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus
                "days_since_edit": "unit_days", "sitelinks": "unit_sitelinks", "commons_files": "unit_files",
                "website": "unit_yes_no", "social_accounts": "unit_accounts", "beds_per_1000": "unit_per_1000",
                "rooms_per_1000": "unit_per_1000", "pitches_per_1000": "unit_per_1000", "labels": "unit_labels",
+               "edits_12m": "unit_edits", "editors_12m": "unit_editors",
                "ftth_share": "unit_percent_premises", "thd30_share": "unit_percent_premises"}  # fmt: skip
 
 

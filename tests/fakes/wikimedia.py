@@ -67,7 +67,8 @@ class Dataset:
     dumps: dict[str, bytes] = field(default_factory=dict)
     # canonical title (spaces) -> what prop=info|pageimages|images|categories|langlinks|revisions
     # tells of it: {"wikitext", "pageimage", "images": [...], "langlinks": [...], "categories": [...],
-    # "timestamp"}
+    # "timestamp", "history": [(ISO timestamp, user), ...] newest first (default: one revision at
+    # "timestamp")}
     facts: dict[str, dict] = field(default_factory=dict)
     # QID -> what its item declares: {"website", "image", "coat_of_arms", "flag", "commons_category",
     # "social": ["facebook", ...], "sitelinks"}; Commons category name -> files in it
@@ -100,6 +101,7 @@ def dataset_from_store(store: Any, codes: list[str]) -> tuple[Dataset, list[tupl
 # files and language links per answer, across the batch's pages, before a "continue" (the real API
 # stops at its own limits the same way)
 LIST_LIMIT = 10
+HISTORY_LIMIT = 20  # revisions per answer (the real API gives 500): long histories take several rounds
 
 
 class FakeWikimedia:
@@ -422,6 +424,9 @@ class FakeWikimedia:
         )
 
     def _mediawiki(self, h, qs) -> None:
+        if qs.get("prop", [""])[0] == "revisions" and "rvlimit" in qs:
+            self._history(h, qs)
+            return
         if "revisions" in qs.get("prop", [""])[0]:
             self._facts(h, qs)
             return
@@ -491,6 +496,34 @@ class FakeWikimedia:
                 info = {"size": files + 2, "pages": 0, "files": files, "subcats": 2}
                 pages.append({"pageid": 7000 + len(pages), "ns": 14, "title": title, "categoryinfo": info})
         self._send(h, 200, {"batchcomplete": True, "query": {"pages": pages}})
+
+    def _history(self, h, qs) -> None:
+        """prop=revisions of one page (the API's multi-revision mode takes one title): newest first
+        down to ``rvend``, or oldest first with ``rvdir=newer``; cut every HISTORY_LIMIT revisions with
+        an ``rvcontinue`` the next round sends back."""
+        title = qs["titles"][0]
+        known = self.dataset.facts.get(title)
+        if known is None:
+            self._send(
+                h, 200, {"batchcomplete": True, "query": {"pages": [{"ns": 0, "title": title, "missing": True}]}}
+            )
+            return
+        revisions = list(known.get("history") or [(known.get("timestamp", "2024-01-01T00:00:00Z"), "Exemple")])
+        if qs.get("rvdir", ["older"])[0] == "newer":
+            revisions.reverse()
+        elif "rvend" in qs:
+            revisions = [r for r in revisions if r[0] >= qs["rvend"][0]]
+        limit = 1 if qs["rvlimit"][0] == "1" else HISTORY_LIMIT
+        at = int(qs["rvcontinue"][0].split("|")[1]) if "rvcontinue" in qs else 0
+        part = revisions[at : at + limit]
+        fields = qs.get("rvprop", ["timestamp"])[0].split("|")
+        shown = [{k: v for k, v in (("timestamp", ts), ("user", user)) if k in fields} for ts, user in part]
+        body: dict = {"batchcomplete": True, "query": {"pages": [{"pageid": 1000, "ns": 0, "title": title,
+                                                                  "revisions": shown}]}}  # fmt: skip
+        if at + limit < len(revisions):
+            nxt = revisions[at + limit][0].replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
+            body["continue"] = {"rvcontinue": f"{nxt}|{at + limit}", "continue": "||"}
+        self._send(h, 200, body)
 
     def _facts(self, h, qs) -> None:
         """prop=info|pageimages|images|categories|langlinks|revisions for a batch of titles, lists

@@ -43,6 +43,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("refs", "contenus", "refs", "facts"),
     IndicatorSpec("languages", "contenus", "languages", "facts"),
     IndicatorSpec("days_since_edit", "contenus", "days_since_edit", "facts", higher_is_better=False),
+    IndicatorSpec("edits_12m", "contenus", "edits_12m", "facts"),
+    IndicatorSpec("editors_12m", "contenus", "editors_12m", "facts"),
     IndicatorSpec("sitelinks", "notoriete", "sitelinks", "wikidata"),
     IndicatorSpec("commons_files", "contenus", "commons_files", "wikidata"),
     IndicatorSpec("website", "animation", "has_website", "wikidata"),

@@ -426,11 +426,13 @@ def articles_facts(
     ctx: typer.Context,
     communes: Annotated[str, typer.Option(help=M.t("opt_communes"))] = "pvd",
     refresh: Annotated[bool, typer.Option("--refresh", help=M.t("opt_facts_refresh"))] = False,
+    history: Annotated[bool | None, typer.Option("--history/--no-history", help=M.t("opt_facts_history"))] = None,
     contact: ContactOpt = None,
     mediawiki_api: Annotated[str | None, typer.Option(help=M.t("opt_mediawiki_api"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """What each commune's article is like (length, images, references...), kept per article."""
+    """What each commune's article is like (length, images, references...), kept per article; with
+    its history (age, last 12 months' edits and editors) for a few articles, or when asked."""
     from belvedere.sources.facts import WIKIDATA_BATCH, ArticleFacts, article_facts, item_facts
     from belvedere.sources.http import FetchFailed
     from belvedere.store.writes import save_article_facts, save_item_facts
@@ -465,6 +467,11 @@ def articles_facts(
         ).fetchall()
         id_of = {title: article_id for article_id, title in rows}
         counts = {"read": 0, "missing": 0, "items": 0}
+        # two more queries per article: by default for a town and its peers, not for all of France
+        with_history = history if history is not None else len(rows) <= HISTORY_AUTO
+        history_since = store_now() - timedelta(days=365) if with_history else None
+        if history is None and not with_history:
+            err_console.print(M.t("facts_history_skipped", n=len(rows), limit=HISTORY_AUTO))
 
         def keep(batch: dict[str, ArticleFacts], done: int, total: int) -> None:
             found = [facts for facts in batch.values() if not facts.missing]
@@ -473,7 +480,8 @@ def articles_facts(
             save_article_facts(store, [{"article_id": id_of[x.title], "length": x.length,
                                         "lead_image": x.lead_image, "images": x.images, "refs": x.refs,
                                         "sections": x.sections, "quality": x.quality, "languages": x.languages,
-                                        "last_edit": x.last_edit} for x in found], store_now())  # fmt: skip
+                                        "last_edit": x.last_edit, "created": x.created, "edits_12m": x.edits_12m,
+                                        "editors_12m": x.editors_12m} for x in found], store_now())  # fmt: skip
             progress.update(task, completed=done)
 
         async def read_items() -> None:
@@ -502,7 +510,7 @@ def articles_facts(
                 if rows:
                     await client.probe(endpoint)
                     try:
-                        await article_facts(client, endpoint, list(id_of), on_batch=keep)
+                        await article_facts(client, endpoint, list(id_of), on_batch=keep, history_since=history_since)
                     except FetchFailed as exc:
                         raise BelvedereError(M.t("no_network", url=endpoint, err=exc)) from None
                     except (ValueError, KeyError, TypeError):
@@ -529,6 +537,7 @@ def articles_facts(
 
 
 FACTS_FRESH_DAYS = 30
+HISTORY_AUTO = 200  # articles whose history is read without --history (a town's diagnosis and its peers)
 
 
 @app.command(help=M.t("cmd_fetch"))

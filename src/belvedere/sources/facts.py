@@ -36,6 +36,9 @@ class ArticleFacts:
     quality: str | None = None
     languages: int = 0
     last_edit: datetime | None = None
+    created: datetime | None = None  # the first revision (with the history only)
+    edits_12m: int | None = None  # revisions over the 12 months before the read (with the history only)
+    editors_12m: int | None = None  # distinct users who made them
     missing: bool = False
     _images: set[str] = field(default_factory=set, repr=False)
     _languages: set[str] = field(default_factory=set, repr=False)
@@ -77,11 +80,58 @@ def _merge(facts: ArticleFacts, page: dict[str, Any]) -> None:
 BatchDone = Callable[[dict[str, ArticleFacts], int, int], None]
 
 
+HISTORY_LIMIT = "max"  # revisions per answer (500 for a plain client): a busy article takes a few rounds
+
+
+async def article_history(client: PoliteClient, endpoint: str, title: str,
+                          since: datetime) -> tuple[datetime | None, int, int]:  # fmt: skip
+    """(the page's first revision, its revisions since ``since``, their distinct users). The API
+    lists the revisions of one page at a time: two queries per article (the revisions back to
+    ``since``, followed over ``rvcontinue``; then the oldest one), so the history is read for the
+    few articles of a town's diagnosis, not for all of France."""
+    base = {"action": "query", "format": "json", "formatversion": "2", "prop": "revisions", "titles": title}
+    edits, users = 0, set()
+    cont: dict[str, str] = {}
+    while True:
+        _, payload = await client.get_json(
+            endpoint,
+            params={
+                **base,
+                "rvprop": "timestamp|user",
+                "rvlimit": HISTORY_LIMIT,
+                "rvend": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                **cont,
+            },
+        )
+        pages = _pages(payload)
+        for page in pages:
+            for revision in page.get("revisions", []):
+                edits += 1
+                users.add(revision.get("user") or "")  # a hidden user name counts as one more editor
+        more = payload.get("continue") if isinstance(payload, dict) else None
+        if not isinstance(more, dict):
+            break
+        cont = {k: str(v) for k, v in more.items()}
+    _, payload = await client.get_json(endpoint, params={**base, "rvprop": "timestamp", "rvlimit": "1",
+                                                         "rvdir": "newer"})  # fmt: skip
+    first = [r for page in _pages(payload) for r in page.get("revisions", [])[:1]]
+    return (_timestamp(first[0].get("timestamp")) if first else None), edits, len(users)
+
+
+def _pages(payload: object) -> list[dict[str, Any]]:
+    if not isinstance(payload, dict) or "query" not in payload:
+        raise ValueError("not a MediaWiki query answer")
+    pages: list[dict[str, Any]] = payload["query"].get("pages", [])
+    return pages
+
+
 async def article_facts(client: PoliteClient, endpoint: str, titles: list[str],
-                        on_batch: BatchDone | None = None) -> dict[str, ArticleFacts]:  # fmt: skip
-    """Title asked (underscores) → its facts (``missing`` when the page does not exist).
-    ``on_batch(facts of the batch, titles done, titles)`` after each batch: the caller keeps them
-    as they come, so that an interrupted read resumes where it stopped."""
+                        on_batch: BatchDone | None = None,
+                        history_since: datetime | None = None) -> dict[str, ArticleFacts]:  # fmt: skip
+    """Title asked (underscores) → its facts (``missing`` when the page does not exist), with its
+    age and its last 12 months' edits and editors when ``history_since`` is given (see
+    :func:`article_history`). ``on_batch(facts of the batch, titles done, titles)`` after each
+    batch: the caller keeps them as they come, so that an interrupted read resumes where it stopped."""
     out: dict[str, ArticleFacts] = {}
     for i in range(0, len(titles), BATCH):
         batch = titles[i : i + BATCH]
@@ -115,6 +165,9 @@ async def article_facts(client: PoliteClient, endpoint: str, titles: list[str],
                 name = mapping[name]
             found = by_title.get(name)
             done[t] = ArticleFacts(t, missing=True) if found is None else replace(found, title=t)
+            if history_since is not None and not done[t].missing:
+                created, edits, editors = await article_history(client, endpoint, name, history_since)
+                done[t] = replace(done[t], created=created, edits_12m=edits, editors_12m=editors)
         out.update(done)
         if on_batch is not None:
             on_batch(done, min(i + BATCH, len(titles)), len(titles))

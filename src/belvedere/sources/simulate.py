@@ -422,6 +422,7 @@ def _plan_facts(plan: pl.DataFrame, communes: pl.DataFrame, params: SimulationPa
     featured = (length > 90_000) & (rng.random(n) < 0.3)
     quality = ["AdQ" if f else "BA" if g else None for f, g in zip(featured, good, strict=True)]
     days_since = np.minimum(rng.exponential(200.0 * np.exp(-0.5 * z)), 3650).astype(int)
+    edits = rng.poisson(np.exp(0.8 + 0.35 * np.log10(pop) + 0.6 * z))
     last_edit = [datetime.combine(params.end - timedelta(days=int(d)), datetime.min.time()) for d in days_since]
     return pl.DataFrame({
         "length": length,
@@ -432,6 +433,11 @@ def _plan_facts(plan: pl.DataFrame, communes: pl.DataFrame, params: SimulationPa
         "quality": pl.Series(quality, dtype=pl.String),
         "languages": rng.poisson(np.exp(2.3 + 0.12 * np.log(pop))),
         "last_edit": last_edit,
+        # the article's age and its last year of edits: busier for towns with more attention
+        "created": [datetime(int(y), 1, 1) + timedelta(days=int(d)) for y, d in
+                    zip(rng.integers(2003, 2013, n), rng.integers(0, 365, n), strict=True)],
+        "edits_12m": edits,
+        "editors_12m": np.minimum(edits, rng.poisson(1.0 + 0.4 * edits)),
     })  # fmt: skip
 
 
@@ -704,8 +710,8 @@ def simulate(
         con.register("sim_facts", facts.with_columns(pl.Series("article_id", article_ids)).to_arrow())
         con.execute(
             "INSERT INTO article_facts (article_id, read_at, length, lead_image, images, refs, sections, quality, "
-            "languages, last_edit) SELECT article_id, ?, length, lead_image, images, refs, sections, quality, "
-            "languages, last_edit FROM sim_facts",
+            "languages, last_edit, created, edits_12m, editors_12m) SELECT article_id, ?, length, lead_image, images, "
+            "refs, sections, quality, languages, last_edit, created, edits_12m, editors_12m FROM sim_facts",
             [now()],
         )
         con.unregister("sim_facts")

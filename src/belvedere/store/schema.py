@@ -436,6 +436,10 @@ MIGRATIONS: list[str] = [
         loaded_at TIMESTAMP NOT NULL,
         PRIMARY KEY (code, indicator)
     );
+    -- an article's age and its last 12 months of edits (`articles facts --history`: two queries each)
+    ALTER TABLE article_facts ADD COLUMN created TIMESTAMP;
+    ALTER TABLE article_facts ADD COLUMN edits_12m INTEGER;
+    ALTER TABLE article_facts ADD COLUMN editors_12m INTEGER;
     CREATE TABLE labels (
         code VARCHAR NOT NULL,
         label VARCHAR NOT NULL,          -- plus-beaux-villages | petites-cites-de-caractere | ...

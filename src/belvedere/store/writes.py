@@ -89,7 +89,7 @@ def remove_campaign(store: Store, campaign_id: int) -> None:
 
 
 FACT_COLUMNS = ("article_id", "length", "lead_image", "images", "refs", "sections", "quality", "languages",
-                "last_edit")  # fmt: skip
+                "last_edit", "created", "edits_12m", "editors_12m")  # fmt: skip
 ITEM_COLUMNS = ("code", "qid", "website", "image", "coat_of_arms", "flag", "commons_category", "commons_files",
                 "social", "sitelinks")  # fmt: skip
 
