@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -146,6 +147,18 @@ labels_app = typer.Typer(help=M.t("cmd_labels"), no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
 
 
+def _load_list(ctx: typer.Context, frame: Any, write: Callable[[Any, Any], int]) -> tuple[Any, int]:
+    """An official list into a real store: refused on a simulated one, its rows of current communes
+    written by ``write(store, rows)``, the other codes said. (rows kept, what ``write`` returned)."""
+    with open_store(ctx) as store:
+        if store.simulated:
+            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
+        kept, unknown = _known_only(store, frame)
+        n = write(store, kept)
+    _say_unknown(unknown)
+    return kept, n
+
+
 def _known_only(store: Any, frame: Any) -> tuple[Any, list[str]]:
     """The rows of current communes, and the codes of the others (said, not kept)."""
     import polars as pl
@@ -171,13 +184,8 @@ def zones_load(ctx: typer.Context, zone: Annotated[str, typer.Argument(help=M.t(
 
     zone = zone.strip().lower()
     frame, year = read_zone(local_copy(ctx, source, contact), zone, vintage)
-    with open_store(ctx) as store:
-        if store.simulated:
-            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
-        kept, unknown = _known_only(store, frame)
-        n = replace_zone(store, zone, kept, year, source, now())
+    _, n = _load_list(ctx, frame, lambda store, kept: replace_zone(store, zone, kept, year, source, now()))
     console.print(M.t("zones_loaded", n=n, zone=M.t(f"zone_{zone}"), vintage=year, source=source))
-    _say_unknown(unknown)
     from belvedere.cli.analytics import refresh_figures
 
     refresh_figures(ctx)  # the typology's wording follows the zones
@@ -191,15 +199,10 @@ def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M
     from belvedere.store.writes import replace_access
 
     frame, as_of = read_access(local_copy(ctx, source, contact))
-    with open_store(ctx) as store:
-        if store.simulated:
-            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
-        kept, unknown = _known_only(store, frame)
-        replace_access(store, kept, as_of, source, now())
+    kept, _ = _load_list(ctx, frame, lambda store, rows: replace_access(store, rows, as_of, source, now()))
     indicators = ", ".join(M.t(f"access_{k}") for k in kept["indicator"].unique(maintain_order=True).to_list())
     console.print(M.t("access_loaded", communes=kept["code"].n_unique(), indicators=indicators,
                       date=M.fr_date(as_of), source=source))  # fmt: skip
-    _say_unknown(unknown)
 
 
 @labels_app.command("load", help=M.t("cmd_labels_load"))
@@ -213,10 +216,5 @@ def labels_load(ctx: typer.Context, label: Annotated[str, typer.Argument(help=M.
 
     label = label.strip().lower()
     frame, when = read_labels(local_copy(ctx, source, contact), label, as_of)
-    with open_store(ctx) as store:
-        if store.simulated:
-            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
-        kept, unknown = _known_only(store, frame)
-        n = replace_label(store, label, kept, when, source, now())
+    _, n = _load_list(ctx, frame, lambda store, kept: replace_label(store, label, kept, when, source, now()))
     console.print(M.t("labels_loaded", n=n, label=M.t(f"label_{label}"), date=when, source=source))
-    _say_unknown(unknown)

@@ -19,7 +19,7 @@ import polars as pl
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
-from belvedere.sources.tables import CODE, commune_code, pick, read_table, vintage_of
+from belvedere.sources.tables import codes_with, pick, read_table, vintage_of
 
 # the labels Belvédère knows, by key: the study's "labels that drive visits"
 LABELS = ("plus-beaux-villages", "petites-cites-de-caractere", "villes-villages-fleuris", "art-et-histoire",
@@ -38,16 +38,7 @@ def read_labels(path: Path, label: str, as_of: str | None = None) -> tuple[pl.Da
     at = pick(table, CODE_COLUMNS)
     assert at is not None
     detail_at = pick(table, DETAIL_COLUMNS)
-    codes: list[str] = []
-    details: list[str | None] = []
-    for row, line in zip(table.rows, table.lines, strict=True):
-        code = commune_code(row[at])
-        if not CODE.match(code):
-            raise BelvedereError(M.t("table_bad_code", path=path.name, line=line, value=row[at]))
-        codes.append(code)
-        details.append((row[detail_at].strip() or None) if detail_at is not None else None)
-    if not codes:
-        raise BelvedereError(M.t("table_empty", path=path.name))
+    codes, details = codes_with(table, path, at, detail_at)
     when = (as_of or "").strip() or vintage_of(table, path)
     if not when:
         raise BelvedereError(M.t("label_no_date", path=path.name))

@@ -126,3 +126,20 @@ def vintage_of(table: Table, path: Path) -> str | None:
     "mountain_cog2022.xlsx", "2024"): the most recent year written there."""
     years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", " ".join([*table.titles, path.stem.replace("_", " ")]))
     return max(years) if years else None
+
+
+def codes_with(table: Table, path: Path, at: int, other: int | None) -> tuple[list[str], list[str | None]]:
+    """Each row's commune code (a value that is not one is refused, naming its line) and the text of
+    column ``other`` (None where it is blank or the list has no such column); a list without any
+    commune is refused."""
+    codes: list[str] = []
+    values: list[str | None] = []
+    for row, line in zip(table.rows, table.lines, strict=True):
+        code = commune_code(row[at])
+        if not CODE.match(code):
+            raise BelvedereError(M.t("table_bad_code", path=path.name, line=line, value=row[at]))
+        codes.append(code)
+        values.append((row[other].strip() or None) if other is not None else None)
+    if not codes:
+        raise BelvedereError(M.t("table_empty", path=path.name))
+    return codes, values

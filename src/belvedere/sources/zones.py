@@ -18,7 +18,7 @@ import polars as pl
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
-from belvedere.sources.tables import CODE, commune_code, pick, read_table, vintage_of
+from belvedere.sources.tables import codes_with, pick, read_table, vintage_of
 
 ZONES = ("littoral", "montagne")
 SOURCE_NAMES = {"littoral": "ANCT, communes soumises à la loi Littoral",
@@ -35,15 +35,7 @@ def read_zone(path: Path, zone: str, vintage: str | None = None) -> tuple[pl.Dat
     at = pick(table, ("INSEE_COM", "CODGEO", "code_insee"))
     assert at is not None  # the header was found by it
     klass = pick(table, ("CLASSEMENT", "classement", "type"))
-    codes, classes = [], []
-    for row, line in zip(table.rows, table.lines, strict=True):
-        code = commune_code(row[at])
-        if not CODE.match(code):
-            raise BelvedereError(M.t("table_bad_code", path=path.name, line=line, value=row[at]))
-        codes.append(code)
-        classes.append((row[klass].strip() or None) if klass is not None else None)
-    if not codes:
-        raise BelvedereError(M.t("table_empty", path=path.name))
+    codes, classes = codes_with(table, path, at, klass)
     year = vintage or vintage_of(table, path)
     if not year:
         raise BelvedereError(M.t("zone_no_vintage", path=path.name))

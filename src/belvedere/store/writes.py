@@ -171,15 +171,24 @@ def replace_zone(store: Store, zone: str, frame: Any, vintage: str, source: str,
     """The communes of one zone (``frame``: code, class) replacing the last list of that zone, in one
     transaction. The typology reads the zones, so the line logged without days makes every kept
     figure be computed again rather than shown with the old wording."""
+    log = ("INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) "
+           "VALUES ('zones', ?, 'ok', ?, ?, ?)", [source, frame.height, f"{zone} {vintage}", loaded_at])  # fmt: skip
+    return _replace_list(store, "zones", "zone", zone, frame.select("code", "class"), [vintage, source, loaded_at], log)
+
+
+def _replace_list(store: Store, table: str, key: str, value: str, frame: Any, after: list[Any],
+                  log: tuple[str, list[Any]] | None = None) -> int:  # fmt: skip
+    """The rows of ``table`` whose ``key`` is ``value`` replaced by ``frame`` (its columns, then
+    ``value``, then ``after``'s values, in the table's order), in one transaction with ``log``."""
     _writable(store)
+    first, rest = frame.columns[0], frame.columns[1:]
+    marks = ", ".join("?" * len(after))
     with store.transaction() as con:
-        con.execute("DELETE FROM zones WHERE zone = ?", [zone])
-        _insert_frame(con, "_zone", frame.select("code", "class"),
-                      "INSERT INTO zones SELECT code, ?, class, ?, ?, ? FROM _zone",
-                      [zone, vintage, source, loaded_at])  # fmt: skip
-        con.execute("INSERT INTO ingest_log (source, origin, status, rows, detail, fetched_at) "
-                    "VALUES ('zones', ?, 'ok', ?, ?, ?)",
-                    [source, frame.height, f"{zone} {vintage}", loaded_at])  # fmt: skip
+        con.execute(f"DELETE FROM {table} WHERE {key} = ?", [value])
+        _insert_frame(con, "_list", frame, f"INSERT INTO {table} SELECT {first}, ?, {', '.join(rest)}, {marks} "
+                      "FROM _list", [value, *after])  # fmt: skip
+        if log is not None:
+            con.execute(*log)
     return int(frame.height)
 
 
@@ -201,10 +210,4 @@ def replace_access(store: Store, frame: Any, as_of: date, source: str, loaded_at
 def replace_label(store: Store, label: str, frame: Any, as_of: str, source: str, loaded_at: datetime) -> int:
     """The communes holding one label (``frame``: code, detail) replacing its last list, in one
     transaction."""
-    _writable(store)
-    with store.transaction() as con:
-        con.execute("DELETE FROM labels WHERE label = ?", [label])
-        _insert_frame(con, "_label", frame.select("code", "detail"),
-                      "INSERT INTO labels SELECT code, ?, detail, ?, ?, ? FROM _label",
-                      [label, as_of, source, loaded_at])  # fmt: skip
-    return int(frame.height)
+    return _replace_list(store, "labels", "label", label, frame.select("code", "detail"), [as_of, source, loaded_at])
