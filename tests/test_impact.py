@@ -70,7 +70,11 @@ def test_planted_campaigns_are_covered_and_zero_effects_not_significant(demo_db:
     score = score_campaigns(pl.DataFrame(rows), truth)
     assert score.planted == truth.height >= 40 and score.zero_effect >= 10
     assert score.coverage >= 0.9, score
-    assert score.zero_not_significant >= 0.9, score
+    # 95 % intervals: a zero effect is called significant 5 % of the time. Among the demo's 15-odd zero-effect
+    # campaigns, 4 or more false alarms happen by chance less than 1 time in 100 (binomial): more means the
+    # estimator is overconfident. The 0.9 target itself is measured on 300 campaigns by `make bench`.
+    false_alarms = round((1 - score.zero_not_significant) * score.zero_effect)
+    assert false_alarms <= 3, score
     assert score.power >= 0.2, score  # it does see large effects (small towns are noisy: see the bench)
 
 
