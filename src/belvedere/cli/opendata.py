@@ -50,25 +50,14 @@ def local_copy(ctx: typer.Context, source: str, contact: str | None) -> Path:
 @tourism_app.command("load", help=M.t("cmd_tourism_load"))
 def tourism_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
                  contact: ContactOpt = None) -> None:  # fmt: skip
-    import polars as pl
 
     from belvedere.sources.tourism import read_tourism
     from belvedere.store.db import now
     from belvedere.store.writes import replace_tourism
 
-    path = local_copy(ctx, source, contact)
-    frame, vintage = read_tourism(path)
-    with open_store(ctx) as store:
-        if store.simulated:
-            raise BelvedereError(M.t("opendata_simulated_store", path=store.path))
-        known = set(store.frame("SELECT code FROM communes")["code"].to_list())
-        unknown = frame.filter(~pl.col("code").is_in(list(known)))
-        kept = frame.filter(pl.col("code").is_in(list(known)))
-        n = replace_tourism(store, kept, vintage, source, now())
+    frame, vintage = read_tourism(local_copy(ctx, source, contact))
+    _, n = _load_list(ctx, frame, lambda store, kept: replace_tourism(store, kept, vintage, source, now()))
     console.print(M.t("tourism_loaded", n=n, vintage=vintage, source=source))
-    if unknown.height:  # Paris, Lyon, Marseille arrondissements, communes merged since: said, not kept
-        err_console.print(M.t("tourism_unknown_codes", n=unknown.height,
-                              examples=", ".join(unknown["code"].head(5).to_list())))  # fmt: skip
 
 
 @app.command("attachment-load", help=M.t("cmd_attachment_load"))
@@ -76,7 +65,6 @@ def attachment_load(ctx: typer.Context, kind: Annotated[str, typer.Argument(help
                     source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
                     election: Annotated[str | None, typer.Option("--election", help=M.t("opt_election"))] = None,
                     contact: ContactOpt = None) -> None:  # fmt: skip
-    import polars as pl
 
     from belvedere.sources import attachment as readers
     from belvedere.store.db import now
@@ -99,14 +87,11 @@ def attachment_load(ctx: typer.Context, kind: Annotated[str, typer.Argument(help
             frame = readers.read_associations(path, store.frame("SELECT code, population FROM communes"))
         else:
             frame = readers.read_creations(path, store.frame("SELECT code, population FROM communes"))
-        known = set(store.frame("SELECT code FROM communes")["code"].to_list())
-        unknown = frame.filter(~pl.col("code").is_in(list(known)))["code"].unique()
-        kept = frame.filter(pl.col("code").is_in(list(known)))
+        kept, unknown = _known_only(store, frame)
         n = replace_attachment(store, kept, source, now())
     indicators = ", ".join(sorted(kept["indicator"].unique().to_list()))
     console.print(M.t("attachment_loaded", n=n, indicators=indicators, communes=kept["code"].n_unique(), source=source))
-    if unknown.len():  # communes merged since the file's geography: said, not kept
-        err_console.print(M.t("tourism_unknown_codes", n=unknown.len(), examples=", ".join(unknown.head(5).to_list())))
+    _say_unknown(unknown)  # communes merged since the file's geography: said, not kept
 
 
 @app.command("attachment", help=M.t("cmd_attachment"))

@@ -29,7 +29,6 @@ from belvedere.errors import BelvedereError
 from belvedere.sources.tables import CODE, commune_code, pick, read_table
 
 INDICATORS = {"ftth": "elig_ftth", "thd30": "elig_thd30"}  # what Belvédère keeps -> ARCEP's column
-SOURCE_NAME = "ARCEP, Ma connexion internet"
 
 
 def _as_of(value: str) -> date | None:

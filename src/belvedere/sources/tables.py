@@ -34,9 +34,6 @@ class Table:
     lines: list[int]
     titles: list[str]
 
-    def column(self, name: str) -> int:
-        return self.columns.index(name)
-
 
 def _normal(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip()
@@ -60,11 +57,16 @@ def _cells_xlsx(raw: bytes, sheet: str | None, path: Path) -> list[list[str]]:
         book.close()
 
 
-def _cells_csv(raw: bytes) -> list[list[str]]:
+def decode(raw: bytes) -> str:
+    """A published text file's text: UTF-8 (with or without a BOM), else Latin-1 (older files)."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+        return raw.decode("latin-1")
+
+
+def _cells_csv(raw: bytes) -> list[list[str]]:
+    text = decode(raw)
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") >= first.count(",") else ","
     return [row for row in csv.reader(io.StringIO(text), delimiter=sep)]

@@ -27,6 +27,7 @@ import polars as pl
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
+from belvedere.sources.tables import decode
 
 # what Belvédère keeps: its column -> the INSEE variable (without the year)
 VARIABLES = {"hotels": "HT", "rooms": "HTCH", "campsites": "CPG", "pitches": "CPGE", "village_beds": "VVLIT",
@@ -46,10 +47,7 @@ def read_text(path: Path) -> str:
             if not names:
                 raise BelvedereError(M.t("tourism_no_csv", path=path))
             raw = z.read(names[0])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    return decode(raw)
 
 
 def read_tourism(path: Path) -> tuple[pl.DataFrame, int]:

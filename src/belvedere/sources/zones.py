@@ -21,8 +21,6 @@ from belvedere.errors import BelvedereError
 from belvedere.sources.tables import codes_with, pick, read_table, vintage_of
 
 ZONES = ("littoral", "montagne")
-SOURCE_NAMES = {"littoral": "ANCT, communes soumises à la loi Littoral",
-                "montagne": "ANCT, communes classées en zone de montagne (loi Montagne)"}  # fmt: skip
 
 
 def read_zone(path: Path, zone: str, vintage: str | None = None) -> tuple[pl.DataFrame, str]:
