@@ -208,6 +208,11 @@ def test_the_demo_scores_access_and_labels_and_recovers_the_planted_label_effect
     ftth = next(i for i in dims["accessibilite"]["indicators"] if i["key"] == "ftth_share")
     assert dims["accessibilite"]["score"] is not None and 0 <= ftth["value"] <= 100 and ftth["peers"] > 10
     assert "ARCEP" in ftth["source"] and "SIMULÉ" in ftth["source"]
+    edits = next(i for i in dims["contenus"]["indicators"] if i["key"] == "edits_12m")
+    with Store(demo_db, read_only=True) as store:  # the article's last 12 months of edits, as the store holds them
+        held = store.con.execute("SELECT max(f.edits_12m) FROM article_facts f JOIN articles a USING (article_id) "
+                                 "WHERE a.commune_code = ?", [code]).fetchall()[0][0]  # fmt: skip
+    assert edits["value"] == held and edits["percentile"] is not None
     labels = next(i for i in dims["attractivite"]["indicators"] if i["key"] == "labels")
     assert labels["value"] is not None and labels["value"] >= 0
     assert model is not None
