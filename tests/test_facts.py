@@ -43,8 +43,9 @@ def facts_dataset():  # type: ignore[no-untyped-def]
     }  # fmt: skip
     ds.items = {
         "Q475802": {"website": "https://www.carrouges.fr", "image": "Carrouges château.jpg",
-                    "commons_category": "Carrouges", "social": ["facebook", "instagram"], "sitelinks": 31},
-        "Q213649": {"sitelinks": 40},  # nothing declared but its sitelinks
+                    "commons_category": "Carrouges", "social": ["facebook", "instagram"], "sitelinks": 31,
+                    "labels": ["fr", "en", "de", "nl", "br"]},
+        "Q213649": {"sitelinks": 40},  # nothing declared but its sitelinks (no label: WDQS counts 0)
     }  # fmt: skip
     ds.commons = {"Carrouges": 212}
     return ds
@@ -88,11 +89,12 @@ def test_facts_are_read_across_continue_rounds_and_kept(with_facts: tuple[Path, 
         assert "1 commune sans article vérifié" in said
         with Store(db, read_only=True) as store:
             items = {r[0]: r[1:] for r in store.con.execute(
-                "SELECT code, qid, website, image, commons_category, commons_files, social, sitelinks FROM item_facts"
+                "SELECT code, qid, website, image, commons_category, commons_files, social, sitelinks, label_languages "
+                "FROM item_facts"
             ).fetchall()}  # fmt: skip
         assert items == {"61074": ("Q475802", "https://www.carrouges.fr", "Carrouges château.jpg", "Carrouges", 212,
-                                   "instagram,facebook", 31),
-                         "94038": ("Q213649", None, None, None, None, "", 40)}  # fmt: skip
+                                   "instagram,facebook", 31, 5),
+                         "94038": ("Q213649", None, None, None, None, "", 40, 0)}  # fmt: skip
         carrouges = stored["Carrouges"]
         assert carrouges[:8] == (len(CARROUGES_TEXT.encode()), "Carrouges_château.jpg", 14, 3, 4, "BA", 26,
                                  datetime(2024, 5, 2, 8, 30))  # fmt: skip

@@ -54,8 +54,9 @@ def test_the_cli_and_the_api_give_the_same_scorecard(demo_db: Path) -> None:
     assert [d["key"] for d in record["dimensions"]] == list(DIMENSIONS)
     dims = {d["key"]: d for d in record["dimensions"]}
     access = [i["percentile"] for i in dims["accessibilite"]["indicators"] if i["percentile"] is not None]
-    assert len(access) == 2 and dims["accessibilite"]["missing"] is None  # the demo's ARCEP counts are simulated
-    assert dims["accessibilite"]["score"] == pytest.approx(sum(access) / 2, abs=0.1)
+    # the demo's ARCEP counts (fibre, 30 Mbit/s, 4G and 5G antennas) and places of digital help are simulated
+    assert len(access) == 5 and dims["accessibilite"]["missing"] is None
+    assert dims["accessibilite"]["score"] == pytest.approx(sum(access) / 5, abs=0.1)
     length = next(i for i in dims["contenus"]["indicators"] if i["key"] == "length")
     assert set(length) == {"key", "label", "value", "unit", "percentile", "peers", "source", "as_of"}
     # the percentile, computed again from the store: among the PVD of its size class (the demo has enough)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -173,6 +174,101 @@ def test_the_arcep_files_load_and_a_bad_one_is_refused(reference_db: Path, tmp_p
     assert out.returncode == 1 and "statistiques communales de l'ARCEP" in out.stderr
 
 
+# ARCEP's mobile sites, as published (data.arcep.fr/mobile/sites/, `2026_T1_sites_Metropole.csv`): `;`, one
+# row per operator's site, 0/1 flags per technology
+SITES_HEADER = ("code_op;nom_op;num_site;id_site_partage;id_station_anfr;x;y;latitude;longitude;nom_reg;nom_dep;"
+                "insee_dep;nom_com;insee_com;site_2g;site_3g;site_4g;site_5g;mes_4g_trim;site_ZB;site_DCC;"
+                "site_strategique;site_capa_240mbps;date_ouverturecommerciale_5g;site_5g_700_m_hz;site_5g_800_m_hz;"
+                "site_5g_1800_m_hz;site_5g_2100_m_hz;site_5g_3500_m_hz\n")  # fmt: skip
+
+
+def _site(op: str, name: str, n: int, dep: str, commune: str, code: str, g4: int, g5: int) -> str:
+    return (f"{op};{name};0006{n:04d}T1;;06{n:08d};490000;6830000;48.56;-0.15;Normandie;Orne;{dep};{commune};"
+            f"{code};1;1;{g4};{g5};0;0;0;0;0;;0;0;0;0;{g5}\n")  # fmt: skip
+
+
+SITES = (
+    SITES_HEADER
+    + _site("20801", "Orange", 1, "61", "Carrouges", "61074", 1, 0)
+    + _site("20810", "SFR", 2, "61", "Carrouges", "61074", 1, 1)
+    + _site("20810", "SFR", 3, "61", "Carrouges", "61074", 1, 0)  # a second SFR site: still one operator
+    + _site("20815", "Free Mobile", 4, "61", "Carrouges", "61074", 0, 0)  # 3G only
+    + "".join(
+        _site(op, name, 10 + i, "61", "Alençon", "61001", 1, 1)
+        for i, (op, name) in enumerate(
+            [("20801", "Orange"), ("20810", "SFR"), ("20815", "Free Mobile"), ("20820", "Bouygues Telecom")]
+        )
+    )
+)
+# the national map of places of digital mediation, in the published standard (`,`, quoted)
+PLACES_HEADER = ('"id","pivot","nom","commune","code_postal","code_insee","adresse","complement_adresse","latitude",'
+                 '"longitude","typologie","telephone","courriels","site_web","horaires","presentation_resume",'
+                 '"presentation_detail","source","Itinerance","structure_parente","date_maj","services",'
+                 '"publics_specifiquement_adresses","prise_en_charge_specifique","frais_a_charge",'
+                 '"dispositif_programmes_nationaux",formations_labels,autres_formations_labels,modalite_acces,'
+                 'modalites_accompagnement,"fiche_acces_libre","prise_rdv"\n')  # fmt: skip
+
+
+def _place(n: int, commune: str, postal: str, code: str, updated: str, programmes: str) -> str:
+    return (f'"lieu-{n}","21610074000018","Espace numérique {n}","{commune}","{postal}","{code}","1 place du '
+            f'Château","","48.56","-0.15","MUNI","","","","Mo-Fr 09:00-12:00","","","Hubik","","","{updated}",'
+            f'"Aide aux démarches administratives|Maîtrise des outils numériques du quotidien","","","Gratuit",'
+            f'"{programmes}","","","Se présenter","Accompagnement individuel","",""\n')  # fmt: skip
+
+
+PLACES = (
+    PLACES_HEADER
+    + _place(1, "Carrouges", "61320", "61074", "2026-05-12", "Conseillers numériques, France Services")
+    + _place(2, "Carrouges", "61320", "61074", "2025-11-02", "Aidants Connect")
+    + _place(3, "Alençon", "61000", "61001", "2026-06-30", "Conseillers numériques")
+)
+
+
+def _counts(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
+    with Store(db, read_only=True) as store:
+        rows = store.con.execute("SELECT code, indicator, value, as_of, source FROM access_counts").fetchall()
+    return {(r[0], r[1]): r[2:] for r in rows}
+
+
+def test_the_mobile_sites_and_the_mediation_map_load_as_counts(reference_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    shutil.copy(reference_db, db)
+    with Store(db, read_only=True) as store:
+        orne = store.con.execute("SELECT count(*) FROM communes WHERE departement = '61'").fetchall()[0][0]
+    sites = tmp_path / "2026_T1_sites_Metropole.csv"
+    sites.write_text(SITES, encoding="utf-8")
+    out = run_cli("access", "load", str(sites), db=db, check=True)
+    said = " ".join(out.stdout.split())
+    assert f"Réseau mobile au 31 mars 2026 chargé pour {orne} communes de 1 département(s) ({orne - 2} sans" in said
+    stored = _counts(db)
+    # Carrouges: Orange and SFR have a 4G site (SFR's two count once), only SFR a 5G one; Free's is 3G only
+    assert stored[("61074", "op4g")][:2] == (2, date(2026, 3, 31)) and stored[("61074", "op5g")][0] == 1
+    assert stored[("61001", "op4g")][0] == 4 and stored[("61001", "op5g")][0] == 4
+    others = [v[0] for (c, k), v in stored.items() if k == "op4g" and c not in ("61074", "61001")]
+    assert len(others) == orne - 2 and set(others) == {0}  # the Orne's other communes: no antenna on them
+    assert ("75056", "op4g") not in stored  # Paris: a département the file does not cover stays unknown
+    places = tmp_path / "lieux-de-mediation-numerique.csv"
+    places.write_text(PLACES, encoding="utf-8")
+    out = run_cli("access", "load", str(places), db=db, check=True)
+    assert "Aide au numérique au 30 juin 2026 chargé" in " ".join(out.stdout.split())
+    stored = _counts(db)
+    assert stored[("61074", "mediation")][:2] == (2, date(2026, 6, 30)) and stored[("61074", "france_services")][0] == 1
+    assert stored[("61001", "mediation")][0] == 1 and stored[("61001", "france_services")][0] == 0
+    assert stored[("61074", "op4g")][0] == 2  # the mobile counts stay: each file replaces its own
+    before = dict(stored)
+    bad = tmp_path / "2026_T2_sites_Metropole.csv"
+    bad.write_text(SITES.replace("Alençon;61001;1;1;1;1;", "Alençon;61001;1;1;oui?;1;", 1), encoding="utf-8")
+    out = run_cli("access", "load", str(bad), db=db)
+    assert out.returncode == 1 and "ligne 6" in out.stderr and "site_4g" in out.stderr
+    undated = tmp_path / "sites.csv"
+    undated.write_text(SITES, encoding="utf-8")
+    out = run_cli("access", "load", str(undated), db=db)
+    assert out.returncode == 1 and "--date" in out.stderr and "Traceback" not in out.stderr
+    assert _counts(db) == before  # refused files leave the store as it was
+    run_cli("access", "load", str(undated), "--date", "2026-06-30", db=db, check=True)
+    assert _counts(db)[("61074", "op4g")][1] == date(2026, 6, 30)
+
+
 def test_a_label_list_loads_with_title_lines_and_its_date(reference_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     shutil.copy(reference_db, db)
@@ -213,6 +309,17 @@ def test_the_demo_scores_access_and_labels_and_recovers_the_planted_label_effect
         held = store.con.execute("SELECT max(f.edits_12m) FROM article_facts f JOIN articles a USING (article_id) "
                                  "WHERE a.commune_code = ?", [code]).fetchall()[0][0]  # fmt: skip
     assert edits["value"] == held and edits["percentile"] is not None
+    access = {i["key"]: i for i in dims["accessibilite"]["indicators"]}
+    with Store(demo_db, read_only=True) as store:
+        held_counts = dict(store.con.execute("SELECT indicator, value FROM access_counts WHERE code = ?",
+                                             [code]).fetchall())  # fmt: skip
+    assert (
+        access["mobile_4g"]["value"] == held_counts["op4g"]
+        and access["digital_help"]["value"] == held_counts["mediation"]
+    )
+    assert "Mon réseau mobile" in access["mobile_4g"]["source"] and "SIMULÉ" in access["digital_help"]["source"]
+    languages = next(i for i in dims["notoriete"]["indicators"] if i["key"] == "label_languages")
+    assert languages["value"] > 0 and languages["percentile"] is not None
     labels = next(i for i in dims["attractivite"]["indicators"] if i["key"] == "labels")
     assert labels["value"] is not None and labels["value"] >= 0
     assert model is not None
@@ -239,7 +346,9 @@ def test_the_advice_follows_the_fibre_gap_and_the_labels_held(demo_db: Path) -> 
     weakest = low.filter((pl.col("share") < pl.col("q")) & (pl.col("n") > 20)).sort("share").row(0, named=True)
     labelled = held.filter(pl.col("code").is_in(shares["code"].to_list())).row(0, named=True)
     with Observatory.open(demo_db) as obs:
-        advice = {c: recommend(obs.profile(c), facts=obs.article_facts(c)) for c in (weakest["code"], labelled["code"])}
+        advice = {
+            c: recommend(obs.profile(c), territory=obs.territory_facts(c)) for c in (weakest["code"], labelled["code"])
+        }  # no article read: the lists still advise
     fibre = next(r for r in advice[weakest["code"]] if r.key == "fibre")
     assert M.fr_percent(weakest["share"] / 100) in fibre.advice and "ARCEP" in fibre.advice
     label = next(r for r in advice[labelled["code"]] if r.key == "label")
@@ -248,5 +357,35 @@ def test_the_advice_follows_the_fibre_gap_and_the_labels_held(demo_db: Path) -> 
     best = low.sort("share", descending=True).row(0, named=True)
     with Observatory.open(demo_db) as obs:
         assert all(
-            r.key != "fibre" for r in recommend(obs.profile(best["code"]), facts=obs.article_facts(best["code"]))
+            r.key != "fibre" for r in recommend(obs.profile(best["code"]), territory=obs.territory_facts(best["code"]))
         )
+
+
+def test_the_advice_follows_mobile_antennas_and_digital_help(demo_db: Path) -> None:
+    from belvedere.api import Observatory
+    from belvedere.report.recommendations import recommend
+
+    with Store(demo_db, read_only=True) as store:
+        counts = store.frame(
+            "SELECT a.code, c.size_class, a.indicator, a.value FROM access_counts a JOIN communes c USING (code) "
+            "WHERE a.indicator IN ('op4g', 'mediation') AND EXISTS (SELECT 1 FROM articles r JOIN pageviews p "
+            "USING (article_id) WHERE r.commune_code = a.code)"
+        )
+    placed = counts.with_columns(
+        pl.col("value").quantile(0.25).over("size_class", "indicator").alias("q"),
+        (pl.col("value") > 0).mean().over("size_class", "indicator").alias("with"),
+        pl.len().over("size_class", "indicator").alias("n"),
+    ).filter(pl.col("n") > 20)
+    op4g = placed.filter(pl.col("indicator") == "op4g")
+    weak = op4g.filter(pl.col("value") < pl.col("q")).sort("value").row(0, named=True)
+    strong = op4g.filter(pl.col("value") == 4).row(0, named=True)
+    helpless = placed.filter((pl.col("indicator") == "mediation") & (pl.col("value") == 0)
+                             & (pl.col("with") > 0.6)).row(0, named=True)  # fmt: skip
+    with Observatory.open(demo_db) as obs:
+        advice = {c: {r.key: r for r in recommend(obs.profile(c), territory=obs.territory_facts(c))}
+                  for c in (weak["code"], strong["code"], helpless["code"])}  # fmt: skip
+    network = advice[weak["code"]]["network"]
+    assert f"{weak['value']} opérateur(s) sur 4" in network.advice and "couverture ciblée" in network.advice
+    assert "network" not in advice[strong["code"]]
+    help_ = advice[helpless["code"]]["digital_help"]
+    assert "Aucun lieu d'aide au numérique" in help_.advice and "France Services" in help_.advice

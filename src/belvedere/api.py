@@ -262,7 +262,7 @@ class Observatory:
         self._snapshot_info: dict[str, str] | None = None
         self._standing: dict[tuple[str, date, date], dict[str, str] | None] = {}
         self._facts: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _all_facts
-        self._territory: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see _territory_facts
+        self._territory: tuple[pl.DataFrame, pl.DataFrame] | None = None  # see territory_facts
         self._attachment: pl.DataFrame | None = None  # see _attachment_values
         self._attachment_place: pl.DataFrame | None = None  # see _attachment_placed
         self._referrers: dict[tuple[str, date | None], pl.DataFrame] = {}  # see referrers
@@ -947,7 +947,9 @@ class Observatory:
         as_of = {"audience": nat.end, "facts": scoring.as_date(mine.get("read_at")),
                  "wikidata": scoring.as_date(mine.get("item_read_at")),
                  "tourism": date(vintage, 1, 1) if vintage else None,
-                 "access": scoring.as_date(mine.get("access_as_of")), "labels": self._labels_as_of()}  # fmt: skip
+                 "access": scoring.as_date(mine.get("access_as_of")), "labels": self._labels_as_of(),
+                 "mobile": scoring.as_date(mine.get("mobile_as_of")),
+                 "inclusion": scoring.as_date(mine.get("inclusion_as_of"))}  # fmt: skip
         group = "pvd_size_class" if placed["pvd_group"] else "size_class"
         return Scorecard(code, nat.start, nat.end, group, int(placed["peers"]), scoring.from_table(placed, as_of),
                          self.simulated)  # fmt: skip
@@ -975,7 +977,7 @@ class Observatory:
                               max(f.edits_12m) AS edits_12m, max(f.editors_12m) AS editors_12m
                        FROM article_facts f JOIN articles a USING (article_id) GROUP BY a.commune_code)
                    SELECT coalesce(art.code, i.code) AS code, art.* EXCLUDE (code), i.website, i.social,
-                          i.sitelinks, i.commons_files, i.read_at AS item_read_at
+                          i.sitelinks, i.label_languages, i.commons_files, i.read_at AS item_read_at
                    FROM art FULL JOIN item_facts i ON i.code = art.code"""
             )
             tourism = self.store.frame(
@@ -984,10 +986,12 @@ class Observatory:
             )
             access = self.store.frame("SELECT code, indicator, premises, eligible, as_of FROM access")
             labels = self.store.frame("SELECT code, label FROM labels")
+            counts = self.store.frame("SELECT code, indicator, value, as_of FROM access_counts")
         facts = scoring.facts_columns(facts, nat.end)
         held = scoring.label_columns(labels, self.communes()["code"])
         return (facts.join(tourism, on="code", how="full", coalesce=True)
                 .join(scoring.access_columns(access), on="code", how="full", coalesce=True)
+                .join(scoring.count_columns(counts), on="code", how="full", coalesce=True)
                 .join(held, on="code", how="full", coalesce=True))  # fmt: skip
 
     def dimension_scores(self, start: str | date | None = None, end: str | date | None = None) -> pl.DataFrame:
@@ -1250,28 +1254,39 @@ class Observatory:
             "social_share": (other_items["social"] != "").mean() if other_items.height else None,
         }  # fmt: skip
         found = mine.drop("code", "size_class").row(0, named=True) if mine.height else {"title": None, "read_at": None}
-        return {**found, "peers": peers, "item": item.drop("size_class").row(0, named=True) if item.height else None,
-                **self._territory_facts(code, size[0] if size else None)}  # fmt: skip
+        return {**found, "peers": peers, "item": item.drop("size_class").row(0, named=True) if item.height else None}
 
-    def _territory_facts(self, code: str, size: str | None) -> dict[str, Any]:
-        """The commune's fixed broadband (``access``: its fibre share, its peers' median and first
-        quartile, the file's date) and the labels it holds (``labels``: key, detail, list date), for
-        the advice."""
+    def territory_facts(self, commune: str) -> dict[str, Any]:
+        """What the official lists say of the commune, for the advice: ``access`` (its fibre share),
+        ``mobile`` (operators with a 4G antenna on it) and ``digital_help`` (places of digital
+        mediation), each with its value, its date and its peers' (its size class's) median, first
+        quartile, count and share with at least one (None when its file does not speak of it); and
+        ``labels``, the labels it holds (key, detail, list date). Every commune's lists are read once."""
+        code = self.code_of(commune)
         if self._territory is None:
             with self.lock:
-                access = self.store.frame(
-                    "SELECT a.code, c.size_class, 100.0 * a.eligible / a.premises AS ftth_share, a.as_of FROM access a "
-                    "JOIN communes c USING (code) WHERE a.indicator = 'ftth' AND a.premises > 0"
+                values = self.store.frame(
+                    """SELECT a.code, c.size_class, 'access' AS what, 100.0 * a.eligible / a.premises AS value, a.as_of
+                       FROM access a JOIN communes c USING (code) WHERE a.indicator = 'ftth' AND a.premises > 0
+                       UNION ALL
+                       SELECT a.code, c.size_class, CASE a.indicator WHEN 'op4g' THEN 'mobile' ELSE 'digital_help' END,
+                              a.value::DOUBLE, a.as_of
+                       FROM access_counts a JOIN communes c USING (code) WHERE a.indicator IN ('op4g', 'mediation')"""
                 )
                 labels = self.store.frame("SELECT code, label, detail, as_of FROM labels ORDER BY code, label")
-            self._territory = (access, labels)
-        access, labels = self._territory
-        mine = access.filter(pl.col("code") == code)
-        others = access.filter((pl.col("size_class") == size) & (pl.col("code") != code))["ftth_share"]
-        out: dict[str, Any] = {"access": None, "labels": labels.filter(pl.col("code") == code).drop("code").to_dicts()}
-        if mine.height:
-            out["access"] = {"ftth_share": mine["ftth_share"][0], "as_of": mine["as_of"][0], "peers": others.len(),
-                             "median": others.median(), "quartile": others.quantile(0.25)}  # fmt: skip
+            self._territory = (values, labels)
+        values, labels = self._territory
+        size = self.communes().filter(pl.col("code") == code)["size_class"].to_list()
+        out: dict[str, Any] = {"labels": labels.filter(pl.col("code") == code).drop("code").to_dicts()}
+        for what in ("access", "mobile", "digital_help"):
+            rows = values.filter(pl.col("what") == what)
+            mine = rows.filter(pl.col("code") == code)
+            others = rows.filter((pl.col("size_class") == (size[0] if size else None)) & (pl.col("code") != code))
+            out[what] = None if mine.is_empty() else {
+                "value": mine["value"][0], "as_of": mine["as_of"][0], "peers": others.height,
+                "median": others["value"].median(), "quartile": others["value"].quantile(0.25),
+                "share_with": (others["value"] > 0).mean() if others.height else None,
+            }  # fmt: skip
         return out
 
     def _all_facts(self) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -626,8 +626,17 @@ FR: dict[str, str] = {
     "dim_missing_notoriete": "non disponible",
     "dim_missing_contenus": "non disponible",
     "dim_missing_accessibilite": (
-        "non disponible : chargez les statistiques communales de l'ARCEP (belvedere access load)"
+        "non disponible : chargez les statistiques communales de l'ARCEP ou la cartographie de la médiation "
+        "numérique (belvedere access load)"
     ),
+    "ind_label_languages": "Langues dans lesquelles Wikidata nomme la commune",
+    "ind_mobile_4g": "Opérateurs mobiles ayant une antenne 4G sur la commune (sur 4)",
+    "ind_mobile_5g": "Opérateurs mobiles ayant une antenne 5G sur la commune (sur 4)",
+    "ind_digital_help": "Lieux d'aide au numérique (médiation numérique, France Services) sur la commune",
+    "unit_operators": "opérateurs",
+    "unit_places": "lieux",
+    "source_kind_mobile": "ARCEP, Mon réseau mobile, sites par opérateur (belvedere access load)",
+    "source_kind_inclusion": "cartographie nationale des lieux de médiation numérique (belvedere access load)",
     "ind_edits_12m": "Modifications de l'article sur 12 mois",
     "ind_editors_12m": "Contributeurs de l'article sur 12 mois",
     "unit_edits": "modifications",
@@ -724,6 +733,23 @@ FR: dict[str, str] = {
         "publique du département."
     ),
     "rec_fibre_trigger": "fibre : {share} des locaux, sous le quart le moins raccordé des communes de sa taille",
+    "rec_network_title": "Signaler une couverture mobile faible",
+    "rec_network": (
+        "{ops} opérateur(s) sur 4 ont une antenne 4G sur {name}, contre {median} en médiane pour les {n} de sa "
+        "taille (ARCEP, Mon réseau mobile, au {date}). Une antenne voisine peut suffire : vérifiez sur la carte "
+        "« Mon réseau mobile » de l'ARCEP ce que captent habitants et visiteurs, et signalez les zones mal "
+        "couvertes à l'équipe projet départementale du dispositif de couverture ciblée (New Deal mobile)."
+    ),
+    "rec_network_trigger": "{ops} opérateur(s) avec une antenne 4G, sous le quart le moins équipé de sa taille",
+    "rec_digital_help_title": "Faire connaître l'aide au numérique",
+    "rec_digital_help": (
+        "Aucun lieu d'aide au numérique n'est recensé sur {name} dans la cartographie nationale de la médiation "
+        "numérique ({date}), alors que {share} des {n} de sa taille en ont au moins un. Si la mairie, la "
+        "médiathèque ou une association aide déjà les habitants dans leurs démarches en ligne, faites-la "
+        "recenser sur cette cartographie et dites-le sur le site de la commune ; sinon, une permanence France "
+        "Services itinérante ou un conseiller numérique peut être demandé auprès de la préfecture."
+    ),
+    "rec_digital_help_trigger": "aucun lieu d'aide au numérique, quand {share} des communes de sa taille en ont",
     "rec_label_title": "Mettre en avant son label",
     "rec_label": (
         "{name} porte le label « {label} »{detail} (liste {date}) : citez-le dans la section Tourisme de son "
@@ -786,11 +812,17 @@ FR: dict[str, str] = {
     "zone_littoral": "loi Littoral",
     "zone_montagne": "loi Montagne",
     "zones_loaded": "Liste {zone} {vintage} chargée : {n} communes (source : {source}).",
-    "cmd_access": "Accès à internet fixe par commune (ARCEP, Ma connexion internet), pour le tableau de bord.",
-    "cmd_access_load": (
-        "Charge un fichier communal de l'ARCEP tel que publié (commune_techno.csv pour la fibre, "
-        "commune_debit_filaire.csv pour le débit filaire de 30 Mbit/s ou plus), fichier ou URL."
+    "cmd_access": (
+        "Accès au numérique par commune (ARCEP : internet fixe et sites mobiles ; cartographie de la médiation "
+        "numérique), pour le tableau de bord."
     ),
+    "cmd_access_load": (
+        "Charge un fichier tel que publié, fichier ou URL, reconnu à ses colonnes : ARCEP « Ma connexion "
+        "internet » (commune_techno.csv pour la fibre, commune_debit_filaire.csv pour le débit filaire de 30 "
+        "Mbit/s ou plus), ARCEP « Mon réseau mobile » (2024_T1_sites_Metropole.csv : opérateurs ayant une "
+        "antenne 4G ou 5G sur la commune), ou la cartographie nationale des lieux de médiation numérique."
+    ),
+    "opt_access_date": "Date des données (AAAA-MM-JJ) quand le fichier ne la dit pas.",
     "access_bad_layout": (
         "Le fichier {path} n'a pas la forme des statistiques communales de l'ARCEP (colonnes code_insee, nbr, "
         "elig_ftth ou elig_thd30) : rien n'a été chargé."
@@ -803,6 +835,28 @@ FR: dict[str, str] = {
     "access_ftth": "fibre (FttH)",
     "access_thd30": "filaire à 30 Mbit/s ou plus",
     "access_loaded": "Accès fixe au {date} chargé pour {communes} communes : {indicators} (source : {source}).",
+    "access_op4g": "opérateurs avec une antenne 4G",
+    "access_op5g": "opérateurs avec une antenne 5G",
+    "access_mediation": "lieux de médiation numérique",
+    "access_france_services": "dont France Services",
+    "access_counts_loaded": (
+        "{what} au {date} chargé pour {communes} communes de {deps} département(s) ({zero} sans aucun, comptées "
+        "0) : {indicators} (source : {source})."
+    ),
+    "access_what_mobile": "Réseau mobile",
+    "access_what_inclusion": "Aide au numérique",
+    "mobile_bad_layout": (
+        "Le fichier {path} n'a pas la forme du fichier des sites de l'ARCEP (colonnes insee_com, code_op, "
+        "site_4g…) : rien n'a été chargé."
+    ),
+    "mobile_no_date": (
+        "Le fichier {path} ne dit pas son trimestre (nom publié « 2024_T1_sites_Metropole.csv ») : donnez-le "
+        "avec --date AAAA-MM-JJ ; rien n'a été chargé."
+    ),
+    "mediation_no_date": (
+        "Le fichier {path} ne dit pas sa date (colonne date_maj vide) : donnez-la avec --date AAAA-MM-JJ ; rien "
+        "n'a été chargé."
+    ),
     "cmd_labels": "Labels qui font venir les visiteurs (Plus Beaux Villages de France, Villes fleuries…).",
     "cmd_labels_load": (
         "Charge la liste d'un label (fichier ou URL, CSV ou .xlsx avec une colonne de codes INSEE) : "

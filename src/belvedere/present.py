@@ -402,13 +402,16 @@ SCORE_UNITS = {"views_per_inhabitant": "unit_views_per_inh", "visibility_surplus
                "website": "unit_yes_no", "social_accounts": "unit_accounts", "beds_per_1000": "unit_per_1000",
                "rooms_per_1000": "unit_per_1000", "pitches_per_1000": "unit_per_1000", "labels": "unit_labels",
                "edits_12m": "unit_edits", "editors_12m": "unit_editors",
-               "ftth_share": "unit_percent_premises", "thd30_share": "unit_percent_premises"}  # fmt: skip
+               "ftth_share": "unit_percent_premises", "thd30_share": "unit_percent_premises",
+               "label_languages": "unit_languages", "mobile_4g": "unit_operators", "mobile_5g": "unit_operators",
+               "digital_help": "unit_places"}  # fmt: skip
 
 
 # the scorecard indicator each piece of advice answers: the advice on the widest gap comes first
 ADVICE_INDICATOR = {"article": "visibility_surplus", "decline": "yoy_change", "image": "lead_image",
                     "short": "length", "refs": "refs", "stale": "days_since_edit", "social": "social_accounts",
-                    "website": "website", "fibre": "ftth_share", "label": "labels"}  # fmt: skip
+                    "website": "website", "fibre": "ftth_share", "label": "labels", "network": "mobile_4g",
+                    "digital_help": "digital_help"}  # fmt: skip
 
 
 def by_gap(recommendations: list[Any], record: Mapping[str, Any] | None) -> list[Any]:

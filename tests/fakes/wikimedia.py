@@ -483,6 +483,9 @@ class FakeWikimedia:
                 b[network] = {"type": "literal", "datatype": integer, "value": str(n)}
             if item.get("sitelinks") is not None:
                 b["sitelinks"] = {"type": "literal", "datatype": integer, "value": str(item["sitelinks"])}
+            if "rdfs:label ?label" in query and "AS ?label_languages" in query:  # COUNT of nothing is 0
+                n = len(item.get("labels", []))
+                b["label_languages"] = {"type": "literal", "datatype": integer, "value": str(n)}
             bindings.append(b)
         self._send(h, 200, {"head": {"vars": ["item"]}, "results": {"bindings": bindings}})
 

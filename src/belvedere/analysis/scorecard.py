@@ -30,9 +30,9 @@ class IndicatorSpec:
     higher_is_better: bool = True
 
 
-# what each dimension is made of: access from ARCEP's fixed broadband (mobile coverage is not read
-# yet), animation from the accounts declared on Wikidata, attractiveness from INSEE's tourism
-# capacity and the labels' lists
+# what each dimension is made of: access from ARCEP's fixed broadband and mobile sites and from the
+# national map of digital mediation, animation from the accounts declared on Wikidata,
+# attractiveness from INSEE's tourism capacity and the labels' lists
 INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("views_per_inhabitant", "notoriete", "views_per_inhabitant", "audience"),
     IndicatorSpec("visibility_surplus", "notoriete", "visibility_surplus", "audience"),
@@ -46,6 +46,7 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("edits_12m", "contenus", "edits_12m", "facts"),
     IndicatorSpec("editors_12m", "contenus", "editors_12m", "facts"),
     IndicatorSpec("sitelinks", "notoriete", "sitelinks", "wikidata"),
+    IndicatorSpec("label_languages", "notoriete", "label_languages", "wikidata"),
     IndicatorSpec("commons_files", "contenus", "commons_files", "wikidata"),
     IndicatorSpec("website", "animation", "has_website", "wikidata"),
     IndicatorSpec("social_accounts", "animation", "social_accounts", "wikidata"),
@@ -55,7 +56,12 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("labels", "attractivite", "labels", "labels"),
     IndicatorSpec("ftth_share", "accessibilite", "ftth_share", "access"),
     IndicatorSpec("thd30_share", "accessibilite", "thd30_share", "access"),
+    IndicatorSpec("mobile_4g", "accessibilite", "op4g", "mobile"),
+    IndicatorSpec("mobile_5g", "accessibilite", "op5g", "mobile"),
+    IndicatorSpec("digital_help", "accessibilite", "mediation", "inclusion"),
 )
+# the source of each count of ``access_counts``: ARCEP's sites file, the map of digital mediation
+COUNT_SOURCES = {"op4g": "mobile", "op5g": "mobile", "mediation": "inclusion", "france_services": "inclusion"}
 # beds the INSEE way: 2 per hotel room, 3 per campsite pitch, the others' beds as counted
 ROOM_BEDS, PITCH_BEDS = 2, 3
 
@@ -85,6 +91,17 @@ def access_columns(access: pl.DataFrame) -> pl.DataFrame:
         pl.col("as_of").min().alias("access_as_of"),
     )
     return out
+
+
+def count_columns(counts: pl.DataFrame) -> pl.DataFrame:
+    """The counts of ``access_counts`` (``code``, ``indicator``, ``value``, ``as_of``) as one row per
+    commune: a column per indicator (``op4g``, ``op5g``, ``mediation``, ``france_services``; null
+    where its file does not speak of the commune) and ``mobile_as_of``, ``inclusion_as_of``."""
+    columns = [pl.col("value").filter(pl.col("indicator") == k).first().cast(pl.Float64).alias(k)
+               for k in COUNT_SOURCES]  # fmt: skip
+    dates = [pl.col("as_of").filter(pl.col("indicator").is_in([k for k, s in COUNT_SOURCES.items() if s == src]))
+             .min().alias(f"{src}_as_of") for src in sorted(set(COUNT_SOURCES.values()))]  # fmt: skip
+    return counts.group_by("code").agg(*columns, *dates)
 
 
 def label_columns(labels: pl.DataFrame, codes: pl.Series) -> pl.DataFrame:

@@ -156,7 +156,9 @@ def scorecard(ctx: typer.Context, commune: CommuneArg, start: StartOpt = None, e
     with observatory(ctx) as obs:
         sc = obs.scorecard(commune, start, end)
         card = obs.profile(sc.code, sc.start, sc.end)
-        record = present.scorecard_record(sc, recommend(card, facts=obs.article_facts(sc.code)))
+        record = present.scorecard_record(
+            sc, recommend(card, facts=obs.article_facts(sc.code), territory=obs.territory_facts(sc.code))
+        )
     if f is Format.json:
         emit_record(record, f)
         return

@@ -500,7 +500,8 @@ def articles_facts(
                 save_item_facts(store, [{"code": code_of[x.qid], "qid": x.qid, "website": x.website, "image": x.image,
                                          "coat_of_arms": x.coat_of_arms, "flag": x.flag,
                                          "commons_category": x.commons_category, "commons_files": x.commons_files,
-                                         "social": ",".join(x.social), "sitelinks": x.sitelinks}
+                                         "social": ",".join(x.social), "sitelinks": x.sitelinks,
+                                         "label_languages": x.label_languages}
                                         for x in found.values() if x.qid in code_of], store_now())  # fmt: skip
                 counts["items"] += len(found)
                 progress.update(task, completed=len(rows) + min(i + WIKIDATA_BATCH, len(qids)))

@@ -178,16 +178,53 @@ def zones_load(ctx: typer.Context, zone: Annotated[str, typer.Argument(help=M.t(
 
 @access_app.command("load", help=M.t("cmd_access_load"))
 def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
+                as_of: Annotated[str | None, typer.Option("--date", help=M.t("opt_access_date"))] = None,
                 contact: ContactOpt = None) -> None:  # fmt: skip
+    from belvedere.sources import mediation, mobile
     from belvedere.sources.arcep import read_access
+    from belvedere.sources.tables import read_table
     from belvedere.store.db import now
-    from belvedere.store.writes import replace_access
+    from belvedere.store.writes import replace_access, replace_access_counts
 
-    frame, as_of = read_access(local_copy(ctx, source, contact))
-    kept, _ = _load_list(ctx, frame, lambda store, rows: replace_access(store, rows, as_of, source, now()))
+    path = local_copy(ctx, source, contact)
+    table = read_table(path, ("code_insee", *mobile.CODE_COLUMNS))
+    if mobile.is_sites_file(table) or mediation.is_mediation_file(table):
+        what = "mobile" if mobile.is_sites_file(table) else "inclusion"
+        read = mobile.read_sites if what == "mobile" else mediation.read_places
+        counts, departements, when = read(table, path, as_of)
+        rows: Any = None
+        zero = 0
+
+        def write(store: Any, kept: Any) -> int:
+            nonlocal rows, zero
+            rows, zero = _with_zeros(store, kept, departements)
+            return replace_access_counts(store, rows, when, source, now())
+
+        _load_list(ctx, counts, write)
+        indicators = ", ".join(M.t(f"access_{k}") for k in rows["indicator"].unique(maintain_order=True).to_list())
+        console.print(M.t("access_counts_loaded", what=M.t(f"access_what_{what}"), date=M.fr_date(when),
+                          communes=rows["code"].n_unique(), deps=len(departements), zero=zero,
+                          indicators=indicators, source=source))  # fmt: skip
+        return
+    frame, day = read_access(path, table)
+    kept, _ = _load_list(ctx, frame, lambda store, rows: replace_access(store, rows, day, source, now()))
     indicators = ", ".join(M.t(f"access_{k}") for k in kept["indicator"].unique(maintain_order=True).to_list())
     console.print(M.t("access_loaded", communes=kept["code"].n_unique(), indicators=indicators,
-                      date=M.fr_date(as_of), source=source))  # fmt: skip
+                      date=M.fr_date(day), source=source))  # fmt: skip
+
+
+def _with_zeros(store: Any, counts: Any, departements: set[str]) -> tuple[Any, int]:
+    """The counts with a 0 for every commune of the départements the file covers that it does not
+    list (a file lists the communes that have something; the others have none), and how many."""
+    import polars as pl
+
+    covered = store.frame("SELECT code FROM communes WHERE departement IN (SELECT unnest(?))", [sorted(departements)])
+    indicators = counts["indicator"].unique().sort().to_list()
+    every = covered.join(pl.DataFrame({"indicator": indicators}), how="cross")
+    out = every.join(counts, on=["code", "indicator"], how="full", coalesce=True).with_columns(
+        pl.col("value").fill_null(0)
+    )
+    return out, covered.height - counts["code"].n_unique()
 
 
 @labels_app.command("load", help=M.t("cmd_labels_load"))

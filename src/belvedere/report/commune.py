@@ -110,6 +110,7 @@ def commune_context(obs: Observatory, commune: str, start: str | date | None = N
                 spikes=spikes,
                 former=former,
                 facts=ctx["facts"],
+                territory=obs.territory_facts(code),
             ),
             ctx["scorecard"],
             obs.explanation(d_start, d_end),

@@ -93,11 +93,13 @@ def _best_peer(card: Mapping[str, Any], peers: pl.DataFrame | None) -> dict[str,
 
 def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spikes: pl.DataFrame | None = None,
               former: list[str] | None = None,
-              facts: Mapping[str, Any] | None = None) -> list[Recommendation]:  # fmt: skip
+              facts: Mapping[str, Any] | None = None,
+              territory: Mapping[str, Any] | None = None) -> list[Recommendation]:  # fmt: skip
     """Recommendations for one commune's profile (as ``Observatory.profile`` returns it), written
     with its figures; ``peers`` (its peer group), ``spikes`` (its spikes), ``former`` (the names
-    of its former communes) and ``facts`` (what its article is like, ``Observatory.article_facts``)
-    make the advice more specific when given."""
+    of its former communes), ``facts`` (what its article is like, ``Observatory.article_facts``)
+    and ``territory`` (what the official lists say, ``Observatory.territory_facts``) make the
+    advice more specific when given."""
     out: list[Recommendation] = []
     name = card.get("name") or M.t("rec_the_commune")
 
@@ -158,6 +160,8 @@ def recommend(card: Mapping[str, Any], *, peers: pl.DataFrame | None = None, spi
         add("new_name", advice, merged=merged)
     if facts:
         _article_advice(card, facts, add)
+    if territory:
+        _territory_advice(name, territory, add)
     mobile = _num(card, "mobile_share")
     if mobile is not None and mobile < LOW_MOBILE:
         add("mobile", M.t("rec_mobile", name=name, share=M.fr_percent(mobile)), share=M.fr_percent(mobile))
@@ -191,7 +195,6 @@ def _article_advice(card: Mapping[str, Any], facts: Mapping[str, Any], add: Any)
             add("social", M.t("rec_social", name=name, qid=item["qid"], peers=known))
         if not item.get("website"):
             add("website", M.t("rec_website", name=name, qid=item["qid"]))
-    _territory_advice(name, facts, add)
     edited = facts.get("last_edit")
     read = facts.get("read_at") or edited
     if edited is not None and read is not None and (read - edited).days > 365 * STALE_YEARS:
@@ -215,16 +218,33 @@ def _text_advice(name: str, facts: Mapping[str, Any], peers: Mapping[str, Any], 
         add("refs", M.t("rec_refs", refs=M.fr_number(refs, 0), peers=against), refs=M.fr_number(refs, 0))
 
 
-def _territory_advice(name: str, facts: Mapping[str, Any], add: Any) -> None:
-    """What the official lists say: fixed broadband below the quarter of its peers least connected
-    (ARCEP), and each label it holds, to be said where readers look for it."""
-    access = facts.get("access")
-    if access and access.get("quartile") is not None and access["peers"] >= MIN_ACCESS_PEERS:
-        if access["ftth_share"] < access["quartile"]:
-            share = M.fr_percent(access["ftth_share"] / 100)
-            add("fibre", M.t("rec_fibre", name=name, share=share, median=M.fr_percent(access["median"] / 100),
-                             n=M.n_communes(int(access["peers"])), date=access["as_of"]), share=share)  # fmt: skip
-    for held in facts.get("labels") or []:
+def _territory_advice(name: str, territory: Mapping[str, Any], add: Any) -> None:
+    """What the official lists say: fixed broadband or mobile antennas below the quarter of its
+    peers least served (ARCEP), no place of help with digital use where most of its peers have one,
+    and each label it holds, to be said where readers look for it."""
+    access = territory.get("access")
+    if access and _below_quartile(access):
+        share = M.fr_percent(access["value"] / 100)
+        add("fibre", M.t("rec_fibre", name=name, share=share, median=M.fr_percent(access["median"] / 100),
+                         n=M.n_communes(int(access["peers"])), date=access["as_of"]), share=share)  # fmt: skip
+    mobile = territory.get("mobile")
+    if mobile and _below_quartile(mobile):
+        ops = M.fr_number(mobile["value"], 0)
+        add("network", M.t("rec_network", name=name, ops=ops, median=M.fr_number(mobile["median"], 0),
+                           n=M.n_communes(int(mobile["peers"])), date=mobile["as_of"]), ops=ops)  # fmt: skip
+    helped = territory.get("digital_help")
+    if (helped and helped["value"] == 0 and helped["peers"] >= MIN_ACCESS_PEERS
+            and (helped.get("share_with") or 0) >= 0.5):  # fmt: skip
+        share = M.fr_percent(helped["share_with"])
+        add("digital_help", M.t("rec_digital_help", name=name, share=share, n=M.n_communes(int(helped["peers"])),
+                                date=helped["as_of"]), share=share)  # fmt: skip
+    for held in territory.get("labels") or []:
         label = M.t(f"label_{held['label']}")
         detail = f" ({held['detail']})" if held.get("detail") else ""
         add("label", M.t("rec_label", name=name, label=label, detail=detail, date=held["as_of"]), label=label)
+
+
+def _below_quartile(found: Mapping[str, Any]) -> bool:
+    """A value under its peers' first quartile, among enough peers to say so."""
+    return bool(found.get("quartile") is not None and found["peers"] >= MIN_ACCESS_PEERS
+                and found["value"] < found["quartile"])  # fmt: skip

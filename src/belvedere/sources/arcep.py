@@ -26,7 +26,7 @@ import polars as pl
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
-from belvedere.sources.tables import CODE, commune_code, pick, read_table
+from belvedere.sources.tables import CODE, Table, commune_code, pick, read_table
 
 INDICATORS = {"ftth": "elig_ftth", "thd30": "elig_thd30"}  # what Belvédère keeps -> ARCEP's column
 
@@ -40,17 +40,17 @@ def _as_of(value: str) -> date | None:
     return None
 
 
-def read_access(path: Path) -> tuple[pl.DataFrame, date]:
+def read_access(path: Path, table: Table | None = None) -> tuple[pl.DataFrame, date]:
     """(one row per commune and indicator the file carries: ``code``, ``indicator``, ``premises``,
     ``eligible``; the date the file speaks of). A count that is not a whole number, or more eligible
-    premises than premises, is refused naming the line and the column."""
-    table = read_table(path, ("code_insee",))
+    premises than premises, is refused naming the line and the column. ``table``: the file already
+    read."""
+    table = table if table is not None else read_table(path, ("code_insee",))
     at = pick(table, ("code_insee",))
     premises_at = pick(table, ("nbr",))
     kept = {k: i for k, col in INDICATORS.items() if (i := pick(table, (col,))) is not None}
-    if premises_at is None or not kept:
+    if at is None or premises_at is None or not kept:
         raise BelvedereError(M.t("access_bad_layout", path=path.name))
-    assert at is not None
     type_at, date_at = pick(table, ("type",)), pick(table, ("date",))
     rows: list[tuple[str, str, int, int]] = []
     dates: set[date] = set()

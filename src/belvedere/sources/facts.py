@@ -192,6 +192,7 @@ class ItemFacts:
     commons_category: str | None = None
     social: list[str] = field(default_factory=list)  # the networks with an account declared
     sitelinks: int | None = None
+    label_languages: int | None = None  # languages its label is written in (how far it is found by name)
     commons_files: int | None = None  # files in its Commons category (Commons API), when it has one
 
 
@@ -200,10 +201,12 @@ def wikidata_query(qids: list[str]) -> str:
     picked = " ".join(f"(SAMPLE(?{k}) AS ?{k})" for k in VALUED)
     counted = " ".join(f"(COUNT(DISTINCT ?{k}) AS ?{k})" for k in SOCIAL)
     optional = "\n  ".join(f"OPTIONAL {{ ?item wdt:{p} ?{k} . }}" for k, p in {**VALUED, **SOCIAL}.items())
-    return f"""SELECT ?item {picked} {counted} (SAMPLE(?links) AS ?sitelinks) WHERE {{
+    return f"""SELECT ?item {picked} {counted} (SAMPLE(?links) AS ?sitelinks)
+       (COUNT(DISTINCT LANG(?label)) AS ?label_languages) WHERE {{
   VALUES ?item {{ {values} }}
   {optional}
   OPTIONAL {{ ?item wikibase:sitelinks ?links . }}
+  OPTIONAL {{ ?item rdfs:label ?label . }}
 }} GROUP BY ?item"""
 
 
@@ -228,6 +231,7 @@ def parse_item_facts(payload: object) -> dict[str, ItemFacts]:
             commons_category=got.get("commons_category"),
             social=[k for k in SOCIAL if int(got.get(k, "0") or 0) > 0],
             sitelinks=int(got["sitelinks"]) if got.get("sitelinks") else None,
+            label_languages=int(got["label_languages"]) if got.get("label_languages") else None,
         )
     return out
 

@@ -145,6 +145,24 @@ def _plan_access(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
     })  # fmt: skip
 
 
+def _plan_counts(communes: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Simulated counts per commune (``code``, ``indicator``, ``value``): operators with a 4G antenna
+    on it (towns all four, villages often none: a neighbour's antenna covers them), fewer with 5G,
+    and places of digital mediation (about one per 4,000 inhabitants, France Services among them)."""
+    pop = communes["population"].fill_null(50).clip(lower_bound=10).to_numpy().astype(float)
+    size = np.log10(pop)
+    op4g = rng.binomial(4, np.clip(1.0 / (1.0 + np.exp(-(2.2 * size - 6.0))), 0.02, 0.99))
+    op5g = rng.binomial(op4g, np.clip(1.0 / (1.0 + np.exp(-(1.8 * size - 6.5))), 0.0, 0.95))
+    places = rng.poisson(0.03 + pop / 4000.0)
+    france_services = rng.binomial(places, 0.3)
+    codes = communes["code"].to_list()
+    return pl.DataFrame({
+        "code": codes * 4, "indicator": ["op4g"] * len(codes) + ["op5g"] * len(codes) + ["mediation"] * len(codes)
+        + ["france_services"] * len(codes),
+        "value": np.concatenate([op4g, op5g, places, france_services]).astype(np.int64),
+    })  # fmt: skip
+
+
 def _plan_communes(communes: pl.DataFrame, rng: np.random.Generator,
                    labels: np.ndarray | None = None) -> pl.DataFrame:  # fmt: skip
     """Per-commune parameters (profile, level, trend, access shares); ``labels``, how many labels
@@ -464,6 +482,7 @@ def _plan_items(plan: pl.DataFrame, communes: pl.DataFrame, rng: np.random.Gener
         "commons_files": commons,
         "social": [",".join(networks[:k]) for k in accounts],
         "sitelinks": rng.poisson(np.exp(2.2 + 0.15 * size + 0.2 * z)),
+        "label_languages": np.minimum(rng.poisson(np.exp(3.3 + 0.1 * size + 0.15 * z)), 300),
     })  # fmt: skip
 
 
@@ -720,8 +739,8 @@ def simulate(
         con.register("sim_items", items.to_arrow())
         con.execute(
             "INSERT INTO item_facts (code, qid, read_at, website, image, coat_of_arms, flag, commons_category, "
-            "commons_files, social, sitelinks) SELECT code, qid, ?, website, image, coat_of_arms, flag, "
-            "commons_category, commons_files, social, sitelinks FROM sim_items",
+            "commons_files, social, sitelinks, label_languages) SELECT code, qid, ?, website, image, coat_of_arms, "
+            "flag, commons_category, commons_files, social, sitelinks, label_languages FROM sim_items",
             [now()],
         )
         con.unregister("sim_items")
@@ -733,7 +752,8 @@ def simulate(
             [params.end.year, now()],
         )
         con.unregister("sim_tourism")
-        # the official lists of a simulated store are simulated: zones, fixed broadband, labels
+        # the official lists of a simulated store are simulated: zones, fixed broadband, labels, mobile
+        # sites and places of digital mediation
         for table, frame, sql, args in (
             ("zones", _plan_zones(plan, communes, np.random.default_rng([params.seed, 786])),
              "SELECT code, zone, class, ?, 'simulated', ? FROM sim_list", [M.t("sim_list_vintage"), now()]),
@@ -741,6 +761,8 @@ def simulate(
              "SELECT code, indicator, premises, eligible, ?, 'simulated', ? FROM sim_list", [params.end, now()]),
             ("labels", labels, "SELECT code, label, detail, ?, 'simulated', ? FROM sim_list",
              [str(params.end.year), now()]),
+            ("access_counts", _plan_counts(communes, np.random.default_rng([params.seed, 788])),
+             "SELECT code, indicator, value, ?, 'simulated', ? FROM sim_list", [params.end, now()]),
         ):  # fmt: skip
             con.execute(f"DELETE FROM {table}")
             con.register("sim_list", frame.to_arrow())

@@ -450,6 +450,22 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (code, label)
     );
     """,
+    # 20 — the rest of the scorecard's access dimension (issue #18): mobile operators with an
+    # antenna on the commune (ARCEP's sites file) and places of help with digital use (the national
+    # map of digital mediation), both as counts per commune; and the languages an item is named in
+    """
+    CREATE TABLE access_counts (
+        code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,      -- op4g | op5g (operators with a 4G / 5G site on the commune) |
+                                         -- mediation (places of digital mediation) | france_services
+        value INTEGER NOT NULL,          -- 0 for a commune of a département the file covers, not in it
+        as_of DATE NOT NULL,             -- the quarter's end (sites), the latest update (places)
+        source VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (code, indicator)
+    );
+    ALTER TABLE item_facts ADD COLUMN label_languages INTEGER;  -- languages its label is written in
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -91,7 +91,7 @@ def remove_campaign(store: Store, campaign_id: int) -> None:
 FACT_COLUMNS = ("article_id", "length", "lead_image", "images", "refs", "sections", "quality", "languages",
                 "last_edit", "created", "edits_12m", "editors_12m")  # fmt: skip
 ITEM_COLUMNS = ("code", "qid", "website", "image", "coat_of_arms", "flag", "commons_category", "commons_files",
-                "social", "sitelinks")  # fmt: skip
+                "social", "sitelinks", "label_languages")  # fmt: skip
 
 
 def save_article_facts(store: Store, rows: list[dict[str, Any]], read_at: datetime) -> int:
@@ -194,16 +194,30 @@ def _replace_list(store: Store, table: str, key: str, value: str, frame: Any, af
 
 def replace_access(store: Store, frame: Any, as_of: date, source: str, loaded_at: datetime) -> int:
     """ARCEP's counts (``frame``: code, indicator, premises, eligible) replacing those of the same
-    indicators, in one transaction: the fibre file and the speed file each replace their own."""
+    indicators: the fibre file and the speed file each replace their own."""
+    return _replace_indicators(store, "access", frame.select("code", "indicator", "premises", "eligible"),
+                               [as_of, source, loaded_at])  # fmt: skip
+
+
+def replace_access_counts(store: Store, frame: Any, as_of: date, source: str, loaded_at: datetime) -> int:
+    """Counts per commune (``frame``: code, indicator, value) replacing those of the same indicators:
+    the sites file and the places file each replace their own."""
+    return _replace_indicators(store, "access_counts", frame.select("code", "indicator", "value"),
+                               [as_of, source, loaded_at])  # fmt: skip
+
+
+def _replace_indicators(store: Store, table: str, frame: Any, after: list[Any]) -> int:
+    """The rows of ``table`` of the indicators ``frame`` carries replaced by its rows (then ``after``'s
+    values), in one transaction."""
     _writable(store)
+    marks = ", ".join("?" * len(after))
     with store.transaction() as con:
-        con.register("_access", frame.select("code", "indicator", "premises", "eligible").to_arrow())
+        con.register("_rows", frame.to_arrow())
         try:
-            con.execute("DELETE FROM access WHERE indicator IN (SELECT DISTINCT indicator FROM _access)")
-            con.execute("INSERT INTO access SELECT code, indicator, premises, eligible, ?, ?, ? FROM _access",
-                        [as_of, source, loaded_at])  # fmt: skip
+            con.execute(f"DELETE FROM {table} WHERE indicator IN (SELECT DISTINCT indicator FROM _rows)")
+            con.execute(f"INSERT INTO {table} SELECT {', '.join(frame.columns)}, {marks} FROM _rows", after)
         finally:
-            con.unregister("_access")
+            con.unregister("_rows")
     return int(frame.height)
 
 

@@ -450,7 +450,9 @@ async def commune_scorecard(code: str, st: Annotated[State, Depends(state)], sta
     def run() -> dict[str, Any]:
         sc = st.obs.scorecard(code, start, end)
         card = st.obs.profile(sc.code, sc.start, sc.end)
-        return present.scorecard_record(sc, recommend(card, facts=st.obs.article_facts(sc.code)))
+        return present.scorecard_record(
+            sc, recommend(card, facts=st.obs.article_facts(sc.code), territory=st.obs.territory_facts(sc.code))
+        )
 
     return await _call_quick(st, st.obs.ready(start, end), run)
 

@@ -147,7 +147,14 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
                   st.obs.former_communes(card["code"]).filter(pl.col("old_name").is_not_null()).to_dicts()]  # fmt: skip
         facts = st.obs.article_facts(card["code"])
         scorecard = present.scorecard_record(st.obs.scorecard(card["code"], card["start"], card["end"]))
-        advice = recommend(card, peers=peers, spikes=spikes, former=[f["old_name"] for f in former], facts=facts)
+        advice = recommend(
+            card,
+            peers=peers,
+            spikes=spikes,
+            former=[f["old_name"] for f in former],
+            facts=facts,
+            territory=st.obs.territory_facts(card["code"]),
+        )
         return {"card": card, "chart": script_json(chart), "spikes": spikes.to_dicts(), "peers": peers.to_dicts(),
                 "recommendations": present.advice_with_effects(advice, scorecard,
                                                                st.obs.explanation(card["start"], card["end"])),
