@@ -735,12 +735,15 @@ FR: dict[str, str] = {
     "rec_fibre_trigger": "fibre : {share} des locaux, sous le quart le moins raccordé des communes de sa taille",
     "rec_network_title": "Signaler une couverture mobile faible",
     "rec_network": (
-        "{ops} opérateur(s) sur 4 ont une antenne 4G sur {name}, contre {median} en médiane pour les {n} de sa "
+        "{ops} une antenne 4G sur {name}, contre {median} en médiane pour les {n} de sa "
         "taille (ARCEP, Mon réseau mobile, au {date}). Une antenne voisine peut suffire : vérifiez sur la carte "
         "« Mon réseau mobile » de l'ARCEP ce que captent habitants et visiteurs, et signalez les zones mal "
         "couvertes à l'équipe projet départementale du dispositif de couverture ciblée (New Deal mobile)."
     ),
-    "rec_network_trigger": "{ops} opérateur(s) avec une antenne 4G, sous le quart le moins équipé de sa taille",
+    "rec_network_trigger": "{ops} une antenne 4G, sous le quart le moins équipé des communes de sa taille",
+    "rec_network_ops_0": "Aucun des 4 opérateurs mobiles n'a",
+    "rec_network_ops_1": "Un seul des 4 opérateurs mobiles a",
+    "rec_network_ops_n": "{n} des 4 opérateurs mobiles ont",
     "rec_digital_help_title": "Faire connaître l'aide au numérique",
     "rec_digital_help": (
         "Aucun lieu d'aide au numérique n'est recensé sur {name} dans la cartographie nationale de la médiation "

@@ -229,7 +229,8 @@ def _territory_advice(name: str, territory: Mapping[str, Any], add: Any) -> None
                          n=M.n_communes(int(access["peers"])), date=access["as_of"]), share=share)  # fmt: skip
     mobile = territory.get("mobile")
     if mobile and _below_quartile(mobile):
-        ops = M.fr_number(mobile["value"], 0)
+        n = int(mobile["value"])
+        ops = M.t(f"rec_network_ops_{n if n < 2 else 'n'}", n=n)
         add("network", M.t("rec_network", name=name, ops=ops, median=M.fr_number(mobile["median"], 0),
                            n=M.n_communes(int(mobile["peers"])), date=mobile["as_of"]), ops=ops)  # fmt: skip
     helped = territory.get("digital_help")
