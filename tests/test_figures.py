@@ -152,3 +152,23 @@ def test_a_commune_without_audience_reads_an_empty_panel(ref_store: Store) -> No
 
     panel = load_panel(ref_store, date(2024, 1, 1), date(2024, 1, 31), ["61074"])
     assert panel.codes == [] and panel.days == 31 and panel.start == date(2024, 1, 1)
+
+
+def test_a_period_inside_a_loaded_one_is_sliced_exactly_as_read(demo_store: Store) -> None:
+    """After the whole audience, the last 12 months are cut from its panel, not read again: the
+    same communes and the same cells as reading them from the store."""
+    import numpy as np
+
+    from belvedere.store.queries import load_panel
+
+    first, last = demo_store.con.execute("SELECT min(date), max(date) FROM pageviews").fetchall()[0]
+    whole = load_panel(demo_store, first, last)
+    inside = date(last.year, 1, 1), last
+    cut, read = whole.between(*inside), load_panel(demo_store, *inside)
+    assert cut.codes == read.codes and cut.start == read.start and cut.days == read.days > 300
+    for part in ("desktop", "mobile_web", "mobile_app", "automated", "covered"):
+        assert np.array_equal(getattr(cut, part), getattr(read, part)), part
+    obs = Observatory(demo_store)
+    obs.kept_figures = False
+    obs.panel(first, last)  # the whole panel loaded: the year inside it is then cut from it
+    assert obs.ranking(*inside, scope="all").equals(Observatory(demo_store).ranking(*inside, scope="all"))

@@ -230,3 +230,15 @@ def test_the_demo_plants_attention_from_abroad_that_the_analysis_finds(demo_stor
     assert score.spearman > 0.8 and score.top_language > 0.8
     assert score.tourist_ratio > 2  # tourist towns draw readers from abroad
     assert ranked["rank_views"].to_list() == sorted(ranked["rank_views"].to_list())
+
+
+def test_one_communes_attention_from_abroad_is_its_row_of_the_national_table(demo_store: Store) -> None:
+    """A page reads its commune's foreign months alone (by title, through the index): the same
+    figures as the national ranking's row for it."""
+    obs = Observatory(demo_store)
+    ranked = obs.foreign_ranking(scope="all")
+    for row in ranked.sample(5, seed=7).iter_rows(named=True):
+        mine = obs.foreign(row["code"])
+        assert (mine.foreign_views, mine.french_views, mine.months) == (
+            row["foreign_views"], row["french_views"], row["months"])  # fmt: skip
+        assert mine.languages[0].code == row["top_language"]

@@ -405,7 +405,11 @@ class Observatory:
                 return nat
             if self.progress:
                 self.progress("audience", 0, 1)
-            panel = load_panel(self.store, *key)
+            # a period inside one whose panel is loaded (the last 12 months after the whole
+            # audience, when figures are kept after a write): sliced from it, not read again
+            wider = [n.loaded for (s, e), n in self._national.items()
+                     if n.loaded is not None and s <= key[0] and key[1] <= e]  # fmt: skip
+            panel = wider[0].between(*key) if wider else load_panel(self.store, *key)
             if self.progress:
                 self.progress("audience", 1, 1)
             metrics = add_ranks(audience_metrics(panel, self.communes()))
@@ -1130,17 +1134,26 @@ class Observatory:
                         codes: list[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
         """(foreign months, editions, French months) of the period's whole months, for these
         communes or all (see :mod:`belvedere.analysis.foreign`)."""
-        from belvedere.store.foreign import MONTHS_OF
+        from belvedere.store.foreign import FEW_VIEWS, MONTHS_OF
 
         d_start, d_end = self.period(start, end)
         chosen = "$codes IS NULL OR list_contains($codes, code)"
-        months = MONTHS_OF.format(articles=chosen)
+        months = MONTHS_OF.format(articles=chosen, views="foreign_views" if codes is None else "_few_views")
         with self.lock:
-            foreign = self.store.frame(
-                f"SELECT code, project, month, views, hours, full_hours, source FROM ({months}) "
-                "WHERE month >= $first AND last_day(month) <= $last",
-                {"first": d_start, "last": d_end, "codes": codes},
-            )
+            con = self.store.con
+            if codes is not None:  # a page: its titles' rows first (an index lookup), not every commune's
+                found = con.execute("SELECT DISTINCT title FROM foreign_articles WHERE list_contains(?, code)", [codes])
+                titles = [r[0] for r in found.fetchall()]
+                con.register("_few_views", con.sql(FEW_VIEWS, params=[titles]).to_arrow_table())
+            try:
+                foreign = self.store.frame(
+                    f"SELECT code, project, month, views, hours, full_hours, source FROM ({months}) "
+                    "WHERE month >= $first AND last_day(month) <= $last",
+                    {"first": d_start, "last": d_end, "codes": codes},
+                )
+            finally:
+                if codes is not None:
+                    con.unregister("_few_views")
             editions = self.store.frame(
                 f"SELECT code, count(*)::INTEGER AS editions FROM foreign_articles WHERE {chosen} GROUP BY code",
                 {"codes": codes},

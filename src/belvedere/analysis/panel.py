@@ -74,6 +74,16 @@ class Panel:
             self.covered[rows],
         )
 
+    def between(self, start: date, end: date) -> Panel:
+        """The panel of the days [start, end] (within this one's), with the communes that have a row
+        those days: what reading that period from the store gives, without reading it again."""
+        a, b = (start - self.start).days, (end - self.start).days + 1
+        assert 0 <= a < b <= self.days, "a period inside the panel's"
+        covered = self.covered[:, a:b]
+        keep = np.flatnonzero(covered.any(axis=1) | (self.automated[:, a:b] > 0).any(axis=1))
+        return Panel([self.codes[i] for i in keep], start, self.desktop[keep, a:b], self.mobile_web[keep, a:b],
+                     self.mobile_app[keep, a:b], self.automated[keep, a:b], covered[keep])  # fmt: skip
+
     @classmethod
     def empty(cls, start: date, days: int = 0) -> Panel:
         z = np.zeros((0, days), dtype=np.int32)

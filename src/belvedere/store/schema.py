@@ -466,6 +466,11 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE item_facts ADD COLUMN label_languages INTEGER;  -- languages its label is written in
     """,
+    # 21 — a commune page reads its foreign articles' months by title: an index instead of a scan
+    # of every foreign month (4.6 million rows for all communes x 3 years: 8 ms -> 2 ms a page)
+    """
+    CREATE INDEX foreign_views_title ON foreign_views (title);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
