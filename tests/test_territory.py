@@ -168,6 +168,14 @@ def test_the_arcep_files_load_and_a_bad_one_is_refused(reference_db: Path, tmp_p
     cut.write_text(TECHNO.replace(";390;", ";3 9x;"), encoding="utf-8")
     out = run_cli("access", "load", str(cut), db=db)
     assert out.returncode == 1 and "colonne elig_ftth" in out.stderr and _access(db) == before
+    undated = tmp_path / "commune_techno_undated.csv"  # the date column lost: --date gives it, the file's wins
+    undated.write_text(TECHNO.replace(";2026-03-31;", ";;"), encoding="utf-8")
+    out = run_cli("access", "load", str(undated), db=db)
+    assert out.returncode == 1 and "--date" in out.stderr and _access(db) == before
+    run_cli("access", "load", str(undated), "--date", "2026-06-30", db=db, check=True)
+    assert str(_access(db)[("61074", "ftth")][2]) == "2026-06-30"
+    run_cli("access", "load", str(tmp_path / "commune_techno.csv"), "--date", "2020-01-01", db=db, check=True)
+    assert _access(db) == before  # the file says its date: that one is kept
     other = tmp_path / "commune.csv"
     other.write_text("code_insee;nom_com;nbr\n61074;Carrouges;520\n", encoding="utf-8")
     out = run_cli("access", "load", str(other), db=db)
@@ -265,6 +273,8 @@ def test_the_mobile_sites_and_the_mediation_map_load_as_counts(reference_db: Pat
     out = run_cli("access", "load", str(undated), db=db)
     assert out.returncode == 1 and "--date" in out.stderr and "Traceback" not in out.stderr
     assert _counts(db) == before  # refused files leave the store as it was
+    out = run_cli("access", "load", str(undated), "--date", "30/06/2026", db=db)
+    assert out.returncode == 1 and "AAAA-MM-JJ" in out.stderr and _counts(db) == before
     run_cli("access", "load", str(undated), "--date", "2026-06-30", db=db, check=True)
     assert _counts(db)[("61074", "op4g")][1] == date(2026, 6, 30)
 

@@ -834,7 +834,10 @@ FR: dict[str, str] = {
         "Le fichier {path}, ligne {line} : {eligible} locaux éligibles ({column}) pour {premises} locaux, "
         "incohérent ; rien n'a été chargé."
     ),
-    "access_no_date": ("Le fichier {path} ne dit pas une date unique (colonne date) : rien n'a été chargé."),
+    "access_no_date": (
+        "Le fichier {path} ne dit pas une date unique (colonne date) : donnez-la avec --date AAAA-MM-JJ si elle "
+        "manque ; rien n'a été chargé."
+    ),
     "access_ftth": "fibre (FttH)",
     "access_thd30": "filaire à 30 Mbit/s ou plus",
     "access_loaded": "Accès fixe au {date} chargé pour {communes} communes : {indicators} (source : {source}).",
@@ -871,6 +874,7 @@ FR: dict[str, str] = {
     "label_unknown": "Label « {label} » inconnu ; labels connus : {known}.",
     "label_no_date": "Ni le titre du fichier {path} ni son nom ne disent sa date : précisez-la avec --date.",
     "label_bad_date": "Date de liste « {value} » illisible : AAAA ou AAAA-MM-JJ.",
+    "access_bad_date": "Date « {value} » illisible : AAAA-MM-JJ (par exemple 2026-03-31) ; rien n'a été chargé.",
     "label_plus-beaux-villages": "Plus Beaux Villages de France",
     "label_petites-cites-de-caractere": "Petites Cités de Caractère",
     "label_villes-villages-fleuris": "Villes et Villages Fleuris",

@@ -206,7 +206,7 @@ def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M
                           communes=rows["code"].n_unique(), deps=len(departements), zero=zero,
                           indicators=indicators, source=source))  # fmt: skip
         return
-    frame, day = read_access(path, table)
+    frame, day = read_access(path, table, mobile.parse_date(as_of) if as_of else None)
     kept, _ = _load_list(ctx, frame, lambda store, rows: replace_access(store, rows, day, source, now()))
     indicators = ", ".join(M.t(f"access_{k}") for k in kept["indicator"].unique(maintain_order=True).to_list())
     console.print(M.t("access_loaded", communes=kept["code"].n_unique(), indicators=indicators,

@@ -40,11 +40,11 @@ def _as_of(value: str) -> date | None:
     return None
 
 
-def read_access(path: Path, table: Table | None = None) -> tuple[pl.DataFrame, date]:
+def read_access(path: Path, table: Table | None = None, as_of: date | None = None) -> tuple[pl.DataFrame, date]:
     """(one row per commune and indicator the file carries: ``code``, ``indicator``, ``premises``,
     ``eligible``; the date the file speaks of). A count that is not a whole number, or more eligible
     premises than premises, is refused naming the line and the column. ``table``: the file already
-    read."""
+    read; ``as_of``: the date to use when the file says none (its own date always wins)."""
     table = table if table is not None else read_table(path, ("code_insee",))
     at = pick(table, ("code_insee",))
     premises_at = pick(table, ("nbr",))
@@ -71,6 +71,8 @@ def read_access(path: Path, table: Table | None = None) -> tuple[pl.DataFrame, d
             rows.append((code, key, total, eligible))
     if not rows:
         raise BelvedereError(M.t("table_empty", path=path.name))
+    if not dates and as_of is not None:
+        dates.add(as_of)
     if len(dates) != 1:
         raise BelvedereError(M.t("access_no_date", path=path.name))
     frame = pl.DataFrame(rows, schema={"code": pl.String, "indicator": pl.String, "premises": pl.Int64,

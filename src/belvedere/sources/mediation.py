@@ -21,7 +21,7 @@ import polars as pl
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
-from belvedere.sources.mobile import departement_of
+from belvedere.sources.mobile import departement_of, parse_date
 from belvedere.sources.tables import CODE, Table, commune_code, pick
 
 CODE_COLUMNS = ("code_insee",)
@@ -56,10 +56,7 @@ def read_places(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.
     if not departements:
         raise BelvedereError(M.t("table_empty", path=path.name))
     if as_of:
-        try:
-            latest = date.fromisoformat(as_of.strip())
-        except ValueError:
-            raise BelvedereError(M.t("label_bad_date", value=as_of)) from None
+        latest = parse_date(as_of)
     if latest is None:
         raise BelvedereError(M.t("mediation_no_date", path=path.name))
     schema = {"code": pl.String, "indicator": pl.String, "value": pl.Int64}

@@ -42,14 +42,19 @@ def quarter_end(path: Path, as_of: str | None) -> date:
     """The quarter the file speaks of, from ``--date`` (``2024-03-31``) or its published name
     (``2024_T1_sites_Metropole.csv``: 31 March 2024)."""
     if as_of:
-        try:
-            return date.fromisoformat(as_of.strip())
-        except ValueError:
-            raise BelvedereError(M.t("label_bad_date", value=as_of)) from None
+        return parse_date(as_of)
     if m := re.search(r"(20\d{2})[_-]?T([1-4])", path.name, re.IGNORECASE):
         year, quarter = int(m[1]), int(m[2])
         return date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
     raise BelvedereError(M.t("mobile_no_date", path=path.name))
+
+
+def parse_date(value: str) -> date:
+    """A ``--date`` as the user typed it (``2024-03-31``), or a one-line refusal."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BelvedereError(M.t("access_bad_date", value=value)) from None
 
 
 def read_sites(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.DataFrame, set[str], date]:
