@@ -35,10 +35,15 @@ def anct_workbook(path: Path, title: str, rows: list[tuple[object, ...]], *, lit
     return path
 
 
-def _zones(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
+def _keyed(db: Path, sql: str) -> dict[tuple[str, str], tuple[object, ...]]:
+    """A list's rows by (code, its second column), the rest as values."""
     with Store(db, read_only=True) as store:
-        rows = store.con.execute("SELECT code, zone, class, vintage, source FROM zones ORDER BY code").fetchall()
+        rows = store.con.execute(sql).fetchall()
     return {(r[0], r[1]): r[2:] for r in rows}
+
+
+def _zones(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
+    return _keyed(db, "SELECT code, zone, class, vintage, source FROM zones")
 
 
 def test_the_published_zone_lists_load_with_their_vintage(reference_db: Path, tmp_path: Path) -> None:
@@ -142,9 +147,7 @@ FILAIRE = ("code_insee;nom_com;code_dep;code_reg;type;date;nbr;inel_hd;elig_hd3;
 
 
 def _access(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
-    with Store(db, read_only=True) as store:
-        rows = store.con.execute("SELECT code, indicator, premises, eligible, as_of FROM access").fetchall()
-    return {(r[0], r[1]): r[2:] for r in rows}
+    return _keyed(db, "SELECT code, indicator, premises, eligible, as_of FROM access")
 
 
 def test_the_arcep_files_load_and_a_bad_one_is_refused(reference_db: Path, tmp_path: Path) -> None:
@@ -233,9 +236,7 @@ PLACES = (
 
 
 def _counts(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
-    with Store(db, read_only=True) as store:
-        rows = store.con.execute("SELECT code, indicator, value, as_of, source FROM access_counts").fetchall()
-    return {(r[0], r[1]): r[2:] for r in rows}
+    return _keyed(db, "SELECT code, indicator, value, as_of, source FROM access_counts")
 
 
 def test_the_mobile_sites_and_the_mediation_map_load_as_counts(reference_db: Path, tmp_path: Path) -> None:
