@@ -3,6 +3,7 @@ without data said so (never scored), the same record from the CLI and the API.""
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import date
 from pathlib import Path
@@ -83,6 +84,13 @@ def test_the_cli_and_the_api_give_the_same_scorecard(demo_db: Path) -> None:
     assert api.status_code == 200 and api.json()["dimensions"] == record["dimensions"]
     assert unknown.status_code == 404 and "99999" in unknown.json()["detail"]
     assert 'id="scorecard"' in page and 'data-dimension="attractivite"' in page
+    # each dimension says where its figures come from and their date, simulated ones said so
+    from belvedere import messages as M
+
+    mobile = next(i for i in dims["accessibilite"]["indicators"] if i["key"] == "mobile_4g")
+    source = mobile["source"].replace(" (belvedere access load)", "")
+    said = f"{source} ({M.fr_date(date.fromisoformat(str(mobile['as_of'])))})"
+    assert said in html.unescape(page) and "SIMULÉ" in said
 
 
 def test_the_national_ranking_by_dimension_agrees_with_each_scorecard(demo_db: Path) -> None:

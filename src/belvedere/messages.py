@@ -688,6 +688,7 @@ FR: dict[str, str] = {
         "elles. Le score d'une dimension (0 à 100) est la moyenne de ses percentiles."
     ),
     "scorecard_col_dimension": "Dimension",
+    "scorecard_sources": "Sources : {sources}.",
     "scorecard_percentile": "percentile {p} (sur {n})",
     "scorecard_col_score": "Score (0-100)",
     "scorecard_col_indicator": "Indicateur",

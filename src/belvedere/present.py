@@ -5,6 +5,7 @@ and the printed report of a commune never disagree. Number and date wording is i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -456,6 +457,19 @@ def scorecard_record(sc: Any, recommendations: list[Any] | None = None) -> dict[
     record["recommendations"] = [{"title": r.title, "text": r.advice, "trigger": r.trigger}
                                  for r in by_gap(recommendations or [], record)]  # fmt: skip
     return record
+
+
+def dimension_sources(dimension: Mapping[str, Any]) -> str:
+    """Where a dimension's indicators come from and the date of their data, each source once, in
+    the order of its indicators: « Sources : ARCEP, Ma connexion internet (31 mars 2026) ; … »."""
+    seen: dict[str, set[date]] = {}
+    for i in dimension["indicators"]:  # the command that loads a source is for the CLI's readers
+        dates = seen.setdefault(re.sub(r"\s*\(belvedere [^)]*\)", "", i["source"]), set())
+        if isinstance(i.get("as_of"), date):
+            dates.add(i["as_of"])
+    parts = [f"{source} ({', '.join(M.fr_date(d) for d in sorted(dates))})" if dates else source
+             for source, dates in seen.items()]  # fmt: skip
+    return M.t("scorecard_sources", sources=" ; ".join(parts))
 
 
 def indicator_value_words(indicator: Mapping[str, Any]) -> str:
