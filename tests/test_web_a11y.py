@@ -196,3 +196,26 @@ def test_the_commune_chart_switches_and_exports(browser: Any, server: str, demo_
     page.click("#chart-table summary")
     assert page.locator("#chart-table tr").count() == expected_months + 1
     page.context.close()
+
+
+def test_the_page_that_waits_for_a_period_is_accessible_and_leads_to_the_commune(browser: Any, demo_db: Path) -> None:
+    """A period never computed: the page that says so fits a phone, passes axe, and its script takes
+    the reader to the commune page once the figures are ready (no reload by hand)."""
+    from belvedere.web.app import create_app
+    from tests.conftest import serving
+
+    one, _, _ = _communes(demo_db)
+    app = create_app(demo_db, None)
+    app.state.belvedere.compute_wait = 0.0  # the waiting page, whatever the machine's speed
+    with Store(demo_db, read_only=True) as s:
+        first = s.con.execute("SELECT min(date) FROM pageviews").fetchall()[0][0]
+    period = f"start={first.isoformat()}&end={(first + dt.timedelta(days=45)).isoformat()}"
+    page = _page(browser, WIDTHS["telephone"])
+    with serving(app) as url:
+        page.goto(f"{url}/commune/{one}?{period}")
+        assert page.locator("#computing").count() == 1 and page.locator("main h1").count() == 1
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0 and not _serious(page)
+        page.wait_for_selector("#scorecard", timeout=60_000)  # the script came back when they were ready
+        assert page.url.endswith(f"/commune/{one}?{period}")
+    page.context.close()

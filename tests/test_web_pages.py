@@ -214,3 +214,32 @@ def test_a_former_commune_name_leads_to_todays_commune(client: httpx.Client, dem
         ).fetchall()[0]
     found = client.get("/recherche", params={"q": old.lower()}, follow_redirects=False)
     assert found.status_code == 303 and found.headers["location"] == f"/commune/{current}"
+
+
+def test_a_period_never_seen_answers_at_once_that_it_is_being_computed(demo_db: Path) -> None:
+    """A commune page over a period whose national figures were never computed does not keep the
+    reader waiting without a word: it answers at once (202) in French that they are being computed,
+    the page's script asks /api/periode until they are ready, and the commune page then comes."""
+    import time
+
+    app = create_app(demo_db, None)
+    app.state.belvedere.compute_wait = 0.0  # answer before the computation can end: the page that waits
+    with Store(demo_db, read_only=True) as s:
+        code = s.con.execute("SELECT commune_code FROM articles ORDER BY article_id LIMIT 1").fetchall()[0][0]
+        first = s.con.execute("SELECT min(date) FROM pageviews").fetchall()[0][0]
+    start, end = first.isoformat(), first.replace(month=first.month % 12 + 1, day=1).isoformat()
+    with serving(app) as url, httpx.Client(base_url=url, timeout=120) as c:
+        waiting = c.get(f"/commune/{code}", params={"start": start, "end": end})
+        text = html.unescape(waiting.text)
+        assert waiting.status_code == 202 and M.t("ui_computing_title") in text
+        assert f'data-next="/commune/{code}?start={start}&amp;end={end}"' in waiting.text
+        assert f'data-state-url="/api/periode?start={start}&amp;end={end}"' in waiting.text
+        deadline = time.monotonic() + 60
+        while not c.get("/api/periode", params={"start": start, "end": end}).json()["ready"]:
+            assert time.monotonic() < deadline, "the period's figures were never computed"
+            time.sleep(0.2)
+        page = c.get(f"/commune/{code}", params={"start": start, "end": end})
+        # a period the store does not hold is not "being computed": its page says why at once
+        outside = c.get(f"/commune/{code}", params={"start": "1990-01-01", "end": "1990-02-01"})
+    assert page.status_code == 200 and 'id="scorecard"' in page.text
+    assert outside.status_code != 202 and M.t("ui_computing_title") not in html.unescape(outside.text)

@@ -427,6 +427,16 @@ class Observatory:
         return {"metrics": nat.metrics, "spikes": nat.spikes, "typology": nat.typology,
                 "events": nat.events[("all", EVENTS_ALPHA)]}  # fmt: skip
 
+    def prepare_period(self, start: str | date | None = None, end: str | date | None = None) -> None:
+        """Compute what every commune page of the period reads beyond the commune itself: the national
+        figures, the scorecard's placed indicators and the national model (a server does this for a
+        period asked for the first time, while a page says it is computing)."""
+        self.national_frames(start, end)
+        self.dimension_scores(start, end)
+        self.explanation(start, end)
+        self._attachment_placed()
+        self._audience_percentiles(start, end)
+
     def ready(self, start: str | date | None = None, end: str | date | None = None) -> bool:
         """Whether the national figures of the period are computed, so that questions about one
         commune are answered in milliseconds."""

@@ -1167,6 +1167,16 @@ FR: dict[str, str] = {
     "ui_analysis_step_articles": "Recherche des articles Wikipédia",
     "ui_analysis_step_audience": "Récupération de l'audience jour par jour",
     "ui_analysis_step_figures": "Calcul des chiffres",
+    "ui_computing_title": "Calcul des chiffres nationaux en cours",
+    "ui_computing_text": (
+        "Belvédère calcule les chiffres de toutes les communes {period} (rangs, pics d'audience, typologie, "
+        "événements partagés), une fois pour toutes : la page s'affichera d'elle-même dès qu'ils seront prêts."
+    ),
+    "ui_computing_why": (
+        "C'est la première fois que cette période est demandée : pour la France entière, le calcul prend de "
+        "quelques secondes à une demi-minute. Les périodes déjà calculées s'affichent aussitôt."
+    ),
+    "ui_computing_again": "Afficher la page",
     "ui_analysis_step_loading": "Mise à jour du tableau de bord",
     "ui_analysis_count": "{done} articles sur {total}",
     "ui_analysis_ready": "Analyse terminée.",

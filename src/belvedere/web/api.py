@@ -8,6 +8,7 @@ read-only.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import re
@@ -42,6 +43,7 @@ from belvedere.store import Store
 from belvedere.web.analyses import Analyses
 
 MAX_LIMIT = 1000
+COMPUTE_WAIT = 1.5  # seconds a page waits for a new period's national figures before saying they are computed
 T = TypeVar("T")
 
 
@@ -106,6 +108,10 @@ class State:
         self._loading: Observatory | None = None  # the Observatory a rebuild is warming
         self._gate = threading.Lock()  # a write, or a rebuild opening its Observatory: one at a time
         self.writes = 0  # writes made through the server (annotations, campaigns)
+        # a period's national figures being computed for a page (see pages.period_ready), and how long
+        # a page waits for them before it answers that they are being computed
+        self.computing: dict[tuple[date, date], asyncio.Future[Any]] = {}
+        self.compute_wait = COMPUTE_WAIT
         self._last_used: float | None = None  # when a request last let go of the file (None: released)
         self._stopping = threading.Event()
         self._releaser = threading.Thread(target=self._release_when_idle, name="belvedere-release", daemon=True)
@@ -274,6 +280,38 @@ def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
     return df.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None)).to_dicts()
 
 
+async def period_ready(st: State, start: date | None, end: date | None) -> bool:
+    """Whether a page about the period can be built now: its national figures are computed (or
+    the period is not one the store holds: the page then says why). Otherwise they are computed in
+    a worker thread, waited for ``st.compute_wait`` seconds at most (a page that says they are being
+    computed answers meanwhile, and the next look finds them)."""
+    if st.obs.ready(start, end):
+        return True
+    try:
+        key = st.obs.period(start, end)
+    except BelvedereError:
+        return True
+    task = st.computing.get(key)
+    if task is None:
+        task = st.computing[key] = asyncio.ensure_future(run_in_threadpool(_call, st, st.obs.prepare_period, *key))
+    await asyncio.wait({task}, timeout=st.compute_wait)
+    if not task.done():
+        return False
+    st.computing.pop(key, None)
+    if task.cancelled() or task.exception() is not None:  # the page's own call says what went wrong
+        return True
+    return st.obs.ready(start, end)
+
+
+def _preparing(st: State, start: date | None, end: date | None) -> bool:
+    """Whether a period's figures are still being computed for a page (see :func:`period_ready`)."""
+    try:
+        task = st.computing.get(st.obs.period(start, end))
+    except BelvedereError:
+        return False
+    return task is not None and not task.done()
+
+
 def _call(st: State, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run an analysis call (from a worker thread). Calls run one at a time: the work is CPU-bound
     Python and Polars, and threads contending for the interpreter answer slower than a queue."""
@@ -325,6 +363,12 @@ StartQ = Annotated[IsoDate | None, Query(description="Début de la période (AAA
 EndQ = Annotated[IsoDate | None, Query(description="Fin de la période (AAAA-MM-JJ)")]
 ScopeQ = Annotated[str, Query(max_length=2000, description="all, pvd, region:X, dep:X, size:X ou codes")]
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+@router.get("/periode", summary="Les chiffres nationaux d'une période sont-ils prêts ?")
+def period_state(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None) -> dict[str, Any]:
+    """What a page that waits for a period's figures asks: ``ready`` once they are computed."""
+    return {"ready": st.obs.ready(start, end) and not _preparing(st, start, end)}
 
 
 @router.get("/status", summary="État du serveur : période des données, rafraîchissements")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import orjson
 import polars as pl
@@ -27,7 +27,7 @@ from belvedere.report.maps import departement_features
 from belvedere.report.recommendations import recommend
 from belvedere.report.render import environment
 from belvedere.web.analyses import PEERS, Analysis, AnalysisBusyError
-from belvedere.web.api import MAX_LIMIT, IsoDate, State, _call, _call_quick, state
+from belvedere.web.api import MAX_LIMIT, IsoDate, State, _call, _call_quick, period_ready, state
 
 pages = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI document describes the JSON API
 PAGE = 50
@@ -183,12 +183,25 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
 
     key = st.page_key("commune", code.strip().upper(), start, end)
     page = st.page(key)
+    # a period asked for (the default one is computed when the server warms up): while its national
+    # figures are computed, a page that says so rather than a long silence
+    if page is None and (start or end) and not await period_ready(st, start, end):
+        return _computing(st, f"/commune/{quote(code.strip())}", start, end)
     if page is None:  # rendered inline when the period's figures are ready (a few ms), else in a thread
         built = await _call_quick(st, st.obs.ready(start, end), build)
         if isinstance(built, dict):
             return _empty_commune(st, built)
         page = st.keep(key, built)
     return HTMLResponse(page)
+
+
+def _computing(st: State, path: str, start: date | None, end: date | None) -> HTMLResponse:
+    """The page that says a period's national figures are being computed (202: asked, not ready),
+    and comes back to ``path`` when they are."""
+    d_start, d_end = st.obs.period(start, end)
+    query = urlencode({k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None})
+    return render_status(st, 202, "computing.html.j2", period=present.period_words(d_start, d_end), query=query,
+                         next=f"{path}?{query}" if query else path)  # fmt: skip
 
 
 def _causes(found: dict[date, Any]) -> dict[str, dict[str, str | None]]:

@@ -284,6 +284,22 @@ function drawCompare(el, series, unit) {
   setTimeout(look, 1000);
 })();
 
+// A period whose national figures are being computed: the page asks every 1.5 s whether they are
+// ready, then shows the page asked for (without script, the page reloads itself every 5 s).
+(function () {
+  const box = document.getElementById("computing");
+  if (!box) return;
+  async function look() {
+    try {
+      const r = await fetch(box.dataset.stateUrl, {cache: "no-store"});
+      const now = r.ok ? await r.json() : {ready: true};
+      if (now.ready) { window.location.href = box.dataset.next; return; }
+    } catch (e) { /* the server restarts: look again */ }
+    setTimeout(look, 1500);
+  }
+  setTimeout(look, 1500);
+})();
+
 // Residents' survey, for the team: created from the commune page, its texts read and approved on its
 // team page. The token goes in the Authorization header, never in the URL; texts are set as text.
 (function () {
