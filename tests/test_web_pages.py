@@ -243,3 +243,26 @@ def test_a_period_never_seen_answers_at_once_that_it_is_being_computed(demo_db: 
         outside = c.get(f"/commune/{code}", params={"start": "1990-01-01", "end": "1990-02-01"})
     assert page.status_code == 200 and 'id="scorecard"' in page.text
     assert outside.status_code != 202 and M.t("ui_computing_title") not in html.unescape(outside.text)
+
+
+def test_the_ranking_over_a_new_period_says_it_is_being_computed_then_comes(demo_db: Path) -> None:
+    """Classement over a period never computed: the same waiting page, which comes back to the ranking
+    asked for, its scope and metric kept."""
+    import time
+
+    app = create_app(demo_db, None)
+    app.state.belvedere.compute_wait = 0.0
+    with Store(demo_db, read_only=True) as s:
+        last = s.con.execute("SELECT max(date) FROM pageviews").fetchall()[0][0]
+    params = {"scope": "all", "metric": "views_per_inhabitant", "start": last.replace(day=1).isoformat(),
+              "end": last.isoformat()}  # fmt: skip
+    with serving(app) as url, httpx.Client(base_url=url, timeout=120) as c:
+        waiting = c.get("/classement", params=params)
+        assert waiting.status_code == 202 and M.t("ui_computing_title") in html.unescape(waiting.text)
+        assert 'data-next="/classement?scope=all&amp;metric=views_per_inhabitant&amp;start=' in waiting.text
+        deadline = time.monotonic() + 60
+        while not c.get("/api/periode", params={"start": params["start"], "end": params["end"]}).json()["ready"]:
+            assert time.monotonic() < deadline, "the period's figures were never computed"
+            time.sleep(0.2)
+        ranked = c.get("/classement", params=params)
+    assert ranked.status_code == 200 and _rows(ranked.text)

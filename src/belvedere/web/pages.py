@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import orjson
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from belvedere import messages as M
@@ -116,8 +117,8 @@ def search_page(st: Annotated[State, Depends(state)],
 
 
 @pages.get("/commune/{code}", response_class=HTMLResponse)
-async def commune_page(code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
-                 end: EndQ = None) -> HTMLResponse:  # fmt: skip
+async def commune_page(request: Request, code: str, st: Annotated[State, Depends(state)], start: StartQ = None,
+                       end: EndQ = None) -> HTMLResponse:  # fmt: skip
     def run() -> dict[str, Any]:
         card, spikes, peers, series = st.obs.commune_view(code, start, end)
         smooth = present.smooth_week(series["date"], series["views"]).round(1)
@@ -186,7 +187,7 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
     # a period asked for (the default one is computed when the server warms up): while its national
     # figures are computed, a page that says so rather than a long silence
     if page is None and (start or end) and not await period_ready(st, start, end):
-        return _computing(st, f"/commune/{quote(code.strip())}", start, end)
+        return _computing(st, request, start, end)
     if page is None:  # rendered inline when the period's figures are ready (a few ms), else in a thread
         built = await _call_quick(st, st.obs.ready(start, end), build)
         if isinstance(built, dict):
@@ -195,13 +196,14 @@ async def commune_page(code: str, st: Annotated[State, Depends(state)], start: S
     return HTMLResponse(page)
 
 
-def _computing(st: State, path: str, start: date | None, end: date | None) -> HTMLResponse:
+def _computing(st: State, request: Request, start: date | None, end: date | None) -> HTMLResponse:
     """The page that says a period's national figures are being computed (202: asked, not ready),
-    and comes back to ``path`` when they are."""
+    and comes back to the page asked for (its address and query) when they are."""
     d_start, d_end = st.obs.period(start, end)
     query = urlencode({k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None})
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return render_status(st, 202, "computing.html.j2", period=present.period_words(d_start, d_end), query=query,
-                         next=f"{path}?{query}" if query else path)  # fmt: skip
+                         next=asked)  # fmt: skip
 
 
 def _causes(found: dict[date, Any]) -> dict[str, dict[str, str | None]]:
@@ -421,8 +423,14 @@ SORTABLE = ("population", "views_per_inhabitant", "visibility_surplus", "total_v
 
 
 @pages.get("/classement", response_class=HTMLResponse)
-def ranking_page(request: Request, st: Annotated[State, Depends(state)],
-                 q: Annotated[RankingQuery, Depends()]) -> HTMLResponse:  # fmt: skip
+async def ranking_page(request: Request, st: Annotated[State, Depends(state)],
+                       q: Annotated[RankingQuery, Depends()]) -> HTMLResponse:  # fmt: skip
+    if (q.start or q.end) and not await period_ready(st, q.start, q.end):  # a new period: say it is computed
+        return _computing(st, request, q.start, q.end)
+    return await run_in_threadpool(_ranking_page, request, st, q)
+
+
+def _ranking_page(request: Request, st: State, q: RankingQuery) -> HTMLResponse:
     df = q.frame(st)
     assert q.period is not None
     pages_n = q.pages(df)
