@@ -108,7 +108,7 @@ class State:
         self._loading: Observatory | None = None  # the Observatory a rebuild is warming
         self._gate = threading.Lock()  # a write, or a rebuild opening its Observatory: one at a time
         self.writes = 0  # writes made through the server (annotations, campaigns)
-        # a period's national figures being computed for a page (see pages.period_ready), and how long
+        # a period's national figures being computed for a page (see period_ready), and how long
         # a page waits for them before it answers that they are being computed
         self.computing: dict[tuple[date, date], asyncio.Future[Any]] = {}
         self.compute_wait = COMPUTE_WAIT
