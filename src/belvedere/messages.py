@@ -875,7 +875,6 @@ FR: dict[str, str] = {
     "label_unknown": "Label « {label} » inconnu ; labels connus : {known}.",
     "label_no_date": "Ni le titre du fichier {path} ni son nom ne disent sa date : précisez-la avec --date.",
     "label_bad_date": "Date de liste « {value} » illisible : AAAA ou AAAA-MM-JJ.",
-    "access_bad_date": "Date « {value} » illisible : AAAA-MM-JJ (par exemple 2026-03-31) ; rien n'a été chargé.",
     "label_plus-beaux-villages": "Plus Beaux Villages de France",
     "label_petites-cites-de-caractere": "Petites Cités de Caractère",
     "label_villes-villages-fleuris": "Villes et Villages Fleuris",

@@ -180,6 +180,7 @@ def zones_load(ctx: typer.Context, zone: Annotated[str, typer.Argument(help=M.t(
 def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M.t("arg_opendata_source"))],
                 as_of: Annotated[str | None, typer.Option("--date", help=M.t("opt_access_date"))] = None,
                 contact: ContactOpt = None) -> None:  # fmt: skip
+    from belvedere.dates import parse_date
     from belvedere.sources import mediation, mobile
     from belvedere.sources.arcep import read_access
     from belvedere.sources.tables import read_table
@@ -206,7 +207,7 @@ def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M
                           communes=rows["code"].n_unique(), deps=len(departements), zero=zero,
                           indicators=indicators, source=source))  # fmt: skip
         return
-    frame, day = read_access(path, table, mobile.parse_date(as_of) if as_of else None)
+    frame, day = read_access(path, table, parse_date(as_of) if as_of else None)
     kept, _ = _load_list(ctx, frame, lambda store, rows: replace_access(store, rows, day, source, now()))
     indicators = ", ".join(M.t(f"access_{k}") for k in kept["indicator"].unique(maintain_order=True).to_list())
     console.print(M.t("access_loaded", communes=kept["code"].n_unique(), indicators=indicators,

@@ -18,7 +18,6 @@ Belvédère keeps the share of premises eligible to fibre and to 30 Mbit/s or mo
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -26,18 +25,9 @@ import polars as pl
 
 from belvedere import messages as M
 from belvedere.errors import BelvedereError
-from belvedere.sources.tables import CODE, Table, commune_code, pick, read_table
+from belvedere.sources.tables import CODE, Table, cell_date, commune_code, pick, read_table
 
 INDICATORS = {"ftth": "elig_ftth", "thd30": "elig_thd30"}  # what Belvédère keeps -> ARCEP's column
-
-
-def _as_of(value: str) -> date | None:
-    v = value.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?", v):
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    if m := re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", v):
-        return date(int(m[3]), int(m[2]), int(m[1]))
-    return None
 
 
 def read_access(path: Path, table: Table | None = None, as_of: date | None = None) -> tuple[pl.DataFrame, date]:
@@ -60,7 +50,7 @@ def read_access(path: Path, table: Table | None = None, as_of: date | None = Non
         code = commune_code(row[at])
         if not CODE.match(code):
             raise BelvedereError(M.t("table_bad_code", path=path.name, line=line, value=row[at]))
-        if date_at is not None and (d := _as_of(row[date_at])) is not None:
+        if date_at is not None and (d := cell_date(row[date_at])) is not None:
             dates.add(d)
         total = _count(row[premises_at], path, line, "nbr")
         for key, i in kept.items():

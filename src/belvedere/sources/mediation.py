@@ -20,9 +20,9 @@ from pathlib import Path
 import polars as pl
 
 from belvedere import messages as M
+from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
-from belvedere.sources.mobile import departement_of, parse_date
-from belvedere.sources.tables import CODE, Table, commune_code, pick
+from belvedere.sources.tables import CODE, Table, cell_date, commune_code, departement_of, pick
 
 CODE_COLUMNS = ("code_insee",)
 PROGRAMMES = ("dispositif_programmes_nationaux", "labels_nationaux")
@@ -50,8 +50,7 @@ def read_places(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.
         counts[(code, "mediation")] = counts.get((code, "mediation"), 0) + 1
         labelled = programmes_at is not None and FRANCE_SERVICES.search(row[programmes_at]) is not None
         counts[(code, "france_services")] = counts.get((code, "france_services"), 0) + int(labelled)
-        if updated_at is not None and (m := re.match(r"(\d{4})-(\d{2})-(\d{2})", row[updated_at].strip())):
-            day = date(int(m[1]), int(m[2]), int(m[3]))
+        if updated_at is not None and (day := cell_date(row[updated_at])) is not None:
             latest = day if latest is None or day > latest else latest
     if not departements:
         raise BelvedereError(M.t("table_empty", path=path.name))
@@ -60,6 +59,5 @@ def read_places(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.
     if latest is None:
         raise BelvedereError(M.t("mediation_no_date", path=path.name))
     schema = {"code": pl.String, "indicator": pl.String, "value": pl.Int64}
-    frame = pl.DataFrame([(c, k, n) for (c, k), n in counts.items()],
-                         schema=schema, orient="row")  # fmt: skip
+    frame = pl.DataFrame([(c, k, n) for (c, k), n in counts.items()], schema=schema, orient="row")
     return frame, departements, latest

@@ -26,8 +26,9 @@ from pathlib import Path
 import polars as pl
 
 from belvedere import messages as M
+from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
-from belvedere.sources.tables import CODE, Table, commune_code, pick
+from belvedere.sources.tables import CODE, Table, commune_code, departement_of, pick
 
 CODE_COLUMNS = ("insee_com",)
 FLAGS = {"op4g": "site_4g", "op5g": "site_5g"}  # what Belvédère keeps -> ARCEP's column
@@ -47,14 +48,6 @@ def quarter_end(path: Path, as_of: str | None) -> date:
         year, quarter = int(m[1]), int(m[2])
         return date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
     raise BelvedereError(M.t("mobile_no_date", path=path.name))
-
-
-def parse_date(value: str) -> date:
-    """A ``--date`` as the user typed it (``2024-03-31``), or a one-line refusal."""
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise BelvedereError(M.t("access_bad_date", value=value)) from None
 
 
 def read_sites(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.DataFrame, set[str], date]:
@@ -84,11 +77,5 @@ def read_sites(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.D
     if not departements:
         raise BelvedereError(M.t("table_empty", path=path.name))
     schema = {"code": pl.String, "indicator": pl.String, "value": pl.Int64}
-    frame = pl.DataFrame([(c, k, len(ops)) for (c, k), ops in operators.items()],
-                         schema=schema, orient="row")  # fmt: skip
+    frame = pl.DataFrame([(c, k, len(ops)) for (c, k), ops in operators.items()], schema=schema, orient="row")
     return frame, departements, when
-
-
-def departement_of(code: str) -> str:
-    """The département of an INSEE commune code: three characters overseas (971...), else two."""
-    return code[:3] if code.startswith("97") else code[:2]

@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from belvedere import messages as M
@@ -121,6 +122,22 @@ def commune_code(value: str) -> str:
     if v.isdigit() and len(v) == 4:
         v = "0" + v
     return v
+
+
+def departement_of(code: str) -> str:
+    """The département of an INSEE commune code: three characters overseas (971...), else two."""
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def cell_date(value: str) -> date | None:
+    """A date as published lists write it in a cell: ``2026-03-31`` (a time after it allowed) or
+    ``31/03/2026``; None for anything else."""
+    v = value.strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?", v):
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    if m := re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", v):
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    return None
 
 
 def vintage_of(table: Table, path: Path) -> str | None:
