@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+# the commands run in this process (run_cli) print Rich tables this wide, as in a terminal of 200
+# columns: Rich reads the width when its consoles are made, on the first import of belvedere.output
+os.environ["COLUMNS"] = "200"
 
 from belvedere.reference.load import load_reference
 from belvedere.reference.pvd import load_pvd, shipped_pvd_path
@@ -42,7 +49,9 @@ E2E = {
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        if module in E2E or "spark" in item.name or "serve" in item.name or "servers" in item.name:
+        if item.get_closest_marker("e2e"):  # said by the test itself
+            continue
+        if module in E2E or any(word in item.name for word in ("spark", "serve", "servers", "kill")):
             item.add_marker(pytest.mark.e2e)
         elif module in UNIT:
             item.add_marker(pytest.mark.unit)
@@ -121,22 +130,63 @@ def demo_store(demo_db: Path) -> Store:
 
 
 def run_cli(
-    *args: str, db: Path | None = None, check: bool = False, env: dict[str, str] | None = None
+    *args: str,
+    db: Path | None = None,
+    check: bool = False,
+    env: dict[str, str] | None = None,
+    process: bool = False,
 ) -> subprocess.CompletedProcess:
-    """Run the real command line in a subprocess (real exit codes, real stdout/stderr)."""
-    cmd = [sys.executable, "-m", "belvedere.cli"]
-    if db is not None:
-        cmd += ["--db", str(db)]
-    cmd += list(args)
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**_env(), **(env or {})})
+    """Run the real command line (its entry point, ``belvedere.cli.main``) and return its exit code,
+    stdout and stderr. In this process by default (a subprocess pays ~1 s of start-up per command);
+    in a real subprocess with ``process=True``, for what needs a process of its own: being killed
+    (BELVEDERE_KILL_AT), or DuckDB's lock between processes."""
+    argv = ([] if db is None else ["--db", str(db)]) + list(args)
+    child_env = {**_env(), **(env or {})}
+    if process or "BELVEDERE_KILL_AT" in child_env or os.environ.get("BELVEDERE_TEST_CLI") == "process":
+        cmd = [sys.executable, "-m", "belvedere.cli", *argv]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=child_env)
+    else:
+        result = _run_in_process(argv, child_env)
     if check and result.returncode != 0:
-        raise AssertionError(f"{cmd} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(f"belvedere {argv} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
 
 
-def _env() -> dict[str, str]:
-    import os
+def _run_in_process(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``belvedere.cli.main(argv)`` with the process's environment, stdout and stderr swapped for
+    the command's; what a process would give back: its exit code, its output decoded as text."""
+    from belvedere.cli import main
 
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    code: int = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(argv)
+            except SystemExit as exc:
+                if isinstance(exc.code, str):  # as Python does: the message on stderr, status 1
+                    err.write(exc.code + "\n")
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except Exception:  # an uncaught error: the traceback a process would print
+                traceback.print_exc(file=err)
+                code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+    def text(stream: io.TextIOWrapper) -> str:  # decoded like subprocess.run(text=True): universal newlines
+        stream.flush()
+        raw = stream.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+        return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+    return subprocess.CompletedProcess(["belvedere", *argv], code, text(out), text(err))
+
+
+def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["COLUMNS"] = "200"  # wide Rich tables, so names are not cut in assertions
     for key in list(env):

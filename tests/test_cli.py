@@ -1,4 +1,4 @@
-"""The command line as a user runs it: subprocess, real exit codes, stdout vs stderr."""
+"""The command line as a user runs it: its entry point, exit codes, stdout vs stderr (see conftest.run_cli)."""
 
 from __future__ import annotations
 
@@ -241,3 +241,26 @@ def test_serve_help_explains_its_options() -> None:
     for option in ("--host", "--port", "--write-token", "--warm", "--refresh"):
         assert option in out.stdout
     assert "lecture seule" in out.stdout
+
+
+def test_each_command_loads_alone_from_the_module_that_defines_it() -> None:
+    """`belvedere profile` imports only the analytics commands: the map from command to module
+    must name every command, and the right module."""
+    import typer.main
+
+    from belvedere import cli
+
+    cli.load_commands()  # all of them, as `belvedere --help` does
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.main.TyperGroup)
+    assert set(group.commands) == set(cli.COMMAND_MODULES)
+    for name, command in group.commands.items():
+        subcommands = getattr(command, "commands", {name: command}).values()
+        modules = {c.callback.__module__ for c in subcommands if c.callback is not None}
+        assert modules == {f"belvedere.cli.{cli.COMMAND_MODULES[name]}"}, name
+    assert cli._command_name(["--db", "x.duckdb", "profile", "Carrouges"]) == "profile"
+    assert cli._command_name(["--db=x.duckdb", "access", "load", "f.csv"]) == "access"
+    assert cli._command_name(["--help"]) is None
+    # a command and its help, run with only its own module loaded
+    out = run_cli("access", "--help", env={"COLUMNS": "200"})
+    assert out.returncode == 0 and "load" in out.stdout

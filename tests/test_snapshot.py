@@ -231,6 +231,7 @@ def national(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return db
 
 
+@pytest.mark.e2e  # the whole chain: three months of national dumps ingested, exported, imported, fetched
 def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, reference_db: Path, tmp_path: Path) -> None:
     """End to end on real data: a snapshot exported from the dump-built national store, then, in a
     town's fresh store, `diagnose` imports it and fetches the commune and its peers from the local

@@ -88,6 +88,9 @@ def parse_date(value: str | date | None) -> date | None:
     return None if value is None else dates.parse_date(value)
 
 
+ALONE_READS = 3  # communes whose kept spikes are read one by one before the national ones are read
+
+
 @dataclass
 class _National:
     """Everything computed once per period over all communes.
@@ -119,6 +122,8 @@ class _National:
     indicators: pl.DataFrame | None = None  # see Observatory._indicator_frame
     placed: pl.DataFrame | None = None  # see Observatory._indicator_table
     explanations: dict[str, Explanation | None] = field(default_factory=dict)  # see Observatory.explanation
+    kept_stamp: str | None = None  # the kept figures these came from: their spikes and events are read when asked
+    alone_reads: int = 0  # communes whose kept spikes were read alone (see Observatory._spikes_of)
 
     @property
     def days(self) -> int:
@@ -397,10 +402,10 @@ class Observatory:
                 with self.lock:
                     return load_panel(self.store, *key, codes)
 
-            kept = figures.load(self.store, *key) if self.kept_figures else None
+            kept = figures.load(self.store, *key, kinds=("typology",)) if self.kept_figures else None
             if kept is not None:  # computed before from the store as it is: read, not recomputed
-                nat = _National(*key, kept["metrics"], loader, spikes=kept["spikes"], typology=kept["typology"])
-                nat.events[("all", EVENTS_ALPHA)] = kept["events"]
+                nat = _National(*key, kept.frames["metrics"], loader, typology=kept.frames["typology"],
+                                kept_stamp=kept.stamp)  # fmt: skip
                 self._national[key] = nat
                 return nat
             if self.progress:
@@ -423,8 +428,9 @@ class Observatory:
         self.typology_frame(start, end)
         self.events(start, end)
         nat = self._nat(start, end)
-        assert nat.spikes is not None and nat.typology is not None
-        return {"metrics": nat.metrics, "spikes": nat.spikes, "typology": nat.typology,
+        spikes = self._spikes_all(nat)
+        assert nat.typology is not None
+        return {"metrics": nat.metrics, "spikes": spikes, "typology": nat.typology,
                 "events": nat.events[("all", EVENTS_ALPHA)]}  # fmt: skip
 
     def prepare_period(self, start: str | date | None = None, end: str | date | None = None) -> None:
@@ -483,11 +489,14 @@ class Observatory:
     def _spikes_all(self, nat: _National) -> pl.DataFrame:
         if nat.spikes is None:
             with self.lock:
+                if nat.spikes is None and nat.kept_stamp is not None:
+                    nat.spikes = figures.read_kind(self.store, nat.start, nat.end, "spikes", nat.kept_stamp)
                 if nat.spikes is None:
                     progress = self.progress
                     report = (lambda done, total: progress("spikes", done, total)) if progress else None
                     spikes, season = detect_panel(nat.panel, self.spike_params, progress=report)
-                    nat.metrics = nat.metrics.join(season, on="code", how="left")
+                    kept = [c for c in season.columns[1:] if c in nat.metrics.columns]  # kept figures gone stale
+                    nat.metrics = nat.metrics.drop(kept).join(season, on="code", how="left")
                     nat.spikes = spikes
         return nat.spikes
 
@@ -573,6 +582,17 @@ class Observatory:
         return self._with_annotations(named, "spike")
 
     def _spikes_of(self, nat: _National, code: str) -> pl.DataFrame:
+        if nat.spikes is None and nat.kept_stamp is not None:
+            # a command about a commune or two reads their rows of the kept figures alone; a server,
+            # asked for more, reads the national spikes once
+            nat.alone_reads += 1
+            if nat.alone_reads <= ALONE_READS:
+                with self.lock:
+                    alone = figures.commune_spikes(self.store, nat.start, nat.end, code, nat.kept_stamp)
+                if alone is not None:
+                    return alone
+            else:
+                self._spikes_all(nat)
         if nat.spikes is None:
             return detect_panel(nat.commune_panel(code).subset([code]), self.spike_params)[0].sort("start")
         if nat.spikes_by_code is None:  # the national pass already found them: index them once
@@ -590,6 +610,11 @@ class Observatory:
         nat = self._nat(start, end)
         key = (scope.strip().lower(), alpha)
         events = nat.events.get(key)
+        if events is None and key == ("all", EVENTS_ALPHA) and nat.kept_stamp is not None:
+            with self.lock:
+                events = figures.read_kind(self.store, nat.start, nat.end, "events", nat.kept_stamp)
+            if events is not None:
+                nat.events[key] = events
         if events is None:  # kept per scope: the annotations are attached afresh each time
             spikes = self._spikes_all(nat)
             codes = None

@@ -14,6 +14,7 @@ columns drops and rebuilds them.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -83,9 +84,9 @@ def _usable(store: Store) -> bool:
     return have == RUNS_COLUMNS
 
 
-def _current(store: Store, start: date, end: date) -> list[str] | None:
-    """The metrics columns of the figures kept for [start, end] when they were computed from the
-    store as it is now; None otherwise."""
+def _current(store: Store, start: date, end: date) -> tuple[str, list[str]] | None:
+    """The fingerprint and metrics columns of the figures kept for [start, end] when they were
+    computed from the store as it is now; None otherwise."""
     if not _usable(store):
         return None
     run = store.con.execute(
@@ -93,31 +94,55 @@ def _current(store: Store, start: date, end: date) -> list[str] | None:
     ).fetchall()
     if not run or run[0][0] != fingerprint(store, start, end):
         return None
+    stamp: str = run[0][0]
     columns: list[str] = run[0][1]
-    return columns
+    return stamp, columns
 
 
-def load(store: Store, start: date, end: date) -> dict[str, pl.DataFrame] | None:
-    """The figures of [start, end] if they were computed from the store as it is now, else None."""
-    metrics_columns = _current(store, start, end)
-    if metrics_columns is None:
+def _read(store: Store, kind: str, start: date, end: date) -> pl.DataFrame:
+    return store.frame(
+        f"SELECT * EXCLUDE (period_start, period_end) FROM figures_{kind} WHERE period_start = ? "
+        "AND period_end = ? ORDER BY _row",
+        [start, end],
+    ).drop("_row")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Figures read from the store: ``frames`` by kind (with "metrics"), and ``stamp``, the state of
+    the store they came from, for the kinds read later (see :func:`read_kind`)."""
+
+    stamp: str
+    frames: dict[str, pl.DataFrame]
+
+
+def load(store: Store, start: date, end: date, kinds: tuple[str, ...] = KINDS) -> Kept | None:
+    """The figures of [start, end] (the ``kinds`` asked, and the metrics) if they were computed from
+    the store as it is now, else None."""
+    current = _current(store, start, end)
+    if current is None:
         return None
-    frames = {}
-    for kind in KINDS:
-        frames[kind] = store.frame(
-            f"SELECT * EXCLUDE (period_start, period_end) FROM figures_{kind} WHERE period_start = ? "
-            "AND period_end = ? ORDER BY _row",
-            [start, end],
-        ).drop("_row")
+    stamp, metrics_columns = current
+    frames = {kind: _read(store, kind, start, end) for kind in dict.fromkeys((*kinds, "typology"))}
     frames["metrics"] = frames["typology"].select(metrics_columns)
-    return frames
+    return Kept(stamp, frames)
 
 
-def commune_spikes(store: Store, start: date, end: date, code: str) -> pl.DataFrame | None:
+def read_kind(store: Store, start: date, end: date, kind: str, stamp: str) -> pl.DataFrame | None:
+    """One kind of the figures of [start, end], read later than the others (a command about one
+    commune needs no national spikes): None unless they are still those of ``stamp``."""
+    current = _current(store, start, end)
+    if current is None or current[0] != stamp:
+        return None
+    return _read(store, kind, start, end)
+
+
+def commune_spikes(store: Store, start: date, end: date, code: str, stamp: str | None = None) -> pl.DataFrame | None:
     """One commune's spikes from the kept figures of [start, end], read alone (a command about one
     commune needs no other); an empty frame when it has audience and no spike; None when the
-    figures are not current or the commune has no audience over the period."""
-    if _current(store, start, end) is None:
+    figures are not current (or not those of ``stamp``) or the commune has no audience over the period."""
+    current = _current(store, start, end)
+    if current is None or (stamp is not None and current[0] != stamp):
         return None
     known = store.con.execute(
         "SELECT count(*) FROM figures_typology WHERE period_start = ? AND period_end = ? AND code = ?",
