@@ -38,6 +38,7 @@ def nearest_large_city(communes: pl.DataFrame, min_population: int = LARGE_CITY)
     schema = {"code": pl.String, "nearest_city": pl.String, "nearest_city_km": pl.Float64}
     if pts.is_empty() or cities.is_empty():
         return pl.DataFrame(schema=schema)
+
     def unit(frame: pl.DataFrame) -> np.ndarray:  # points on the unit sphere
         lat, lon = np.radians(frame["lat"].to_numpy()), np.radians(frame["lon"].to_numpy())
         return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
