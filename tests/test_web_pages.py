@@ -266,3 +266,35 @@ def test_the_ranking_over_a_new_period_says_it_is_being_computed_then_comes(demo
             time.sleep(0.2)
         ranked = c.get("/classement", params=params)
     assert ranked.status_code == 200 and _rows(ranked.text)
+
+
+def test_every_page_over_a_new_period_says_it_is_being_computed_then_comes(demo_db: Path) -> None:
+    """Home, comparison, events and study over a period never computed: the waiting page (202),
+    which comes back to the page asked for, its query kept; then the page itself."""
+    import time
+
+    app = create_app(demo_db, None)
+    app.state.belvedere.compute_wait = 0.0
+    with Store(demo_db, read_only=True) as s:
+        first = s.con.execute("SELECT min(date) FROM pageviews").fetchall()[0][0]
+        code = s.con.execute("SELECT commune_code FROM articles ORDER BY article_id LIMIT 1").fetchall()[0][0]
+    pages = [("/", {}), ("/comparer", {"c": code, "mode": "index"}), ("/evenements", {"scope": "pvd"}),
+             ("/etude", {"scope": "pvd"})]  # fmt: skip
+    with serving(app) as url, httpx.Client(base_url=url, timeout=120) as c:
+        for month, (path, query) in enumerate(pages, start=2):  # a month of its own: never computed before
+            period = {
+                "start": first.replace(month=month).isoformat(),
+                "end": first.replace(month=month, day=28).isoformat(),
+            }
+            params = {**query, **period}
+            waiting = c.get(path, params=params)
+            assert waiting.status_code == 202, path
+            assert M.t("ui_computing_title") in html.unescape(waiting.text)
+            nxt = html.unescape(re.search(r'data-next="([^"]+)"', waiting.text)[1])  # type: ignore[index]
+            assert nxt.startswith(path + "?") and all(f"{k}={v}" in nxt for k, v in params.items()), nxt
+            deadline = time.monotonic() + 60
+            while not c.get("/api/periode", params=period).json()["ready"]:
+                assert time.monotonic() < deadline, f"the figures of {period} were never computed"
+                time.sleep(0.2)
+            page = c.get(path, params=params)
+            assert page.status_code == 200 and M.t("ui_computing_title") not in html.unescape(page.text), path

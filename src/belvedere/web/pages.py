@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from datetime import date as Day  # where a parameter is named date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -58,8 +59,24 @@ StartQ = Annotated[IsoDate | None, Query()]
 EndQ = Annotated[IsoDate | None, Query()]
 
 
+async def _new_period(request: Request, st: State, start: date | None, end: date | None) -> HTMLResponse | None:
+    """The page that says the figures are being computed, when a page asks for a period whose
+    national figures were never computed and they take longer than ``st.compute_wait``; None when
+    the page can be built (the default period is computed when the server warms up)."""
+    if (start or end) and not await period_ready(st, start, end):
+        return _computing(st, request, start, end)
+    return None
+
+
 @pages.get("/", response_class=HTMLResponse)
-def home(st: Annotated[State, Depends(state)], start: StartQ = None, end: EndQ = None) -> HTMLResponse:
+async def home(request: Request, st: Annotated[State, Depends(state)], start: StartQ = None,
+               end: EndQ = None) -> HTMLResponse:  # fmt: skip
+    if waiting := await _new_period(request, st, start, end):
+        return waiting
+    return await run_in_threadpool(_home, st, start, end)
+
+
+def _home(st: State, start: date | None, end: date | None) -> HTMLResponse:
     def run() -> dict[str, Any]:
         d_start, d_end = st.obs.period(start, end)
         metrics = st.obs.metrics(d_start, d_end)
@@ -186,8 +203,8 @@ async def commune_page(request: Request, code: str, st: Annotated[State, Depends
     page = st.page(key)
     # a period asked for (the default one is computed when the server warms up): while its national
     # figures are computed, a page that says so rather than a long silence
-    if page is None and (start or end) and not await period_ready(st, start, end):
-        return _computing(st, request, start, end)
+    if page is None and (waiting := await _new_period(request, st, start, end)):
+        return waiting
     if page is None:  # rendered inline when the period's figures are ready (a few ms), else in a thread
         built = await _call_quick(st, st.obs.ready(start, end), build)
         if isinstance(built, dict):
@@ -425,8 +442,8 @@ SORTABLE = ("population", "views_per_inhabitant", "visibility_surplus", "total_v
 @pages.get("/classement", response_class=HTMLResponse)
 async def ranking_page(request: Request, st: Annotated[State, Depends(state)],
                        q: Annotated[RankingQuery, Depends()]) -> HTMLResponse:  # fmt: skip
-    if (q.start or q.end) and not await period_ready(st, q.start, q.end):  # a new period: say it is computed
-        return _computing(st, request, q.start, q.end)
+    if waiting := await _new_period(request, st, q.start, q.end):
+        return waiting
     return await run_in_threadpool(_ranking_page, request, st, q)
 
 
@@ -528,7 +545,8 @@ MAX_COMPARE = 10
 
 
 @pages.get("/comparer", response_class=HTMLResponse)
-def compare_page(
+async def compare_page(
+    request: Request,
     st: Annotated[State, Depends(state)],
     c: Annotated[str, Query(max_length=400, description="codes séparés par des virgules")] = "",
     mode: Annotated[str, Query(pattern="^(raw|inhab|index)$")] = "raw",
@@ -537,6 +555,12 @@ def compare_page(
 ) -> HTMLResponse:
     """Up to 10 communes on one chart: raw views, per 1,000 inhabitants, or indexed to 100 (mean of
     the first 28 days). The state lives in the URL, so the page is its own permalink."""
+    if waiting := await _new_period(request, st, start, end):
+        return waiting
+    return await run_in_threadpool(_compare_page, st, c, mode, start, end)
+
+
+def _compare_page(st: State, c: str, mode: str, start: date | None, end: date | None) -> HTMLResponse:
     typed = [x.strip() for x in c.split(",") if x.strip()]
 
     def run() -> dict[str, Any]:
@@ -568,27 +592,41 @@ def compare_page(
 
 
 @pages.get("/evenements", response_class=HTMLResponse)
-def events_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "all",
-                start: StartQ = None, end: EndQ = None,
-                commune: Annotated[str, Query(max_length=10)] = "", date: Annotated[str, Query(max_length=10)] = "",
-                texte: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:  # fmt: skip
+async def events_page(request: Request, st: Annotated[State, Depends(state)],
+                      scope: Annotated[str, Query(max_length=2000)] = "all", start: StartQ = None, end: EndQ = None,
+                      commune: Annotated[str, Query(max_length=10)] = "",
+                      date: Annotated[str, Query(max_length=10)] = "",
+                      texte: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:  # fmt: skip
     """Shared events and the largest spikes, and the annotation form (pre-filled from the commune
     page when the team keeps a spike's probable cause)."""
+    prefill = {"commune": commune, "date": date, "text": texte}
+    if waiting := await _new_period(request, st, start, end):
+        return waiting
+    return await run_in_threadpool(_events_page, st, scope, start, end, prefill)
 
+
+def _events_page(st: State, scope: str, start: Day | None, end: Day | None, prefill: dict[str, str]) -> HTMLResponse:
     def run() -> dict[str, Any]:
         events = st.obs.events(start, end, scope).sort("start", descending=True)
         spikes = st.obs.spikes(None, start, end, scope, include_bots=False)
         top = spikes.sort("excess_views", descending=True).head(50)
         return {"events": events.to_dicts(), "spikes": top.to_dicts()}
 
-    return render(st, "events.html.j2", scope=scope, writable=st.write_token is not None,
-                  prefill={"commune": commune, "date": date, "text": texte}, **_call(st, run))  # fmt: skip
+    return render(st, "events.html.j2", scope=scope, writable=st.write_token is not None, prefill=prefill,
+                  **_call(st, run))  # fmt: skip
 
 
 @pages.get("/etude", response_class=HTMLResponse)
-def study_page(st: Annotated[State, Depends(state)], scope: Annotated[str, Query(max_length=2000)] = "pvd",
-               start: StartQ = None, end: EndQ = None) -> HTMLResponse:  # fmt: skip
+async def study_page(request: Request, st: Annotated[State, Depends(state)],
+                     scope: Annotated[str, Query(max_length=2000)] = "pvd", start: StartQ = None,
+                     end: EndQ = None) -> HTMLResponse:  # fmt: skip
     """The national study of issue #5 for the chosen period and scope, inside the site."""
+    if waiting := await _new_period(request, st, start, end):
+        return waiting
+    return await run_in_threadpool(_study_page, st, scope, start, end)
+
+
+def _study_page(st: State, scope: str, start: date | None, end: date | None) -> HTMLResponse:
     from belvedere.report.study import study_context
 
     ctx = _call(st, study_context, st.obs, start, end, scope)
