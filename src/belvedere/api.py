@@ -1203,13 +1203,14 @@ class Observatory:
             # per article, access and month first (no distinct count over every row): a commune's
             # month is covered when its main article has every day of it on one access at least
             # (dense rows: a row per covered day)
+            mine = "TRUE" if ids is None else "list_contains($ids, p.article_id)"  # a list: a lookup (~2x faster)
             french = self.store.frame(
-                """WITH by_access AS (
+                f"""WITH by_access AS (
                        SELECT p.article_id, p.access, date_trunc('month', p.date)::DATE AS month,
                               sum(p.views)::BIGINT AS views, count(*) AS days
                        FROM pageviews p
                        WHERE p.agent = 'user' AND p.date BETWEEN $first AND $last
-                             AND ($ids IS NULL OR p.article_id IN (SELECT unnest($ids)))
+                             AND {mine}
                        GROUP BY ALL
                    ), per AS (
                        SELECT article_id, month, sum(views)::BIGINT AS views, max(days) AS days
@@ -1219,7 +1220,7 @@ class Observatory:
                           (last_day(per.month) - per.month + 1)::BIGINT AS month_days
                    FROM per JOIN articles a USING (article_id) WHERE a.project = 'fr.wikipedia'
                    GROUP BY ALL""",
-                {"first": foreign["month"].min(), "last": d_end, "ids": ids},
+                {"first": foreign["month"].min(), "last": d_end, **({} if ids is None else {"ids": ids})},
             )
         return foreign, editions, french
 
