@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	# byte-compiled once, as pip does for a non-editable install: each command then starts without
+	# compiling Belvédère's modules again (where PYTHONDONTWRITEBYTECODE keeps Python from saving them)
+	$(BIN)/python -m compileall -q src >/dev/null
 	touch $(STAMP)
 
 # Builds the simulated store and the reports, then serves the dashboard on http://127.0.0.1:8000/
