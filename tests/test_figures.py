@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from belvedere import figures
-from belvedere.api import Observatory
+from belvedere.api import ALONE_READS, Observatory
 from belvedere.store import Store
 from tests.conftest import run_cli
 
@@ -50,6 +50,29 @@ def test_kept_figures_give_the_same_answers_without_loading_the_panel(demo_copy:
             assert kept[name] == value, name
     runs = figures.runs(Store(demo_copy, read_only=True))
     assert runs.select("period_start", "period_end", "current").rows() == [(start, end, True)]
+
+
+def test_a_command_about_one_commune_reads_no_national_spikes_and_a_server_reads_them_once(demo_copy: Path) -> None:
+    """Kept figures are read by kind when asked: a profile reads the typology and the commune's own
+    spikes; past a few communes the national spikes are read once, the same rows either way; spikes
+    read later than the rest are never those of another state of the store."""
+    with Observatory(Store(demo_copy)) as obs:
+        start, end = figures.compute(obs)
+        computed = obs.spikes(scope="all").drop("annotations")
+    codes = computed["code"].unique().sort().to_list()[: ALONE_READS + 3]
+    with Observatory(Store(demo_copy, read_only=True)) as obs:
+        obs.profile(codes[0])
+        nat = obs._nat(None, None)
+        assert nat.spikes is None and nat.kept_stamp is not None  # one commune: its rows alone
+        for i, code in enumerate(codes):
+            mine = obs.spikes(code).drop("annotations", "name")
+            assert mine.equals(computed.filter(pl.col("code") == code).drop("name").sort("start")), code
+            assert (nat.spikes is None) == (i + 1 < ALONE_READS), i  # the profile read first; the 4th reads all
+        stamp = nat.kept_stamp
+    with Store(demo_copy) as store:  # new audience logged: what was kept before is not read as current
+        store.con.execute("INSERT INTO ingest_log (source, status, fetched_at) VALUES ('rest_api', 'ok', now())")
+        assert figures.read_kind(store, start, end, "spikes", stamp) is None
+        assert figures.commune_spikes(store, start, end, codes[0], stamp) is None
 
 
 def test_figures_are_never_used_stale(demo_copy: Path) -> None:
