@@ -18,7 +18,7 @@ from belvedere.cli.common import app
 from belvedere.errors import BelvedereError
 from belvedere.output import err_console
 
-__all__ = ["COMMANDS", "app", "load_commands", "main"]
+__all__ = ["COMMANDS", "COMMAND_MODULES", "app", "load_commands", "main"]
 
 # the top-level commands and groups each module of belvedere.cli registers (tests check it)
 COMMANDS = {
