@@ -220,9 +220,12 @@ def bench_commands(db: Path, workdir: Path) -> None:
     cli = [sys.executable, "-m", "belvedere.cli", "--db", str(db)]
     copy = workdir / "bench_commands.duckdb"
     shutil.copy(db, copy)
-    refresh = (  # one day of new audience logged, then what fetch/ingest do after it
+    refresh = (  # one day of new audience (every commune's last day re-read, one view more) and its log line,
+        # then what fetch/ingest do after it
         "from belvedere.api import Observatory; from belvedere.store import Store; from belvedere import figures; "
         f"obs = Observatory(Store({str(copy)!r})); last = obs.period()[1]; "
+        'obs.store.con.execute("UPDATE pageviews SET views = views + 1 WHERE date = ? AND agent = \'user\' '
+        "AND access = 'desktop'\", [last]); "
         'obs.store.con.execute("INSERT INTO ingest_log (source, start_date, end_date, status, fetched_at) '
         "VALUES ('rest_api', ?, ?, 'ok', now())\", [last, last]); "
         "print(figures.refresh(obs))"
