@@ -224,7 +224,7 @@ def bench_commands(db: Path, workdir: Path) -> None:
         # then what fetch/ingest do after it
         "from belvedere.api import Observatory; from belvedere.store import Store; from belvedere import figures; "
         f"obs = Observatory(Store({str(copy)!r})); last = obs.period()[1]; "
-        'obs.store.con.execute("UPDATE pageviews SET views = views + 1 WHERE date = ? AND agent = \'user\' '
+        "obs.store.con.execute(\"UPDATE pageviews SET views = views + 1 WHERE date = ? AND agent = 'user' "
         "AND access = 'desktop'\", [last]); "
         'obs.store.con.execute("INSERT INTO ingest_log (source, start_date, end_date, status, fetched_at) '
         "VALUES ('rest_api', ?, ?, 'ok', now())\", [last, last]); "
