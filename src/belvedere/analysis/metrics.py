@@ -112,9 +112,13 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
     whole country's panel to get the national surplus, then filter.
     """
     covered = panel.covered
-    # user views with 0 where not covered, and per-month / per-weekday sums of views and of covered
-    # days as two matrix products (exact: integer counts in float64), not one NaN-aware pass each
-    user = np.where(covered, panel.desktop.astype(np.float64) + panel.mobile_web + panel.mobile_app, 0.0)
+    # user views (0 where not covered: see Panel, so no mask is needed), and per-month / per-weekday
+    # sums of views and of covered days as two matrix products (exact: integer counts in float64),
+    # not one NaN-aware pass each; built in place (each temporary of 35,000 x 3 years is 300 MB)
+    mobile_views = panel.mobile_web.astype(np.float64)
+    mobile_views += panel.mobile_app
+    user = panel.desktop.astype(np.float64)
+    user += mobile_views
     dates = panel.dates
     months = dates.astype("datetime64[M]").astype(int) % 12 + 1
     weekday = (dates.astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday; 0 = Monday
@@ -124,9 +128,10 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
     views_by, days_by = user @ calendar, covered.astype(np.float64) @ calendar
     days = covered.sum(axis=1)
     total = views_by[:, :12].sum(axis=1)
-    desktop = np.where(covered, panel.desktop, 0).sum(axis=1, dtype=np.int64)
-    mobile = np.where(covered, panel.mobile_web.astype(np.int64) + panel.mobile_app, 0).sum(axis=1)
-    mobile_by = np.where(covered, panel.mobile_web.astype(np.float64) + panel.mobile_app, 0.0) @ calendar[:, :12]
+    desktop = panel.desktop.sum(axis=1, dtype=np.int64)
+    mobile = panel.mobile_web.sum(axis=1, dtype=np.int64) + panel.mobile_app.sum(axis=1, dtype=np.int64)
+    mobile_by = mobile_views @ calendar[:, :12]
+    del mobile_views
     season_lift, peak_month = _mobile_season(views_by[:, :12], days_by[:, :12], mobile_by)
     summer_share, summer_index = _seasonal(views_by[:, :12], days_by[:, :12], SUMMER_MONTHS)
     winter_share, winter_index = _seasonal(views_by[:, :12], days_by[:, :12], WINTER_MONTHS)

@@ -5,7 +5,8 @@ and every step re-groups it; as a few numpy matrices (one row per commune, one c
 costs ~150 MB each and the metrics, baselines and spike detection become array operations.
 
 A day a commune was never fetched is *not covered* (``covered`` is False): it is neither a zero nor
-counted in the number of days. Covered days that had no views are zeros.
+counted in the number of days. Covered days that had no views are zeros. The access matrices hold 0
+on the days not covered (every way of building a panel keeps it so): sums over days need no mask.
 """
 
 from __future__ import annotations
