@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from datetime import date as Day  # where a parameter is named date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -605,7 +604,7 @@ async def events_page(request: Request, st: Annotated[State, Depends(state)],
     return await run_in_threadpool(_events_page, st, scope, start, end, prefill)
 
 
-def _events_page(st: State, scope: str, start: Day | None, end: Day | None, prefill: dict[str, str]) -> HTMLResponse:
+def _events_page(st: State, scope: str, start: date | None, end: date | None, prefill: dict[str, str]) -> HTMLResponse:
     def run() -> dict[str, Any]:
         events = st.obs.events(start, end, scope).sort("start", descending=True)
         spikes = st.obs.spikes(None, start, end, scope, include_bots=False)
