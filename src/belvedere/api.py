@@ -495,8 +495,8 @@ class Observatory:
                     progress = self.progress
                     report = (lambda done, total: progress("spikes", done, total)) if progress else None
                     spikes, season = detect_panel(nat.panel, self.spike_params, progress=report)
-                    kept = [c for c in season.columns[1:] if c in nat.metrics.columns]  # kept figures gone stale
-                    nat.metrics = nat.metrics.drop(kept).join(season, on="code", how="left")
+                    stale = [c for c in season.columns[1:] if c in nat.metrics.columns]  # from kept figures gone stale
+                    nat.metrics = nat.metrics.drop(stale).join(season, on="code", how="left")
                     nat.spikes = spikes
         return nat.spikes
 

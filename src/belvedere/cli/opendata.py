@@ -187,12 +187,13 @@ def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M
     from belvedere.store.db import now
     from belvedere.store.writes import replace_access, replace_access_counts
 
+    asked = parse_date(as_of) if as_of else None  # one parser for every kind of file
     path = local_copy(ctx, source, contact)
     table = read_table(path, ("code_insee", *mobile.CODE_COLUMNS))
     if mobile.is_sites_file(table) or mediation.is_mediation_file(table):
         what = "mobile" if mobile.is_sites_file(table) else "inclusion"
         read = mobile.read_sites if what == "mobile" else mediation.read_places
-        counts, departements, when = read(table, path, as_of)
+        counts, departements, when = read(table, path, asked)
         rows: Any = None
         zero = 0
 
@@ -207,7 +208,7 @@ def access_load(ctx: typer.Context, source: Annotated[str, typer.Argument(help=M
                           communes=rows["code"].n_unique(), deps=len(departements), zero=zero,
                           indicators=indicators, source=source))  # fmt: skip
         return
-    frame, day = read_access(path, table, parse_date(as_of) if as_of else None)
+    frame, day = read_access(path, table, asked)
     kept, _ = _load_list(ctx, frame, lambda store, rows: replace_access(store, rows, day, source, now()))
     indicators = ", ".join(M.t(f"access_{k}") for k in kept["indicator"].unique(maintain_order=True).to_list())
     console.print(M.t("access_loaded", communes=kept["code"].n_unique(), indicators=indicators,

@@ -20,7 +20,6 @@ from pathlib import Path
 import polars as pl
 
 from belvedere import messages as M
-from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
 from belvedere.sources.tables import CODE, Table, cell_date, commune_code, departement_of, pick
 
@@ -33,7 +32,7 @@ def is_mediation_file(table: Table) -> bool:
     return pick(table, CODE_COLUMNS) is not None and pick(table, ("services", *PROGRAMMES)) is not None
 
 
-def read_places(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.DataFrame, set[str], date]:
+def read_places(table: Table, path: Path, as_of: date | None = None) -> tuple[pl.DataFrame, set[str], date]:
     """(per commune with a place and per indicator, ``code``, ``indicator`` (mediation: places;
     france_services: those labelled France Services) and ``value``; the départements the file
     covers; its date: ``as_of`` when given, else its most recent ``date_maj``)."""
@@ -54,8 +53,8 @@ def read_places(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.
             latest = day if latest is None or day > latest else latest
     if not departements:
         raise BelvedereError(M.t("table_empty", path=path.name))
-    if as_of:
-        latest = parse_date(as_of)
+    if as_of is not None:
+        latest = as_of
     if latest is None:
         raise BelvedereError(M.t("mediation_no_date", path=path.name))
     schema = {"code": pl.String, "indicator": pl.String, "value": pl.Int64}

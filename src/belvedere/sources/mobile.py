@@ -26,7 +26,6 @@ from pathlib import Path
 import polars as pl
 
 from belvedere import messages as M
-from belvedere.dates import parse_date
 from belvedere.errors import BelvedereError
 from belvedere.sources.tables import CODE, Table, commune_code, departement_of, pick
 
@@ -39,18 +38,18 @@ def is_sites_file(table: Table) -> bool:
     return pick(table, ("site_4g",)) is not None and pick(table, CODE_COLUMNS) is not None
 
 
-def quarter_end(path: Path, as_of: str | None) -> date:
+def quarter_end(path: Path, as_of: date | None) -> date:
     """The quarter the file speaks of, from ``--date`` (``2024-03-31``) or its published name
     (``2024_T1_sites_Metropole.csv``: 31 March 2024)."""
-    if as_of:
-        return parse_date(as_of)
+    if as_of is not None:
+        return as_of
     if m := re.search(r"(20\d{2})[_-]?T([1-4])", path.name, re.IGNORECASE):
         year, quarter = int(m[1]), int(m[2])
         return date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
     raise BelvedereError(M.t("mobile_no_date", path=path.name))
 
 
-def read_sites(table: Table, path: Path, as_of: str | None = None) -> tuple[pl.DataFrame, set[str], date]:
+def read_sites(table: Table, path: Path, as_of: date | None = None) -> tuple[pl.DataFrame, set[str], date]:
     """(per commune with a site and per indicator, ``code``, ``indicator`` (op4g, op5g) and ``value``
     (distinct operators with such a site); the départements the file covers; its quarter's end).
     A flag that is not 0/1 or a code that is not a commune's is refused, naming the line."""
