@@ -14,6 +14,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -315,3 +316,63 @@ def test_fetch_refuses_a_simulated_store(demo_db: Path, tmp_path: Path) -> None:
     shutil.copy(demo_db, db)
     out = run_cli(*fetch_args("61074"), db=db, env={"BELVEDERE_CONTACT": CONTACT})
     assert out.returncode == 1 and "simulées" in out.stderr
+
+
+def test_a_towns_fetch_updates_the_kept_figures_for_its_rows_alone(store_path: Path, tmp_path: Path) -> None:
+    """After a fetch of one town into a store that keeps national figures, its rows are computed
+    again and the rest (surplus, ranks, typology, shared events) redone from the others' kept rows:
+    the figures are those a full computation gives. France's daily totals change no figure."""
+    from polars.testing import assert_frame_equal
+
+    from belvedere import figures
+
+    towns = {"61074": "Carrouges", "61001": "Alençon", "61006": "Argentan", "14118": "Caen", "50129":
+             "Cherbourg-en-Cotentin", "61169": "Flers_(Orne)", "84087": "Orange"}  # fmt: skip
+    ds = Dataset()
+    for k, title in enumerate(towns.values()):
+        level = 20 + 15 * k
+        ds.views[(title, "mobile-web", "user")] = daily(D0, [level + (d * 7 + k) % 11 for d in range(91)])
+        ds.views[(title, "desktop", "user")] = daily(D0, [level // 2 + (d * 3 + k) % 5 for d in range(91)])
+    ds.totals[("desktop", "user")] = daily(D0, [1_000_000] * 91)
+    with FakeWikimedia(ds) as fake:
+        out = cli(store_path, fake, *fetch_args(",".join(towns), "2024-01-01", "2024-03-31"))
+        assert out.returncode == 0, out.stderr
+        run_cli("compute", db=store_path, check=True)
+        # Carrouges in the news for three days: its article fetched again, nothing else
+        for d in range(60, 63):
+            ds.views[("Carrouges", "mobile-web", "user")][D0 + timedelta(days=d)] = 2_000
+        out = cli(store_path, fake, *fetch_args("61074", "2024-01-01", "2024-03-31", "--refresh"))
+        assert out.returncode == 0, out.stderr
+    assert "mis à jour avec la nouvelle audience de 1 commune(s)" in out.stdout
+    with Store(store_path, read_only=True) as store:
+        kept = figures.runs(store)
+        assert kept.select("communes", "current").rows() == [(1, True)]
+        period = kept.select("period_start", "period_end").row(0)
+        patched = figures.load(store, *period)
+    assert patched is not None
+    spikes = patched.frames["spikes"]
+    mine = spikes.filter(pl.col("code") == "61074").select("start", "end").rows()
+    assert mine == [(D0 + timedelta(days=60), D0 + timedelta(days=62))]  # the news, seen
+    full = tmp_path / "full.duckdb"
+    shutil.copy(store_path, full)
+    run_cli("compute", db=full, check=True)  # every commune computed again from its days
+    with Store(full, read_only=True) as store:
+        assert figures.runs(store)["communes"].to_list() == [None]
+        computed = figures.load(store, *period)
+    assert computed is not None
+    for kind, frame in computed.frames.items():
+        assert_frame_equal(patched.frames[kind], frame)
+    with Store(store_path) as store:  # a line of France's totals: the figures stay current
+        store.con.execute("INSERT INTO ingest_log (source, start_date, end_date, status, fetched_at) VALUES "
+                          "('rest_api_aggregate', ?, ?, 'ok', now())", list(period))  # fmt: skip
+        assert figures.runs(store)["current"].to_list() == [True]
+        # an article's write that changed nothing: the figures are kept as they are, restamped
+        store.con.execute("INSERT INTO ingest_log (source, article_id, start_date, end_date, status, fetched_at) "
+                          "SELECT 'rest_api', 0, ?, ?, 'failed', now()", list(period))  # fmt: skip
+        assert figures.changed_communes(store, *period, figures.fingerprint(store, *period)) == []
+        stamp = store.con.execute("SELECT fingerprint FROM figures_runs").fetchall()[0][0]
+        assert figures.changed_communes(store, *period, stamp) == []  # article 0: no commune's
+        # a write that is not an article's (a dump, the simulator): every commune may have changed
+        store.con.execute("INSERT INTO ingest_log (source, status, fetched_at) VALUES ('dump', 'ok', now())")
+        assert figures.changed_communes(store, *period, stamp) is None
+        assert figures.changed_communes(store, *period, "0:0.0.0:1") is None  # another version's figures

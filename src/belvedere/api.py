@@ -35,7 +35,13 @@ from belvedere.analysis.causes import MIN_GROWTH, Cause, spike_causes
 from belvedere.analysis.events import shared_events
 from belvedere.analysis.explain import Explanation, explain
 from belvedere.analysis.impact import Window
-from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary
+from belvedere.analysis.metrics import (
+    add_ranks,
+    add_visibility_surplus,
+    audience_metrics,
+    commune_metrics,
+    group_summary,
+)
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import PeerIndex, standing
 from belvedere.analysis.peers import peers as peer_group
@@ -262,6 +268,8 @@ class Observatory:
         self._postal: pl.DataFrame | None = None
         self._former: pl.DataFrame | None = None
         self._articles: pl.DataFrame | None = None  # every article's title and kind (not its views)
+        # the referrals of the widest period asked, with the state of the store they came from
+        self._referred: tuple[int, date, date, pl.DataFrame] | None = None
         self._history: pl.DataFrame | None = None
         self._article_rows: dict[str, tuple[int, int]] | None = None
         self._snapshot_info: dict[str, str] | None = None
@@ -432,6 +440,36 @@ class Observatory:
         assert nat.typology is not None
         return {"metrics": nat.metrics, "spikes": spikes, "typology": nat.typology,
                 "events": nat.events[("all", EVENTS_ALPHA)]}  # fmt: skip
+
+    def patched_frames(self, start: date, end: date, codes: list[str],
+                       kept: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:  # fmt: skip
+        """The national figures of a period after new audience for ``codes`` alone, from ``kept``, its
+        figures before (metrics, spikes): those communes' metrics and spikes computed again from their
+        own days, then what depends on every commune (the surplus fit, the ranks, the typology, the
+        shared events) computed over all of them. Rows stay in commune order, as a full computation
+        gives them: the same figures, for a town's days instead of France's."""
+        key = (start, end)
+        self.forget_national(*key)
+        with self.lock:
+            panel = load_panel(self.store, *key, codes)
+        fresh = commune_metrics(panel, self.communes())
+        spikes, season = detect_panel(panel, self.spike_params)
+        others = ~pl.col("code").is_in(codes)
+        old = kept["metrics"].filter(others)
+        base = old.select(fresh.columns)
+        metrics = add_ranks(add_visibility_surplus(pl.concat([base, fresh.cast(base.schema)]).sort("code")))
+        seasons = old.select(season.columns)
+        metrics = metrics.join(pl.concat([seasons, season.cast(seasons.schema)]), on="code", how="left")
+        old_spikes = kept["spikes"].filter(others)
+        spikes = pl.concat([old_spikes, spikes.cast(old_spikes.schema)]).sort("code", maintain_order=True)
+
+        def loader(some: list[str] | None) -> Panel:
+            with self.lock:
+                return load_panel(self.store, *key, some)
+
+        with self.lock:
+            self._national[key] = _National(*key, metrics, loader, spikes=spikes)
+        return self.national_frames(*key)
 
     def prepare_period(self, start: str | date | None = None, end: str | date | None = None) -> None:
         """Compute what every commune page of the period reads beyond the commune itself: the national
@@ -621,8 +659,7 @@ class Observatory:
             if key[0] != "all":
                 codes = self.codes(scope)
                 spikes = spikes.filter(pl.col("code").is_in(codes))
-            with self.lock:
-                referrals = article_referrals(self.store, nat.start, nat.end, min_n=MIN_GROWTH, codes=codes)
+            referrals = self._referrals(nat.start, nat.end, codes)
             events = shared_events(spikes, referrals, fdr=alpha, days_in_scope=nat.days)
             names = dict(self.communes().select("code", "name").iter_rows())
             events = nat.events[key] = events.with_columns(
@@ -630,6 +667,22 @@ class Observatory:
                 .alias("names")
             )  # fmt: skip
         return self._with_annotations(events, "shared")
+
+    def _referrals(self, start: date, end: date, codes: list[str] | None) -> pl.DataFrame:
+        """:func:`article_referrals` of a period for every commune, or for ``codes``. A period within
+        one asked before, the store unchanged since (the standard periods, kept one after the other),
+        is that one's months, filtered: each month's usual readers come from the months before it,
+        whatever the period."""
+        with self.lock:
+            if codes is not None:
+                return article_referrals(self.store, start, end, min_n=MIN_GROWTH, codes=codes)
+            state = int(self.store.con.execute("SELECT coalesce(max(ingest_id), 0) FROM ingest_log").fetchall()[0][0])
+            kept = self._referred
+            if kept is not None and kept[0] == state and kept[1] <= start and end <= kept[2]:
+                return kept[3].filter(pl.col("month").is_between(start.replace(day=1), end))
+            frame = article_referrals(self.store, start, end, min_n=MIN_GROWTH)
+            self._referred = (state, start, end, frame)
+            return frame
 
     def _with_annotations(self, df: pl.DataFrame, kind: str) -> pl.DataFrame:
         if self._notes is None:  # kept in memory; annotate() renews it

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 KINDS = ("spikes", "typology", "events")
 FORMAT = 7  # 7: "littoral"/"montagne" only for communes of the official lists (zones)
 RUNS = "figures_runs"
-RUNS_COLUMNS = ("period_start", "period_end", "fingerprint", "computed_at", "seconds", "kind", "metrics_columns")
+# communes: how many communes' rows the last update computed again (null: all of them)
+RUNS_COLUMNS = ("period_start", "period_end", "fingerprint", "computed_at", "seconds", "kind", "metrics_columns",
+                "communes")  # fmt: skip
 STANDARD, ASKED = "standard", "asked"  # computed after every write / asked once (kept, refreshed)
 
 
@@ -43,12 +45,36 @@ def fingerprint(store: Store, start: date, end: date) -> str:
     any day (resolved titles, reference, PVD list, replaced files) log one without days. A day of
     new audience thus leaves the figures of the periods before it current. A new version of the
     code may compute them otherwise. An imported snapshot changes no audience of the store."""
-    last = store.con.execute(
-        "SELECT coalesce(max(ingest_id), 0) FROM ingest_log WHERE source <> 'snapshot' AND (start_date IS NULL "
-        "OR end_date IS NULL OR (start_date <= ? AND end_date >= ?))",
-        [end, start],
-    ).fetchall()[0][0]
-    return f"{last}:{__version__}:{FORMAT}"
+    last = store.con.execute(f"SELECT coalesce(max(ingest_id), 0) FROM ingest_log WHERE {_WRITES}", [end, start])
+    return f"{last.fetchall()[0][0]}:{__version__}:{FORMAT}"
+
+
+# the log lines of writes that may change the audience of a period [?2, ?1]: not an imported
+# snapshot, not France's daily totals (project_totals: no figure reads them)
+_WRITES = ("source NOT IN ('snapshot', 'rest_api_aggregate') AND (start_date IS NULL OR end_date IS NULL "
+           "OR (start_date <= ? AND end_date >= ?))")  # fmt: skip
+PATCH_MAX = 2_000  # communes with new audience beyond which a period is computed afresh (as fast)
+
+
+def changed_communes(store: Store, start: date, end: date, stamp: str) -> list[str] | None:
+    """The communes whose audience over [start, end] the writes since the figures of ``stamp`` may
+    have changed, when each of those writes was an article's (a town's fetch); None when one was
+    not (a dump, the simulator, the reference: any commune may have changed) or when the figures
+    of ``stamp`` were computed by another version."""
+    since, _, rest = stamp.partition(":")
+    if rest != f"{__version__}:{FORMAT}" or not since.isdigit():
+        return None
+    written = store.con.execute(
+        f"SELECT DISTINCT article_id FROM ingest_log WHERE ingest_id > ? AND {_WRITES}", [int(since), end, start]
+    ).fetchall()
+    if any(article is None for (article,) in written):
+        return None
+    rows = store.con.execute(
+        "SELECT DISTINCT commune_code FROM articles WHERE commune_code IS NOT NULL AND article_id IN "
+        "(SELECT unnest(?::INTEGER[])) ORDER BY 1",
+        [[article for (article,) in written]],
+    ).fetchall()
+    return [code for (code,) in rows]
 
 
 def standard_periods(first: date, last: date) -> list[tuple[date, date]]:
@@ -158,8 +184,9 @@ def commune_spikes(store: Store, start: date, end: date, code: str, stamp: str |
 
 
 def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], seconds: float,
-         kind: str = ASKED) -> None:  # fmt: skip
-    """Keep the figures of [start, end] (replacing those of that period), in one transaction."""
+         kind: str = ASKED, communes: int | None = None) -> None:  # fmt: skip
+    """Keep the figures of [start, end] (replacing those of that period), in one transaction;
+    ``communes``: how many communes' rows were computed again (None: all)."""
     con = store.con
     stamp = fingerprint(store, start, end)
     missing = set(frames["metrics"].columns) - set(frames["typology"].columns)
@@ -170,7 +197,7 @@ def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], 
                 con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
             f"CREATE TABLE IF NOT EXISTS {RUNS} (period_start DATE, period_end DATE, fingerprint VARCHAR, "
-            "computed_at TIMESTAMP, seconds DOUBLE, kind VARCHAR, metrics_columns VARCHAR[], "
+            "computed_at TIMESTAMP, seconds DOUBLE, kind VARCHAR, metrics_columns VARCHAR[], communes INTEGER, "
             "PRIMARY KEY (period_start, period_end))"
         )
         for name in KINDS:
@@ -191,8 +218,8 @@ def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], 
             con.execute(f"INSERT INTO {table} SELECT ?::DATE, ?::DATE, * FROM _figures", [start, end])
             con.unregister("_figures")
         con.execute(f"DELETE FROM {RUNS} WHERE period_start = ? AND period_end = ?", [start, end])
-        con.execute(f"INSERT INTO {RUNS} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [start, end, stamp, now(), seconds, kind, frames["metrics"].columns])  # fmt: skip
+        con.execute(f"INSERT INTO {RUNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [start, end, stamp, now(), seconds, kind, frames["metrics"].columns, communes])  # fmt: skip
 
 
 def forget(store: Store, periods: list[tuple[date, date]]) -> None:
@@ -220,14 +247,51 @@ def compute(obs: Observatory, start: str | date | None = None, end: str | date |
     return d_start, d_end
 
 
+def patch(obs: Observatory, start: date, end: date, codes: list[str], kind: str = ASKED) -> tuple[date, date]:
+    """Bring the kept figures of [start, end] up to date after new audience for ``codes`` alone
+    (see :func:`changed_communes`): their rows are computed again, then what depends on every
+    commune (surplus, ranks, typology, shared events), from the kept figures of the others. The
+    figures are those :func:`compute` gives, in a fraction of its time (tested)."""
+    t0 = time.perf_counter()
+    store = obs.store
+    run = store.con.execute(f"SELECT metrics_columns FROM {RUNS} WHERE period_start = ? AND period_end = ?",
+                            [start, end]).fetchall()  # fmt: skip
+    if not codes:  # writes that changed no commune's audience (a failed fetch): the same figures, restamped
+        with obs.lock, store.transaction() as con:
+            con.execute(f"UPDATE {RUNS} SET fingerprint = ?, computed_at = ?, communes = 0 WHERE period_start = ? "
+                        "AND period_end = ?", [fingerprint(store, start, end), now(), start, end])  # fmt: skip
+        return start, end
+    kept = {k: _read(store, k, start, end) for k in ("spikes", "typology")}
+    kept["metrics"] = kept["typology"].select(run[0][0])
+    frames = obs.patched_frames(start, end, codes, kept)
+    with obs.lock:
+        save(store, start, end, frames, time.perf_counter() - t0, kind, len(codes))
+    return start, end
+
+
+def _patchable(store: Store, start: date, end: date) -> list[str] | None:
+    """The communes to compute again to bring the kept figures of [start, end] up to date, when
+    that is faster than computing them all; None when they must all be computed."""
+    if not _usable(store):
+        return None
+    run = store.con.execute(f"SELECT fingerprint FROM {RUNS} WHERE period_start = ? AND period_end = ?",
+                            [start, end]).fetchall()  # fmt: skip
+    if not run:
+        return None
+    codes = changed_communes(store, start, end, run[0][0])
+    return codes if codes is not None and len(codes) <= PATCH_MAX else None
+
+
 def runs(store: Store) -> pl.DataFrame:
-    """The periods whose figures are kept, whether they are still those of the store, and whether
-    they are standard periods or periods someone asked for."""
+    """The periods whose figures are kept, whether they are still those of the store, whether they
+    are standard periods or periods someone asked for, and how many communes their last update
+    computed again (null: all)."""
     if not _usable(store):
         return pl.DataFrame(schema={"period_start": pl.Date, "period_end": pl.Date, "computed_at": pl.Datetime,
-                                    "seconds": pl.Float64, "kind": pl.String, "current": pl.Boolean})  # fmt: skip
+                                    "seconds": pl.Float64, "kind": pl.String, "communes": pl.Int32,
+                                    "current": pl.Boolean})  # fmt: skip
     kept = store.frame(
-        f"SELECT period_start, period_end, computed_at, seconds, kind, fingerprint FROM {RUNS} "
+        f"SELECT period_start, period_end, computed_at, seconds, kind, communes, fingerprint FROM {RUNS} "
         "ORDER BY period_start, period_end"
     )
     current = [fp == fingerprint(store, s, e) for s, e, fp in kept.select("period_start", "period_end", "fingerprint")
@@ -255,8 +319,10 @@ def keep_standard(obs: Observatory, *, force: bool = False) -> list[tuple[date, 
     for i, period in enumerate(todo):
         if obs.progress:
             obs.progress("periods", i, len(todo))
+        kind = STANDARD if period in standard else ASKED
+        codes = None if force else _patchable(obs.store, *period)
         try:
-            done.append(compute(obs, *period, kind=STANDARD if period in standard else ASKED))
+            done.append(compute(obs, *period, kind=kind) if codes is None else patch(obs, *period, codes, kind))
         except BelvedereError:  # a period the audience no longer covers: left as it is, the others done
             continue
     if obs.progress and todo:

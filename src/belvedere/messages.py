@@ -283,6 +283,10 @@ FR: dict[str, str] = {
     ),
     "info_figures": "Chiffres nationaux gardés",
     "figures_refreshed": "Chiffres nationaux du {start} au {end} recalculés avec la nouvelle audience.",
+    "figures_patched": "Chiffres nationaux du {start} au {end} mis à jour avec la nouvelle audience de {n} "
+    "commune(s) ; ceux des autres communes, inchangés, ont été gardés.",
+    "figures_restamped": "Chiffres nationaux du {start} au {end} gardés tels quels : les dernières écritures ne "
+    "changent l'audience d'aucune commune.",
     "info_figures_stale": "à recalculer : l'audience a changé depuis",
     "compute_done": "Chiffres nationaux du {start} au {end} calculés et gardés dans le magasin.",
     "compute_total": "{n} période(s) calculée(s) en {seconds} s.",

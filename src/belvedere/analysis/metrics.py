@@ -111,6 +111,13 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
     ``communes_frame`` gives). The surplus is fitted over every commune of the panel, so pass the
     whole country's panel to get the national surplus, then filter.
     """
+    return add_visibility_surplus(commune_metrics(panel, communes))
+
+
+def commune_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
+    """The figures of :func:`audience_metrics` that each commune's own days give, without the
+    surplus (fitted over all communes): a few communes' rows, recomputed after new audience for
+    them, join the others' kept rows before the fit."""
     covered = panel.covered
     # user views (0 where not covered: see Panel, so no mask is needed), and per-month / per-weekday
     # sums of views and of covered days as two matrix products (exact: integer counts in float64),
@@ -162,12 +169,11 @@ def audience_metrics(panel: Panel, communes: pl.DataFrame) -> pl.DataFrame:
         how="left",
     )  # fmt: skip
     pop = pl.when(pl.col("population") > 0).then(pl.col("population")).otherwise(None)
-    df = df.with_columns(
+    return df.with_columns(
         (pl.col("total_views") / pop).alias("views_per_inhabitant"),
         (pl.col("total_views") / pop / pl.col("days") * 365.25 * 1000).alias("views_per_1000_inh_year"),
         pl.col("is_pvd").fill_null(False),
     )
-    return add_visibility_surplus(df)
 
 
 def _yoy(user: np.ndarray, covered: np.ndarray) -> np.ndarray:
@@ -179,6 +185,9 @@ def _yoy(user: np.ndarray, covered: np.ndarray) -> np.ndarray:
     change = _nan_ratio(np.nansum(last, axis=1) - np.nansum(prev, axis=1), np.nansum(prev, axis=1))
     change[~full] = np.nan
     return change
+
+
+SURPLUS_COLUMNS = ("expected_daily_views", "visibility_surplus", "surplus_fit_slope")
 
 
 def add_visibility_surplus(metrics: pl.DataFrame) -> pl.DataFrame:

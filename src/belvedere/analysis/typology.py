@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from belvedere import messages as M
 
@@ -94,10 +95,14 @@ def classify(features: pl.DataFrame) -> pl.DataFrame:
         labels.append(label)
         reasons.append(why)
         texts.append(text)
-    # built by columns: polars builds a frame of rows holding lists one list at a time (~20 x slower)
+    # built by columns, the lists from one flat array and their offsets: polars builds a column of
+    # Python lists one list at a time (~0.5 s for 35,000 communes)
+    offsets = np.concatenate([[0], np.cumsum([len(why) for why in reasons])]).astype(np.int32)
+    flat = pa.array([k for why in reasons for k in why], type=pa.string())
+    reason_lists = pl.Series("reasons", pa.ListArray.from_arrays(pa.array(offsets), flat))
     return pl.DataFrame(
         [features["code"].cast(pl.String), pl.Series("typology", types, dtype=pl.String),
-         pl.Series("typology_label", labels, dtype=pl.String), pl.Series("reasons", reasons, dtype=pl.List(pl.String)),
+         pl.Series("typology_label", labels, dtype=pl.String), reason_lists,
          pl.Series("explanation", texts, dtype=pl.String)]
     )  # fmt: skip
 

@@ -72,8 +72,12 @@ def refresh_figures(ctx: typer.Context) -> None:
             return
     with observatory(ctx, write=True) as obs:
         done = figures.refresh(obs)
+        patched = {(s, e): n for s, e, n in figures.runs(obs.store).select("period_start", "period_end", "communes")
+                   .iter_rows() if n is not None}  # fmt: skip
     for d_start, d_end in done:
-        console.print(M.t("figures_refreshed", start=M.fr_date(d_start), end=M.fr_date(d_end)))
+        n = patched.get((d_start, d_end))
+        key = "figures_refreshed" if n is None else "figures_patched" if n else "figures_restamped"
+        console.print(M.t(key, start=M.fr_date(d_start), end=M.fr_date(d_end), n=n))
 
 
 @app.command(help=M.t("cmd_rank"))
