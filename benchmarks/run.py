@@ -230,11 +230,22 @@ def bench_commands(db: Path, workdir: Path) -> None:
         "VALUES ('rest_api', ?, ?, 'ok', now())\", [last, last]); "
         "print(figures.refresh(obs))"
     )
+    town = (  # one town's article fetched again (--refresh): three days of news, with the fetch's log lines
+        "from belvedere.api import Observatory; from belvedere.store import Store; from belvedere import figures; "
+        f"obs = Observatory(Store({str(copy)!r})); first, last = obs.period(); "
+        'obs.store.con.execute("UPDATE pageviews SET views = views + 2000 WHERE date BETWEEN ? - 40 AND ? - 38 '
+        "AND agent = 'user' AND access = 'mobile-web' AND article_id IN (SELECT article_id FROM articles WHERE "
+        "commune_code = '61074')\", [last, last]); "
+        'obs.store.con.execute("INSERT INTO ingest_log (source, article_id, start_date, end_date, status, fetched_at) '
+        "SELECT 'rest_api', article_id, ?, ?, 'ok', now() FROM articles WHERE commune_code = '61074'\", "
+        "[first, last]); print(figures.refresh(obs))"
+    )
     cases = [
         ("compute (the whole 3 years alone)", [*cli[:-1], str(copy), "compute", "--start", "2000-01-01",
                                                 "--end", "2100-01-01"], 20, 3072),
         ("compute (the 4 standard periods)", [*cli[:-1], str(copy), "compute"], 45, 3072),
-        ("refresh after one day of new audience", [sys.executable, "-c", refresh], 5, 3072),
+        ("refresh after one day of new audience (all communes)", [sys.executable, "-c", refresh], 5, 3072),
+        ("refresh after one town's fetch (Carrouges, 3 days)", [sys.executable, "-c", town], 5, 3072),
         ("profile Carrouges", [*cli, "profile", "Carrouges"], 1, 400),
         ("rank --scope pvd", [*cli, "rank", "--scope", "pvd"], 2, None),
         ("spikes Carrouges", [*cli, "spikes", "Carrouges"], 2, None),

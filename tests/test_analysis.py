@@ -10,13 +10,14 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from belvedere.analysis.events import bh_cutoff, fed_towns, poisson_tail, shared_events
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary, robust_loglog_fit
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import peers, standing
 from belvedere.analysis.spikes import detect, detect_series, level_shifts
-from belvedere.analysis.typology import classify, nearest_large_city
+from belvedere.analysis.typology import OUTPUTS, classify, nearest_large_city
 
 START = date(2023, 1, 2)  # a Monday
 
@@ -369,6 +370,42 @@ def test_typology_rules_and_explanations() -> None:
     assert low["reasons"] == ["commune_nouvelle", "suburban", "small", "low_tourism"]
     assert "Lyon" in low["explanation"] and "commune nouvelle" in low["explanation"]
     assert "2,0 fois" in classify(df).filter(pl.col("code") == "coast")["explanation"][0]
+
+
+def test_a_typology_kept_before_gives_the_words_a_new_one_gives() -> None:
+    """Rows whose features read the same keep their earlier words; any feature that changes them
+    (a surplus crossing a threshold or its one-decimal wording, a new spike, a zone) is worded again."""
+    rng = np.random.default_rng(3)
+    n = 400
+    df = pl.DataFrame({
+        "code": [f"{i:05d}" for i in range(n)], "summer_index": rng.uniform(0.8, 1.6, n),
+        "winter_index": rng.uniform(0.8, 1.3, n), "summer_share": rng.uniform(0.1, 0.4, n),
+        "visibility_surplus": rng.lognormal(0, 0.8, n), "spikes_per_year": rng.choice([0.0, 0.5, 2.0], n),
+        "spike_share": rng.uniform(0, 0.3, n), "spikes": rng.integers(0, 5, n),
+        "population": rng.integers(100, 9000, n), "is_commune_nouvelle": rng.random(n) < 0.1, "nearest_city": "Lyon",
+        "nearest_city_km": rng.uniform(2, 90, n),
+    })  # fmt: skip
+    before = df.join(classify(df), on="code")
+    moved = df.with_columns(
+        (pl.col("visibility_surplus") * (1 + 1e-12)).alias("visibility_surplus")  # a refit's last digits
+    ).with_columns(
+        pl.when(pl.col("code") == "00001").then(2.5).when(pl.col("code") == "00002").then(0.5)
+        .when(pl.col("code") == "00003").then(pl.col("visibility_surplus") + 0.2)
+        .otherwise(pl.col("visibility_surplus")).alias("visibility_surplus"),
+        pl.when(pl.col("code") == "00004").then(pl.col("spikes") + 3).otherwise(pl.col("spikes")).alias("spikes"),
+        pl.when(pl.col("code") == "00005").then(None).otherwise(pl.col("population")).alias("population"),
+    )  # fmt: skip
+    again = classify(moved, before)
+    assert_frame_equal(again, classify(moved))
+    changed = again.join(before.select("code", *OUTPUTS), on="code", suffix="_before").filter(
+        pl.col("explanation") != pl.col("explanation_before")
+    )
+    assert 1 <= changed.height <= 5  # the few rows changed were worded again, and only they could differ
+    assert set(changed["code"]) <= {"00001", "00002", "00003", "00004", "00005"}
+    # and the others' words were taken, not written again
+    marked = classify(moved, before.with_columns(pl.lit("kept").alias("explanation")))
+    kept = set(marked.filter(pl.col("explanation") == "kept")["code"])
+    assert len(kept) >= n - 5 and not kept & {"00004", "00005"}
 
 
 def test_nearest_large_city() -> None:

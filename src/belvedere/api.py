@@ -130,6 +130,7 @@ class _National:
     explanations: dict[str, Explanation | None] = field(default_factory=dict)  # see Observatory.explanation
     kept_stamp: str | None = None  # the kept figures these came from: their spikes and events are read when asked
     alone_reads: int = 0  # communes whose kept spikes were read alone (see Observatory._spikes_of)
+    classified: pl.DataFrame | None = None  # a typology kept before new audience (see Observatory.patched_frames)
 
     @property
     def days(self) -> int:
@@ -444,9 +445,9 @@ class Observatory:
     def patched_frames(self, start: date, end: date, codes: list[str],
                        kept: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:  # fmt: skip
         """The national figures of a period after new audience for ``codes`` alone, from ``kept``, its
-        figures before (metrics, spikes): those communes' metrics and spikes computed again from their
-        own days, then what depends on every commune (the surplus fit, the ranks, the typology, the
-        shared events) computed over all of them. Rows stay in commune order, as a full computation
+        figures before (metrics, spikes, typology): those communes' metrics and spikes computed again
+        from their own days, then what depends on every commune (the surplus fit, the ranks, the
+        typology, the shared events) computed over all of them. Rows stay in commune order, as a full computation
         gives them: the same figures, for a town's days instead of France's."""
         key = (start, end)
         self.forget_national(*key)
@@ -468,7 +469,7 @@ class Observatory:
                 return load_panel(self.store, *key, some)
 
         with self.lock:
-            self._national[key] = _National(*key, metrics, loader, spikes=spikes)
+            self._national[key] = _National(*key, metrics, loader, spikes=spikes, classified=kept["typology"])
         return self.national_frames(*key)
 
     def prepare_period(self, start: str | date | None = None, end: str | date | None = None) -> None:
@@ -941,12 +942,11 @@ class Observatory:
             self._cities = nearest_large_city(self.communes())
         features = (metrics.join(summary, on="code", how="left").join(self._cities, on="code", how="left")
                     .join(self._zones(), on="code", how="left"))  # fmt: skip
-        typed = classify(
-            features.with_columns(
-                pl.coalesce("summer_index_baseline", "summer_index").alias("summer_index"),
-                pl.coalesce("winter_index_baseline", "winter_index").alias("winter_index"),
-            )
-        )
+        # the seasons of the spike-free baseline: a TV show in July makes no seaside resort
+        seasons = (pl.coalesce("summer_index_baseline", "summer_index").alias("summer_index"),
+                   pl.coalesce("winter_index_baseline", "winter_index").alias("winter_index"))  # fmt: skip
+        before = nat.classified.with_columns(seasons) if codes is None and nat.classified is not None else None
+        typed = classify(features.with_columns(seasons), before)
         return features.join(typed, on="code", how="left")
 
     def _zones(self) -> pl.DataFrame:

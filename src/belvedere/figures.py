@@ -302,8 +302,9 @@ def runs(store: Store) -> pl.DataFrame:
 def keep_standard(obs: Observatory, *, force: bool = False) -> list[tuple[date, date]]:
     """Compute the standard periods whose figures are missing or no longer current (all of them
     with ``force``), the periods asked before that new audience changed, and drop the standard
-    periods of the past (last year's "last 12 months"). Returns the periods computed; a period
-    already current costs a query."""
+    periods of the past (last year's "last 12 months"). A period whose new audience is a few
+    towns' is updated for them (:func:`patch`), the others computed afresh. Returns the periods
+    computed or updated; a period already current costs a query."""
     kept = runs(obs.store)
     first, last = obs.period()
     standard = standard_periods(first, last)
@@ -315,6 +316,12 @@ def keep_standard(obs: Observatory, *, force: bool = False) -> list[tuple[date, 
     asked = [(s, e) for s, e, k in kept.select("period_start", "period_end", "kind").iter_rows()
              if k == ASKED and (s, e) not in standard]  # fmt: skip
     todo = [p for p in [*standard, *asked] if force or p not in current]
+    with obs.store.one_checkpoint(obs.lock):
+        return _update(obs, todo, standard, force)
+
+
+def _update(obs: Observatory, todo: list[tuple[date, date]], standard: list[tuple[date, date]],
+            force: bool) -> list[tuple[date, date]]:  # fmt: skip
     done = []
     for i, period in enumerate(todo):
         if obs.progress:
@@ -333,6 +340,12 @@ def keep_standard(obs: Observatory, *, force: bool = False) -> list[tuple[date, 
 def refresh(obs: Observatory) -> list[tuple[date, date]]:
     """After new audience: :func:`keep_standard`, when the store keeps figures (``compute`` or
     ``demo`` start keeping them; a store that never asked for them is not made to pay)."""
-    if runs(obs.store).is_empty():
+    if not keeps(obs.store):
         return []
     return keep_standard(obs)
+
+
+def keeps(store: Store) -> bool:
+    """Whether the store keeps national figures (``compute`` or ``demo`` ran on it), even of an
+    older layout: they are then computed again after new audience, in the current one."""
+    return _exists(store, RUNS)

@@ -76,7 +76,10 @@ _READ = ("code", "summer_index", "winter_index", "summer_share", "visibility_sur
          "littoral", "littoral_vintage", "montagne", "montagne_vintage")  # fmt: skip
 
 
-def classify(features: pl.DataFrame) -> pl.DataFrame:
+OUTPUTS = ("typology", "typology_label", "reasons", "explanation")
+
+
+def classify(features: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl.DataFrame:
     """The type of each commune, its reasons and a French explanation.
 
     ``features`` has code, summer_index, winter_index, summer_share, winter_share,
@@ -84,10 +87,58 @@ def classify(features: pl.DataFrame) -> pl.DataFrame:
     optionally, nearest_city / nearest_city_km and the official zones (littoral: the shore or "",
     montagne: True, littoral_vintage / montagne_vintage; see :func:`_with_zone`). Returns code,
     typology, typology_label, reasons, explanation.
+
+    ``previous``: the same features and the outputs of an earlier classification. A commune whose
+    features read the same keeps its outputs instead of being worded again: after one town's new
+    audience the national surplus fit moves in its last digits, and the words of no other commune.
     """
-    types, labels, reasons, texts = [], [], [], []
     cols = features.columns
     read = features.select([c for c in _READ if c in cols])  # a row as a dict costs by the column
+    kept = _unchanged(read, previous) if previous is not None else None
+    if previous is None or kept is None or not kept.any():
+        return _classify_rows(read, cols)
+    at = pl.Series("_at", np.arange(read.height))
+    fresh = _classify_rows(read.filter(~kept), cols).with_columns(at.filter(~kept))
+    same = read.select("code").with_columns(at).filter(kept).join(
+        previous.select("code", *OUTPUTS), on="code", how="left", maintain_order="left"
+    )  # fmt: skip
+    return pl.concat([fresh, same.select(fresh.columns)]).sort("_at").drop("_at")
+
+
+def _unchanged(read: pl.DataFrame, previous: pl.DataFrame) -> pl.Series | None:
+    """Per row of ``read``: whether ``previous`` has the commune with every feature the same. The
+    surplus is read only through its thresholds and its wording (one decimal), as the rules do."""
+    if not set((*read.columns, *OUTPUTS)) <= set(previous.columns):
+        return None
+    before = read.select("code").join(previous.select(read.columns), on="code", how="left", maintain_order="left")
+    same = before["code"].is_not_null()  # a row absent from previous: its columns are all null
+    for c in read.columns:
+        if c == "visibility_surplus":
+            continue
+        same &= read[c].eq_missing(before[c])
+    if "visibility_surplus" in read.columns:
+        now, then = read["visibility_surplus"], before["visibility_surplus"]
+        for rule in (_famous, _low, _unknown):
+            same &= rule(now).eq_missing(rule(then))
+        worded = [_fmt(_num(a)) == _fmt(_num(b)) for a, b in zip(now.to_list(), then.to_list(), strict=True)]
+        same &= pl.Series(worded, dtype=pl.Boolean)
+    return same
+
+
+def _famous(x: pl.Series) -> pl.Series:
+    return x >= FAMOUS_SURPLUS
+
+
+def _low(x: pl.Series) -> pl.Series:
+    return x <= LOW_SURPLUS
+
+
+def _unknown(x: pl.Series) -> pl.Series:
+    return x.is_null() | x.is_nan()
+
+
+def _classify_rows(read: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    types, labels, reasons, texts = [], [], [], []
     for r in read.iter_rows(named=True):
         t, why, text = _classify_one(r, cols)
         label, text = _with_zone(t, text, r)
@@ -101,7 +152,7 @@ def classify(features: pl.DataFrame) -> pl.DataFrame:
     flat = pa.array([k for why in reasons for k in why], type=pa.string())
     reason_lists = pl.Series("reasons", pa.ListArray.from_arrays(pa.array(offsets), flat))
     return pl.DataFrame(
-        [features["code"].cast(pl.String), pl.Series("typology", types, dtype=pl.String),
+        [read["code"].cast(pl.String), pl.Series("typology", types, dtype=pl.String),
          pl.Series("typology_label", labels, dtype=pl.String), reason_lists,
          pl.Series("explanation", texts, dtype=pl.String)]
     )  # fmt: skip

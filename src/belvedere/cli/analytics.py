@@ -68,7 +68,7 @@ def refresh_figures(ctx: typer.Context) -> None:
     """After a write that changed the audience: the national figures the store keeps, computed again
     where the new audience changed them."""
     with open_store(ctx, read_only=True) as store:
-        if figures.runs(store).is_empty():  # no figures kept yet: nothing to refresh, no progress bar
+        if not figures.keeps(store):  # no figures kept yet: nothing to refresh, no progress bar
             return
     with observatory(ctx, write=True) as obs:
         done = figures.refresh(obs)

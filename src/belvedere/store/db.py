@@ -156,6 +156,23 @@ class Store:
             self.con.execute("COMMIT")
             _kill_point("after", _TRANSACTIONS)
 
+    @contextlib.contextmanager
+    def one_checkpoint(self, lock: contextlib.AbstractContextManager[Any] | None = None) -> Iterator[None]:
+        """Several transactions written to the file in one checkpoint at the end, not one each:
+        DuckDB rewrites its file when its log passes 16 MB, i.e. after each period's national figures
+        (~0.3 s each). Each transaction is still all or nothing, and logged before it returns.
+        ``lock``: held while the connection is used here (one shared by threads)."""
+        guard = lock or contextlib.nullcontext()
+        with guard:
+            self.con.execute("SET checkpoint_threshold = '4GB'")
+        try:
+            yield
+        finally:
+            with guard:
+                self.con.execute("RESET checkpoint_threshold")
+                with contextlib.suppress(duckdb.Error):  # busy (a reader's open result): done at close
+                    self.con.execute("CHECKPOINT")
+
     # --- reading -----------------------------------------------------------------------
     def frame(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """Run a query and return its result as a Polars DataFrame."""
