@@ -16,7 +16,7 @@ from belvedere.analysis.events import bh_cutoff, fed_towns, poisson_tail, shared
 from belvedere.analysis.metrics import add_ranks, audience_metrics, group_summary, robust_loglog_fit
 from belvedere.analysis.panel import Panel
 from belvedere.analysis.peers import peers, standing
-from belvedere.analysis.spikes import detect, detect_series, level_shifts
+from belvedere.analysis.spikes import SPIKE_SCHEMA, SpikeParams, baseline, detect, detect_series, level_shifts
 from belvedere.analysis.typology import OUTPUTS, classify, nearest_large_city
 
 START = date(2023, 1, 2)  # a Monday
@@ -162,6 +162,75 @@ def test_planted_spike_is_found_with_its_dates_and_excess() -> None:
     assert 8 < r["peak_ratio"] < 13
     assert 600 < r["excess_views"] < 900
     assert not r["suspected_bot"]
+
+
+def _spikes_row_by_row(views: np.ndarray, start: date, codes: list[str], desktop: np.ndarray,
+                       automated: np.ndarray) -> pl.DataFrame:  # fmt: skip
+    """The spike rules written plainly, one series and one run at a time: what detect() must give."""
+    prm = SpikeParams()
+    base = baseline(views, (start - date(1970, 1, 5)).days % 7, prm)
+    expected, z = base.views, base.z
+    excess = views - expected
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hot = np.isfinite(z) & (z >= prm.threshold) & (views >= prm.min_ratio * np.maximum(expected, 1.0))
+        hot &= excess >= prm.min_excess
+        warm = (np.isfinite(z) & (z >= prm.extend)) | hot
+        share = np.nansum(np.where(np.isnan(views), 0, desktop), axis=1) / np.nansum(views, axis=1)
+    out = []
+    for i in range(len(views)):
+        runs: list[list[int]] = []
+        day = 0
+        while day < views.shape[1]:
+            if not warm[i, day]:
+                day += 1
+                continue
+            end = day
+            while end < views.shape[1] and warm[i, end]:
+                end += 1
+            if hot[i, day:end].any():
+                if runs and day - runs[-1][1] <= prm.merge_gap:
+                    runs[-1][1] = end
+                else:
+                    runs.append([day, end])
+            day = end
+        for a, b in runs:
+            p = a + int(np.nanargmax(views[i, a:b] / np.maximum(expected[i, a:b], 1.0)))
+            bv = float(expected[i, p])
+            reason = None
+            if automated[i, p] >= max(prm.bot_auto_min, prm.bot_auto_ratio * (np.median(automated[i]) + 1)):
+                reason = "automated"
+            elif (
+                b - a <= 2
+                and excess[i, p] > 0
+                and (desktop[i, p] - share[i] * bv) / excess[i, p] >= prm.bot_desktop_share
+            ):
+                reason = "desktop_only"
+            day0 = start + timedelta(days=a)
+            out.append((codes[i], day0, start + timedelta(days=p), start + timedelta(days=b - 1), b - a,
+                        int(views[i, p]), bv, float(views[i, p] / max(bv, 1.0)),
+                        float(np.nansum(np.maximum(excess[i, a:b], 0))), float(z[i, p]), reason is not None,
+                        reason))  # fmt: skip
+    return pl.DataFrame(out, schema=SPIKE_SCHEMA, orient="row")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_spikes_of_many_series_at_once_are_those_found_one_by_one(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, days = 120, 400
+    views = rng.poisson(rng.uniform(2, 80, (n, 1)), (n, days)).astype(float)
+    for _ in range(60):  # news of 1 to 12 days, some of them close enough to merge
+        i, d, k = rng.integers(n), rng.integers(days - 12), rng.integers(1, 13)
+        views[i, d : d + k] += rng.uniform(50, 900)
+    views[rng.random(views.shape) < 0.03] = np.nan  # days not fetched
+    desktop = (np.nan_to_num(views) * rng.uniform(0.1, 0.9, (n, 1))).astype(np.int32)
+    desktop[:10, 200] += 900  # desktop bursts
+    views[:10, 200] = np.nan_to_num(views[:10, 200]) + 900
+    automated = rng.poisson(3, (n, days)).astype(np.int32)
+    automated[10:20, 300] += 800
+    codes = [f"{i:05d}" for i in range(n)]
+    found = detect(views, date(2024, 1, 3), codes, desktop=desktop, automated=automated)
+    assert found.height > 50 and found["suspected_bot"].sum() > 5 and (found["days"] > 8).any()
+    assert_frame_equal(found, _spikes_row_by_row(views, date(2024, 1, 3), codes, desktop, automated))
 
 
 @settings(max_examples=30, deadline=None)

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -183,57 +183,90 @@ def detect(
         hot &= excess >= params.min_excess
         warm = finite & (z >= params.extend)
     warm |= hot
-    rows_hot = np.nonzero(hot.any(axis=1))[0]
-    records = []
-    auto_usual = None
+    rows, first, last = _runs(hot, warm, params.merge_gap)
+    if not len(rows):
+        return pl.DataFrame(schema=SPIKE_SCHEMA)
+    # every day of every spike, laid end to end (spike k's days at offsets[k] : offsets[k] + length[k])
+    length = last - first
+    offsets = np.concatenate([[0], np.cumsum(length)[:-1]])
+    at_row = np.repeat(rows, length)
+    at_day = np.repeat(first - offsets, length) + np.arange(int(length.sum()))
+    # the peak: the day furthest above its own baseline (weekdays differ), the first of equals
+    ratio = views[at_row, at_day] / np.maximum(expected[at_row, at_day], 1.0)
+    ratio[np.isnan(ratio)] = -np.inf
+    top = np.repeat(np.maximum.reduceat(ratio, offsets), length)
+    where = np.where(ratio == top, np.arange(len(ratio)), len(ratio))
+    p = at_day[np.minimum.reduceat(where, offsets)]
+    above = np.maximum(excess[at_row, at_day], 0)
+    above[np.isnan(above)] = 0.0
+    exc = _segment_sums(above, offsets, length)
+    peak_views = views[rows, p]
+    base_views = expected[rows, p]
+    bot = np.full(len(rows), None, dtype=object)
     if automated is not None:
         auto_usual = np.median(automated, axis=1)
-    desktop_share = None
+        auto = automated[rows, p].astype(np.float64)
+        bot[auto >= np.maximum(params.bot_auto_min, params.bot_auto_ratio * (auto_usual[rows] + 1))] = "automated"
     if desktop is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
             desktop_share = np.nansum(np.where(np.isnan(views), 0, desktop), axis=1) / np.nansum(views, axis=1)
-    for i in rows_hot:
-        w = np.concatenate([[False], warm[i], [False]])
-        edges = np.flatnonzero(np.diff(w.astype(np.int8)))
-        runs: list[list[int]] = []
-        for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):  # run [a, b)
-            if not hot[i, a:b].any():
-                continue
-            if runs and a - runs[-1][1] <= params.merge_gap:
-                runs[-1][1] = b  # the noisy tail of the same spike
-            else:
-                runs.append([a, b])
-        for a, b in runs:
-            # the peak: the day furthest above its own baseline (weekdays differ)
-            p = a + int(np.nanargmax(views[i, a:b] / np.maximum(expected[i, a:b], 1.0)))
-            exc = float(np.nansum(np.maximum(excess[i, a:b], 0)))
-            base_views = float(expected[i, p])
-            bot_reason = None
-            if auto_usual is not None and automated is not None:
-                auto = float(automated[i, p])
-                if auto >= max(params.bot_auto_min, params.bot_auto_ratio * (auto_usual[i] + 1)):
-                    bot_reason = "automated"
-            if bot_reason is None and desktop is not None and desktop_share is not None and b - a <= 2:
-                d_exc = float(desktop[i, p]) - desktop_share[i] * base_views
-                if excess[i, p] > 0 and d_exc / excess[i, p] >= params.bot_desktop_share:
-                    bot_reason = "desktop_only"
-            records.append(
-                (
-                    codes[i],
-                    start + timedelta(days=int(a)),
-                    start + timedelta(days=p),
-                    start + timedelta(days=int(b) - 1),
-                    int(b - a),
-                    int(views[i, p]),
-                    base_views,
-                    float(views[i, p] / max(base_views, 1.0)),
-                    exc,
-                    float(z[i, p]),
-                    bot_reason is not None,
-                    bot_reason,
-                )
-            )
-    return pl.DataFrame(records, schema=SPIKE_SCHEMA, orient="row")
+            d_exc = desktop[rows, p] - desktop_share[rows] * base_views
+            peak_excess = excess[rows, p]
+            burst = (length <= 2) & (peak_excess > 0) & (d_exc / peak_excess >= params.bot_desktop_share)
+        bot[(bot == None) & burst] = "desktop_only"  # noqa: E711 (elementwise)
+    day0 = np.datetime64(start, "D")
+    return pl.DataFrame(
+        {
+            "code": pl.Series(codes, dtype=pl.String).gather(rows),
+            "start": day0 + first,
+            "peak": day0 + p,
+            "end": day0 + last - 1,
+            "days": length.astype(np.int64),
+            "peak_views": peak_views.astype(np.int64),
+            "baseline_views": base_views,
+            "peak_ratio": peak_views / np.maximum(base_views, 1.0),
+            "excess_views": exc,
+            "z": z[rows, p],
+            "suspected_bot": bot != None,  # noqa: E711 (elementwise)
+            "bot_reason": pl.Series(bot.tolist(), dtype=pl.String),
+        },
+        schema=SPIKE_SCHEMA,
+    )
+
+
+def _runs(hot: np.ndarray, warm: np.ndarray, merge_gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The spikes of every row at once, as (row, first day, day after the last): the runs of warm
+    days that hold a hot day, a run less than ``merge_gap`` days after the one before joined to it
+    (the noisy tail of the same spike). In row order, then day order."""
+    with_hot = np.flatnonzero(hot.any(axis=1))
+    hot, warm = hot[with_hot], warm[with_hot]
+    edge = np.zeros((len(with_hot), 1), dtype=np.int8)
+    step = np.diff(np.concatenate([edge, warm.astype(np.int8), edge], axis=1), axis=1)
+    row, a = np.nonzero(step == 1)
+    _, b = np.nonzero(step == -1)  # each run [a, b): as many ends as starts in each row, in the same order
+    hot_before = np.concatenate([np.zeros((len(with_hot), 1), dtype=np.int64), np.cumsum(hot, axis=1)], axis=1)
+    keep = hot_before[row, b] > hot_before[row, a]
+    row, a, b = row[keep], a[keep], b[keep]
+    if not len(row):
+        return row, a, b
+    new = np.ones(len(row), dtype=bool)
+    new[1:] = (row[1:] != row[:-1]) | (a[1:] - b[:-1] > merge_gap)
+    heads = np.flatnonzero(new)
+    tails = np.concatenate([heads[1:], [len(row)]]) - 1
+    return with_hot[row[heads]], a[heads], b[tails]
+
+
+def _segment_sums(values: np.ndarray, offsets: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The sum of each segment, added as ``np.sum`` adds one: left to right under 8 values (one
+    step per day, for all short segments at once), pairwise beyond (each long one alone)."""
+    sums = np.zeros(len(offsets))
+    short = length < 8
+    for k in range(int(length[short].max(initial=0))):
+        take = short & (length > k)
+        sums[take] += values[offsets[take] + k]
+    for i in np.flatnonzero(~short):
+        sums[i] = values[offsets[i] : offsets[i] + length[i]].sum()
+    return sums
 
 
 def detect_panel(
