@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import numpy as np
@@ -71,9 +72,9 @@ class Baseline:
     scale: np.ndarray  # (n,)
     z: np.ndarray  # (n, days), NaN where no data
 
-    @property
+    @cached_property
     def views(self) -> np.ndarray:
-        """The baseline in views per day."""
+        """The baseline in views per day (computed once: read, never written to)."""
         views: np.ndarray = np.expm1(self.log_level)
         return views
 
@@ -108,7 +109,8 @@ def baseline(views: np.ndarray, weekday0: int, params: SpikeParams = SpikeParams
 def _baseline(views: np.ndarray, weekday0: int, params: SpikeParams) -> Baseline:
     views = np.asarray(views, dtype=np.float64)
     n, days = views.shape
-    y = np.log1p(np.maximum(views, 0))
+    y = np.maximum(views, 0)
+    np.log1p(y, out=y)
     has_nan = bool(np.isnan(y).any())
     weeks = -(-days // 7)
     full = days // 7
@@ -135,7 +137,13 @@ def _baseline(views: np.ndarray, weekday0: int, params: SpikeParams) -> Baseline
     if weeks > 1:
         pos = np.clip(np.searchsorted(centers, np.arange(days), side="right") - 1, 0, weeks - 2)
         frac = np.clip((np.arange(days) - centers[pos]) / 7.0, 0.0, 1.0)
-        level = smooth[:, pos] * (1 - frac) + smooth[:, pos + 1] * frac
+        # smooth[:, pos] * (1 - frac) + smooth[:, pos + 1] * frac, in place (each temporary is 36 MB)
+        level = smooth[:, pos]
+        level *= 1 - frac
+        after = smooth[:, pos + 1]
+        after *= frac
+        level += after
+        del after
     else:
         level = np.repeat(smooth, days, axis=1)[:, :days]
     resid = y - level
@@ -146,11 +154,15 @@ def _baseline(views: np.ndarray, weekday0: int, params: SpikeParams) -> Baseline
         if cols.shape[1]:
             effect[:, k] = np.nanmedian(cols, axis=1) if has_nan else np.median(cols, axis=1)
     effect = np.nan_to_num(effect)
-    level = level + effect[:, weekday]
-    resid = y - level
-    mad = np.nanmedian(np.abs(resid), axis=1) if has_nan else np.median(np.abs(resid), axis=1)
+    level += effect[:, weekday]
+    np.subtract(y, level, out=resid)
+    del y
+    spread = np.abs(resid)
+    mad = np.nanmedian(spread, axis=1) if has_nan else np.median(spread, axis=1)
+    del spread
     scale = np.maximum(1.4826 * np.nan_to_num(mad), params.min_scale)
-    return Baseline(level, scale, resid / scale[:, None])
+    resid /= scale[:, None]
+    return Baseline(level, scale, resid)
 
 
 def detect(
@@ -292,8 +304,7 @@ def detect_panel(
         base = baseline(views, weekday0, params)
         found = detect(views, sub.start, sub.codes, desktop=sub.desktop, automated=sub.automated, params=params,
                        base=base)  # fmt: skip
-        level = base.views
-        level[~sub.covered] = np.nan
+        level = np.where(sub.covered, base.views, np.nan)
         season = pl.DataFrame(
             {
                 "code": sub.codes,
