@@ -105,6 +105,22 @@ def test_compute_command_and_info(demo_copy: Path) -> None:
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
 
 
+def test_a_reading_command_that_computed_figures_says_how_to_keep_them(demo_copy: Path) -> None:
+    """A reading command never writes: when it had to compute national figures, it says which
+    command keeps them; once kept, it reads them and says nothing."""
+    asked = ("--start", "2024-01-01", "--end", "2024-06-30")
+    first = run_cli("rank", *asked, "--format", "json", db=demo_copy, check=True)
+    assert "belvedere compute --start 2024-01-01 --end 2024-06-30" in first.stderr
+    assert "1er janv. 2024" in first.stderr and "30 juin 2024" in first.stderr
+    json.loads(first.stdout)  # the output itself is untouched
+    whole = run_cli("rank", "--format", "json", db=demo_copy, check=True)
+    assert "« belvedere compute »" in whole.stderr  # the default period: a standard one
+    run_cli("compute", *asked, db=demo_copy, check=True)
+    again = run_cli("rank", *asked, "--format", "json", db=demo_copy, check=True)
+    assert "belvedere compute" not in again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+
+
 def test_an_ingest_refreshes_the_kept_figures(tmp_path: Path, reference_db: Path) -> None:
     """A store that keeps figures has them computed again after new audience comes in, so that the
     commands after it read current figures instead of computing them each time."""

@@ -87,6 +87,7 @@ CATEGORIES = {
 
 
 EVENTS_ALPHA = 0.05  # the shared events' false discovery rate, the one kept with the figures
+SEASON_BASELINE = ("summer_index_baseline", "winter_index_baseline")  # seasons of the spike-free baseline
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -294,6 +295,7 @@ class Observatory:
         self._rankings: dict[tuple[Any, ...], pl.DataFrame] = {}
         self._national: dict[tuple[date, date], _National] = {}
         self.kept_figures = True  # read the national figures the store keeps when they are current
+        self.computed: list[tuple[date, date]] = []  # periods whose national figures were computed here
 
     def forget_national(self, start: date, end: date) -> None:
         """Drop what was computed or read for a period (the next question computes it again)."""
@@ -428,6 +430,7 @@ class Observatory:
                 self.progress("audience", 1, 1)
             metrics = add_ranks(audience_metrics(panel, self.communes()))
             nat = self._national[key] = _National(*key, metrics, loader, loaded=panel)
+            self.computed.append(key)
         return nat
 
     def national_frames(
@@ -546,7 +549,9 @@ class Observatory:
         région, département, size class), visibility surplus, seasonality, mobile share, year-on-year
         change; with ``typology=True`` also spikes per year and the typology."""
         nat = self._nat(start, end)
-        df = self.typology_frame(start, end) if typology else nat.metrics
+        # the seasons of the spike-free baseline come with the typology (they need the spikes): the
+        # same columns whether the spikes were computed, read, or not needed yet
+        df = self.typology_frame(start, end) if typology else nat.metrics.drop(SEASON_BASELINE, strict=False)
         if scope.strip().lower() == "all":
             return df
         return df.filter(pl.col("code").is_in(self.codes(scope)))

@@ -282,6 +282,8 @@ FR: dict[str, str] = {
         "année civile complète), recalculées aussi après chaque écriture d'audience."
     ),
     "info_figures": "Chiffres nationaux gardés",
+    "figures_not_kept": "Les chiffres nationaux du {start} au {end} ont été calculés pour cette commande, sans "
+    "être gardés ; « {how} » les garde dans le magasin : les commandes suivantes les liront aussitôt.",
     "figures_refreshed": "Chiffres nationaux du {start} au {end} recalculés avec la nouvelle audience.",
     "figures_patched": "Chiffres nationaux du {start} au {end} mis à jour avec la nouvelle audience de {n} "
     "commune(s) ; ceux des autres communes, inchangés, ont été gardés.",

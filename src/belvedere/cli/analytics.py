@@ -45,8 +45,23 @@ def observatory(ctx: typer.Context, *, write: bool = False) -> Iterator[Observat
         obs = Observatory(store, progress=report)
         try:
             yield obs
+            if not write:
+                _hint_keep(obs)
         finally:
             obs.close()
+
+
+def _hint_keep(obs: Observatory) -> None:
+    """After a reading command that computed national figures (a reading command never writes):
+    the command that keeps them, so that the next ones read them at once."""
+    if not obs.computed:  # nothing computed (a store without audience has nothing to keep)
+        return
+    first, last = obs.period()
+    standard = figures.standard_periods(first, last)
+    for start, end in dict.fromkeys(obs.computed):
+        how = "belvedere compute" if (start, end) in standard else (
+            f"belvedere compute --start {start.isoformat()} --end {end.isoformat()}")  # fmt: skip
+        err_console.print(M.t("figures_not_kept", start=start, end=end, how=how))
 
 
 @app.command(help=M.t("cmd_compute"))
