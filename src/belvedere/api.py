@@ -450,8 +450,8 @@ class Observatory:
         """The national figures of a period after new audience for ``codes`` alone, from ``kept``, its
         figures before (metrics, spikes, typology): those communes' metrics and spikes computed again
         from their own days, then what depends on every commune (the surplus fit, the ranks, the
-        typology, the shared events) computed over all of them. Rows stay in commune order, as a full computation
-        gives them: the same figures, for a town's days instead of France's."""
+        typology, the shared events) computed over all of them. Rows stay in commune order, as a
+        full computation gives them: the same figures, for a town's days instead of France's."""
         key = (start, end)
         self.forget_national(*key)
         with self.lock:
