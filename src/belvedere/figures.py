@@ -53,7 +53,9 @@ def fingerprint(store: Store, start: date, end: date) -> str:
 # snapshot, not France's daily totals (project_totals: no figure reads them)
 _WRITES = ("source NOT IN ('snapshot', 'rest_api_aggregate') AND (start_date IS NULL OR end_date IS NULL "
            "OR (start_date <= ? AND end_date >= ?))")  # fmt: skip
-PATCH_MAX = 2_000  # communes with new audience beyond which a period is computed afresh (as fast)
+# communes with new audience beyond which the periods are computed afresh: on all communes x 3 years,
+# 4 periods patched for 2,000 / 8,000 / 16,000 communes took 6.4 / 9.7 / 14.3 s, computed afresh 22 s
+PATCH_MAX = 10_000
 
 
 def changed_communes(store: Store, start: date, end: date, stamp: str) -> list[str] | None:
