@@ -400,6 +400,15 @@ class Observatory:
             raise BelvedereError(M.t("no_audience_in_period", start=d_start, end=d_end, first=first, last=last))
         return max(d_start, first), min(d_end, last)
 
+    def _panel_loader(self, key: tuple[date, date]) -> Callable[[list[str] | None], Panel]:
+        """How a period's panel is read when a question needs it: of every commune, or of some."""
+
+        def loader(codes: list[str] | None) -> Panel:
+            with self.lock:
+                return load_panel(self.store, *key, codes)
+
+        return loader
+
     def _nat(self, start: str | date | None, end: str | date | None) -> _National:
         key = self.period(start, end)
         nat = self._national.get(key)
@@ -409,10 +418,7 @@ class Observatory:
             if key in self._national:
                 return self._national[key]
 
-            def loader(codes: list[str] | None) -> Panel:
-                with self.lock:
-                    return load_panel(self.store, *key, codes)
-
+            loader = self._panel_loader(key)
             kept = figures.load(self.store, *key, kinds=("typology",)) if self.kept_figures else None
             if kept is not None:  # computed before from the store as it is: read, not recomputed
                 nat = _National(*key, kept.frames["metrics"], loader, typology=kept.frames["typology"],
@@ -466,13 +472,9 @@ class Observatory:
         metrics = metrics.join(pl.concat([seasons, season.cast(seasons.schema)]), on="code", how="left")
         old_spikes = kept["spikes"].filter(others)
         spikes = pl.concat([old_spikes, spikes.cast(old_spikes.schema)]).sort("code", maintain_order=True)
-
-        def loader(some: list[str] | None) -> Panel:
-            with self.lock:
-                return load_panel(self.store, *key, some)
-
         with self.lock:
-            self._national[key] = _National(*key, metrics, loader, spikes=spikes, classified=kept["typology"])
+            self._national[key] = _National(*key, metrics, self._panel_loader(key), spikes=spikes,
+                                            classified=kept["typology"])  # fmt: skip
         return self.national_frames(*key)
 
     def prepare_period(self, start: str | date | None = None, end: str | date | None = None) -> None:

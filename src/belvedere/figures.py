@@ -151,9 +151,15 @@ def load(store: Store, start: date, end: date, kinds: tuple[str, ...] = KINDS) -
     if current is None:
         return None
     stamp, metrics_columns = current
+    return Kept(stamp, _frames(store, start, end, kinds, metrics_columns))
+
+
+def _frames(store: Store, start: date, end: date, kinds: tuple[str, ...],
+            metrics_columns: list[str]) -> dict[str, pl.DataFrame]:  # fmt: skip
+    """The kept figures of [start, end] of these kinds, and the metrics (the typology's first columns)."""
     frames = {kind: _read(store, kind, start, end) for kind in dict.fromkeys((*kinds, "typology"))}
     frames["metrics"] = frames["typology"].select(metrics_columns)
-    return Kept(stamp, frames)
+    return frames
 
 
 def read_kind(store: Store, start: date, end: date, kind: str, stamp: str) -> pl.DataFrame | None:
@@ -263,9 +269,7 @@ def patch(obs: Observatory, start: date, end: date, codes: list[str], kind: str 
             con.execute(f"UPDATE {RUNS} SET fingerprint = ?, computed_at = ?, communes = 0 WHERE period_start = ? "
                         "AND period_end = ?", [fingerprint(store, start, end), now(), start, end])  # fmt: skip
         return start, end
-    kept = {k: _read(store, k, start, end) for k in ("spikes", "typology")}
-    kept["metrics"] = kept["typology"].select(run[0][0])
-    frames = obs.patched_frames(start, end, codes, kept)
+    frames = obs.patched_frames(start, end, codes, _frames(store, start, end, ("spikes",), run[0][0]))
     with obs.lock:
         save(store, start, end, frames, time.perf_counter() - t0, kind, len(codes))
     return start, end
