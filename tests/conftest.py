@@ -21,6 +21,7 @@ os.environ["COLUMNS"] = "200"
 
 from belvedere.reference.load import load_reference
 from belvedere.reference.pvd import load_pvd, shipped_pvd_path
+from belvedere.reference.titles import add_guessed_articles
 from belvedere.sources.simulate import SimulationParams, simulate
 from belvedere.store import Store
 
@@ -72,11 +73,22 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture()
-def store_path(reference_db: Path, tmp_path: Path) -> Path:
-    """A private copy of the reference store file, for the real CLI to write to."""
-    path = tmp_path / "real.duckdb"
+@pytest.fixture(scope="session")
+def prepared_db(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference store as the first writing command leaves it: with every commune's probable
+    frwiki title (copy it before writing). Guessed once here, not by each test's first command."""
+    path = tmp_path_factory.mktemp("prepared") / "prepared.duckdb"
     shutil.copy(reference_db, path)
+    with Store(path) as store:
+        add_guessed_articles(store)
+    return path
+
+
+@pytest.fixture()
+def store_path(prepared_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the prepared reference store file, for the real CLI to write to."""
+    path = tmp_path / "real.duckdb"
+    shutil.copy(prepared_db, path)
     return path
 
 

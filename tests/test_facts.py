@@ -57,9 +57,9 @@ def test_wikitext_counts_references_and_headings() -> None:
 
 
 @pytest.fixture()
-def with_facts(reference_db: Path, tmp_path: Path) -> tuple[Path, FakeWikimedia]:
+def with_facts(prepared_db: Path, tmp_path: Path) -> tuple[Path, FakeWikimedia]:
     db = tmp_path / "facts.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     return db, FakeWikimedia(facts_dataset())
 
 

@@ -203,12 +203,13 @@ def test_a_stray_line_in_a_big_real_file_is_tolerated_and_counted(tmp_path: Path
         assert store.con.execute("SELECT count(*) FROM dump_files").fetchall()[0][0] == 1
 
 
-def test_replace_on_purpose_is_logged(tmp_path: Path, reference_db: Path) -> None:
+def test_replace_on_purpose_is_logged(tmp_path: Path, prepared_db: Path) -> None:
     """A file ingested again under its name with another content: refused, unless --replace, which
     replaces its period and says so in the ingest log; an hour of a complete day needs the whole day."""
     path = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, path)
+    shutil.copy(prepared_db, path)
     with Store(path) as store:
+        store.con.execute("DELETE FROM articles WHERE commune_code = '61074'")  # the guess, replaced
         store.con.execute("INSERT INTO articles (project, title, commune_code, verified, source) "
                           "VALUES ('fr.wikipedia', 'Carrouges', '61074', TRUE, 'wikidata')")  # fmt: skip
     for folder in ("a", "b"):

@@ -121,14 +121,14 @@ def test_a_reading_command_that_computed_figures_says_how_to_keep_them(demo_copy
     assert json.loads(again.stdout) == json.loads(first.stdout)
 
 
-def test_an_ingest_refreshes_the_kept_figures(tmp_path: Path, reference_db: Path) -> None:
+def test_an_ingest_refreshes_the_kept_figures(tmp_path: Path, prepared_db: Path) -> None:
     """A store that keeps figures has them computed again after new audience comes in, so that the
     commands after it read current figures instead of computing them each time."""
     import gzip
     import shutil
 
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     files = tmp_path / "files"
     files.mkdir()
 

@@ -125,11 +125,16 @@ def test_missing_month_and_missing_commune_are_said(demo_copy: Path) -> None:
     assert 'id="no-data"' in empty and "data-figure" not in empty
 
 
-def test_report_cli_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
-    code = _pvd_code(demo_db)
-    html_path, pdf_path = tmp_path / "r.html", tmp_path / "r.pdf"
-    out = run_cli("report", "commune", code, "--out", str(html_path), db=demo_db, check=True)
+def test_report_cli_html(demo_db: Path, tmp_path: Path) -> None:
+    html_path = tmp_path / "r.html"
+    out = run_cli("report", "commune", _pvd_code(demo_db), "--out", str(html_path), db=demo_db, check=True)
     assert str(html_path) in out.stdout and html_path.read_text().startswith("<!doctype html>")
+
+
+@pytest.mark.e2e  # prints through the real Chromium
+def test_report_cli_pdf(demo_db: Path, tmp_path: Path) -> None:
+    code = _pvd_code(demo_db)
+    pdf_path = tmp_path / "r.pdf"
     run_cli("report", "commune", code, "--out", str(pdf_path), db=demo_db, check=True)
     with Observatory.open(demo_db) as obs:
         card = obs.profile(code)
@@ -151,7 +156,7 @@ def test_report_bad_output(demo_db: Path, args: list[str], needle: str) -> None:
     assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
 
 
-def test_study_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
+def test_study_html(demo_db: Path, tmp_path: Path) -> None:
     from belvedere.report.study import study_context, study_html
 
     with Observatory.open(demo_db) as obs:
@@ -167,6 +172,12 @@ def test_study_html_and_pdf(demo_db: Path, tmp_path: Path) -> None:
     assert html.count("<path") >= 90  # the départements map
     for section in ("distribution", "groupes", "top", "moins-visibles", "evenements", "carte", "methodes"):
         assert f'id="{section}"' in html
+
+
+@pytest.mark.e2e  # prints through the real Chromium
+def test_study_pdf(demo_db: Path, tmp_path: Path) -> None:
+    with Observatory.open(demo_db) as obs:
+        best = obs.ranking(scope="pvd", limit=1)["name"][0]
     pdf = tmp_path / "etude.pdf"
     run_cli("report", "study", "--out", str(pdf), db=demo_db, check=True)
     reader = pypdf.PdfReader(pdf)

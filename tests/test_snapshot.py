@@ -81,9 +81,9 @@ def test_a_bad_snapshot_is_refused_whole(exported: Path, demo_copy: Path, tmp_pa
     assert out.returncode == 1 and "Somme de contrôle absente" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_simulated_snapshots_stay_with_simulated_stores(exported: Path, reference_db: Path, tmp_path: Path) -> None:
+def test_simulated_snapshots_stay_with_simulated_stores(exported: Path, prepared_db: Path, tmp_path: Path) -> None:
     real = tmp_path / "real.duckdb"
-    shutil.copy(reference_db, real)
+    shutil.copy(prepared_db, real)
     out = run_cli("snapshot", "import", str(exported), db=real)
     assert out.returncode == 1 and "données simulées" in out.stderr
     with Store(real, read_only=True) as store:
@@ -159,13 +159,13 @@ def test_diagnose_offline_with_a_snapshot_writes_the_report(exported: Path, demo
     assert 'id="national-ranks"' in html and "instantané national" in html and "données simulées" in html
 
 
-def test_diagnose_fetches_the_commune_and_a_few_peers(reference_db: Path, tmp_path: Path) -> None:
+def test_diagnose_fetches_the_commune_and_a_few_peers(prepared_db: Path, tmp_path: Path) -> None:
     """Against the local Wikimedia fake: one commune and its peers, a bounded number of requests."""
     from tests.fakes.wikimedia import FakeWikimedia
     from tests.test_fetch import carrouges_dataset, fake_env
 
     db = tmp_path / "town.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     with FakeWikimedia(carrouges_dataset()) as fake:
         out = run_cli("diagnose", "61074", "--peers", "3", "--start", "2024-01-01", "--end", "2024-01-10",
                       "--out", str(tmp_path / "r.html"), db=db, env=fake_env(fake))  # fmt: skip
@@ -212,7 +212,7 @@ def test_the_commune_page_gives_its_place_in_france_from_the_snapshot(exported: 
 
 
 @pytest.fixture(scope="module")
-def national(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def national(prepared_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real (not simulated) national store, built as an analyst would: the monthly
     pageview_complete dump files of January to March 2024, every commune's article in them, ingested."""
     from belvedere.reference.titles import add_guessed_articles
@@ -220,7 +220,7 @@ def national(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
     work = tmp_path_factory.mktemp("national")
     db = work / "france.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     with Store(db) as store:
         add_guessed_articles(store)  # as `init` does: each commune's probable title, in the dumps below
         rows = store.con.execute("SELECT title FROM articles ORDER BY title").fetchall()
@@ -232,7 +232,7 @@ def national(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.mark.e2e  # the whole chain: three months of national dumps ingested, exported, imported, fetched
-def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, reference_db: Path, tmp_path: Path) -> None:
+def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, prepared_db: Path, tmp_path: Path) -> None:
     """End to end on real data: a snapshot exported from the dump-built national store, then, in a
     town's fresh store, `diagnose` imports it and fetches the commune and its peers from the local
     Wikimedia fake (serving the audience the dumps hold): the ranks it prints are those of the
@@ -249,7 +249,7 @@ def test_a_town_diagnosis_from_a_snapshot_of_real_dumps(national: Path, referenc
     assert info.communes > 34_000
 
     town = tmp_path / "town.duckdb"
-    shutil.copy(reference_db, town)
+    shutil.copy(prepared_db, town)
     with Store(town, read_only=True) as store:
         codes = [code, *nearest_peers(store, code, n_peers)]
     with Observatory.open(national) as obs:

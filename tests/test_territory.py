@@ -46,9 +46,9 @@ def _zones(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
     return _keyed(db, "SELECT code, zone, class, vintage, source FROM zones")
 
 
-def test_the_published_zone_lists_load_with_their_vintage(reference_db: Path, tmp_path: Path) -> None:
+def test_the_published_zone_lists_load_with_their_vintage(prepared_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     coast = anct_workbook(tmp_path / "communes_loi_littoral.xlsx", "Communes soumises à la loi Littoral (COG 2022)",
                           [("29019", "Brest", "Mer"), (17300, "La Rochelle", "Mer"), ("74010", "Annecy", "Lac"),
                            ("13201", "Marseille 1er Arrondissement", "Mer")], littoral=True)  # fmt: skip
@@ -71,9 +71,9 @@ def test_the_published_zone_lists_load_with_their_vintage(reference_db: Path, tm
     assert logged == 2
 
 
-def test_a_bad_zone_list_is_refused_and_the_last_one_kept(reference_db: Path, tmp_path: Path) -> None:
+def test_a_bad_zone_list_is_refused_and_the_last_one_kept(prepared_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     good = anct_workbook(tmp_path / "littoral_2022.xlsx", "Loi Littoral", [("29019", "Brest", "Mer")], littoral=True)
     run_cli("zones", "load", "littoral", str(good), db=db, check=True)
     before = _zones(db)
@@ -150,9 +150,9 @@ def _access(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
     return _keyed(db, "SELECT code, indicator, premises, eligible, as_of FROM access")
 
 
-def test_the_arcep_files_load_and_a_bad_one_is_refused(reference_db: Path, tmp_path: Path) -> None:
+def test_the_arcep_files_load_and_a_bad_one_is_refused(prepared_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     (tmp_path / "commune_techno.csv").write_text(TECHNO, encoding="utf-8")
     (tmp_path / "commune_debit_filaire.csv").write_text(FILAIRE, encoding="utf-8")
     out = run_cli("access", "load", str(tmp_path / "commune_techno.csv"), db=db, check=True)
@@ -239,9 +239,9 @@ def _counts(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
     return _keyed(db, "SELECT code, indicator, value, as_of, source FROM access_counts")
 
 
-def test_the_mobile_sites_and_the_mediation_map_load_as_counts(reference_db: Path, tmp_path: Path) -> None:
+def test_the_mobile_sites_and_the_mediation_map_load_as_counts(prepared_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     with Store(db, read_only=True) as store:
         orne = store.con.execute("SELECT count(*) FROM communes WHERE departement = '61'").fetchall()[0][0]
     sites = tmp_path / "2026_T1_sites_Metropole.csv"
@@ -280,9 +280,9 @@ def test_the_mobile_sites_and_the_mediation_map_load_as_counts(reference_db: Pat
     assert _counts(db)[("61074", "op4g")][1] == date(2026, 6, 30)
 
 
-def test_a_label_list_loads_with_title_lines_and_its_date(reference_db: Path, tmp_path: Path) -> None:
+def test_a_label_list_loads_with_title_lines_and_its_date(prepared_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     listing = tmp_path / "villes-fleuries.csv"
     listing.write_text("Palmarès des Villes et Villages Fleuris 2025\n\nCode INSEE;Commune;Nombre de fleurs\n"
                        "61074;Carrouges;2\n29019;Brest;4\n", encoding="utf-8")  # fmt: skip

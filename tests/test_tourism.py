@@ -56,9 +56,9 @@ def _stored(db: Path) -> dict[str, tuple]:
 
 
 @pytest.mark.parametrize("zipped", [False, True])
-def test_the_published_file_loads_whole(reference_db: Path, tmp_path: Path, zipped: bool) -> None:
+def test_the_published_file_loads_whole(prepared_db: Path, tmp_path: Path, zipped: bool) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     out = run_cli("tourism", "load", str(write(tmp_path, LINES, zipped=zipped)), db=db, check=True)
     said = " ".join((out.stdout + out.stderr).split())
     assert "Hébergement touristique 2025 chargé pour 2 communes" in said
@@ -66,9 +66,9 @@ def test_the_published_file_loads_whole(reference_db: Path, tmp_path: Path, zipp
     assert _stored(db) == {"61074": (2025, 2, 19, 1, 45, 12), "94038": (2025, 3, 160, 0, 0, None)}
 
 
-def test_a_bad_file_is_refused_and_the_last_load_kept(reference_db: Path, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_and_the_last_load_kept(prepared_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     run_cli("tourism", "load", str(write(tmp_path, LINES)), db=db, check=True)
     before = _stored(db)
     bad = write(tmp_path, [LINES[0], LINES[1].replace(";160;", ";1 60;", 1)], name="bad")
@@ -86,12 +86,12 @@ def test_a_bad_file_is_refused_and_the_last_load_kept(reference_db: Path, tmp_pa
     assert out.returncode == 1 and "n'a pas la forme du fichier INSEE" in out.stderr
 
 
-def test_a_url_is_downloaded_then_loaded(reference_db: Path, tmp_path: Path) -> None:
+def test_a_url_is_downloaded_then_loaded(prepared_db: Path, tmp_path: Path) -> None:
     from tests.fakes.wikimedia import Dataset, FakeWikimedia, Faults
     from tests.test_fetch import fake_env
 
     db = tmp_path / "s.duckdb"
-    shutil.copy(reference_db, db)
+    shutil.copy(prepared_db, db)
     data = write(tmp_path, LINES, zipped=True).read_bytes()
     ds = Dataset(dumps={"/other/insee/base-cc-tourisme-2025-geo2025_csv.zip": data})
     # the first transfer is cut halfway: the download resumes from where it stopped

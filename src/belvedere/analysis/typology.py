@@ -85,7 +85,7 @@ def classify(features: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl
     ``features`` has code, summer_index, winter_index, summer_share, winter_share,
     visibility_surplus, spikes_per_year, spike_share, population, is_commune_nouvelle and,
     optionally, nearest_city / nearest_city_km and the official zones (littoral: the shore or "",
-    montagne: True, littoral_vintage / montagne_vintage; see :func:`_with_zone`). Returns code,
+    montagne: True, littoral_vintage / montagne_vintage; see :func:`_add_zones`). Returns code,
     typology, typology_label, reasons, explanation.
 
     ``previous``: the same features and the outputs of an earlier classification. A commune whose
@@ -96,9 +96,9 @@ def classify(features: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl
     read = features.select([c for c in _READ if c in cols])  # a row as a dict costs by the column
     kept = _unchanged(read, previous) if previous is not None else None
     if previous is None or kept is None or not kept.any():
-        return _classify_rows(read, cols)
+        return _classify_rows(read)
     at = pl.Series("_at", np.arange(read.height))
-    fresh = _classify_rows(read.filter(~kept), cols).with_columns(at.filter(~kept))
+    fresh = _classify_rows(read.filter(~kept)).with_columns(at.filter(~kept))
     same = read.select("code").with_columns(at).filter(kept).join(
         previous.select("code", *OUTPUTS), on="code", how="left", maintain_order="left"
     )  # fmt: skip
@@ -120,8 +120,10 @@ def _unchanged(read: pl.DataFrame, previous: pl.DataFrame) -> pl.Series | None:
         now, then = read["visibility_surplus"], before["visibility_surplus"]
         for rule in (_famous, _low, _unknown):
             same &= rule(now).eq_missing(rule(then))
-        worded = [_fmt(_num(a)) == _fmt(_num(b)) for a, b in zip(now.to_list(), then.to_list(), strict=True)]
-        same &= pl.Series(worded, dtype=pl.Boolean)
+        moved = np.flatnonzero((~now.eq_missing(then)).to_numpy())  # worded again only where it moved
+        a, b = now.gather(moved).to_list(), then.gather(moved).to_list()
+        reworded = [i for i, x, y in zip(moved, a, b, strict=True) if _fmt(_float(x)) != _fmt(_float(y))]
+        same &= ~pl.Series(np.isin(np.arange(read.height), reworded))
     return same
 
 
@@ -137,90 +139,108 @@ def _unknown(x: pl.Series) -> pl.Series:
     return x.is_null() | x.is_nan()
 
 
-def _classify_rows(read: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
-    types, labels, reasons, texts = [], [], [], []
-    for r in read.iter_rows(named=True):
-        t, why, text = _classify_one(r, cols)
-        label, text = _with_zone(t, text, r)
-        types.append(t)
-        labels.append(label)
-        reasons.append(why)
-        texts.append(text)
+def _classify_rows(read: pl.DataFrame) -> pl.DataFrame:
+    """Each row's type by the rules, tested on whole columns, then worded one type at a time: the
+    rules cost nothing per commune and only the sentences are written row by row (France in
+    ~0.2 s, not ~1 s)."""
+    n = read.height
+    summer, winter, summer_share = (_floats(read, c) for c in ("summer_index", "winter_index", "summer_share"))
+    surplus, per_year, share = (_floats(read, c) for c in ("visibility_surplus", "spikes_per_year", "spike_share"))
+    lift, km = _floats(read, "mobile_season_lift"), _floats(read, "nearest_city_km")
+    population, spikes = _floats(read, "population", 0.0), _floats(read, "spikes", 0.0)
+    with np.errstate(invalid="ignore"):  # NaN, a figure missing, fails every threshold
+        event = ((per_year >= EVENT_SPIKES_PER_YEAR) & (spikes >= 3)) | ((share >= EVENT_SPIKE_SHARE) & (spikes >= 2))
+        mountain = ~event & (winter >= MOUNTAIN_WINTER_INDEX)
+        coast = ~event & ~mountain & (summer >= COAST_SUMMER_INDEX)
+        rest = ~(event | mountain | coast)
+        famous = rest & (surplus >= FAMOUS_SURPLUS)
+        low = rest & (surplus <= LOW_SURPLUS)
+        unknown = rest & np.isnan(surplus)  # no population: nothing to compare the audience with
+        on_site = lift >= ON_SITE_LIFT  # the season's readers are on their phones: visitors there
+        suburban = (km <= SUBURBAN_KM) & (population < LARGE_CITY)
+    merged = _floats(read, "is_commune_nouvelle", 0.0) > 0
+    cities = _values(read, "nearest_city")
+    types = np.full(n, "ordinary", dtype=object)
+    texts = np.empty(n, dtype=object)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def site(i: int) -> str:
+        return (" " + M.t("why_on_site", points=_fmt(lift[i] * 100, 0))) if on_site[i] else ""
+
+    for i in np.flatnonzero(event).tolist():
+        types[i], reasons[i] = "event-driven", ["spikes"]
+        texts[i] = M.t("why_event", per_year=_fmt(per_year[i]), share=_pct(share[i] if share[i] == share[i] else 0.0))
+    for i in np.flatnonzero(mountain).tolist():
+        types[i], reasons[i] = "seasonal-mountain", ["winter", *(["on_site"] if on_site[i] else [])]
+        key = "why_mountain_two" if summer[i] >= FLAT_SUMMER_INDEX else "why_mountain"
+        texts[i] = M.t(key, winter=_fmt(winter[i]), summer=_fmt(summer[i])) + site(i)
+    for i in np.flatnonzero(coast).tolist():
+        types[i], reasons[i] = "seasonal-coast", ["summer", *(["on_site"] if on_site[i] else [])]
+        texts[i] = M.t("why_coast", summer=_fmt(summer[i]), share=_pct(summer_share[i])) + site(i)
+    for i in np.flatnonzero(famous).tolist():
+        types[i], reasons[i] = "steady-famous", ["surplus"]
+        texts[i] = M.t("why_famous", surplus=_fmt(surplus[i]))
+    said = {k: M.t(f"reason_{k}") for k in ("commune_nouvelle", "small", "low_tourism", "none")}  # the same for all
+    for i in np.flatnonzero(low).tolist():
+        types[i] = "low-visibility"
+        why = reasons[i]
+        if merged[i]:
+            why.append("commune_nouvelle")
+        if suburban[i]:
+            why.append("suburban")
+        if population[i] < SMALL_POPULATION:
+            why.append("small")
+        if summer[i] < FLAT_SUMMER_INDEX and winter[i] < MOUNTAIN_WINTER_INDEX:
+            why.append("low_tourism")
+        details = [said[k] if k in said else M.t(f"reason_{k}", city=cities[i] or "", km=_fmt(km[i], 0)) for k in why]
+        details = details or [said["none"]]
+        texts[i] = M.t("why_low", surplus=_fmt(surplus[i]), reasons=" ; ".join(details))
+    texts[unknown] = M.t("why_no_population")
+    for i in np.flatnonzero(rest & ~famous & ~low & ~unknown).tolist():
+        texts[i] = M.t("why_ordinary", surplus=_fmt(surplus[i]))
+    label_of = {t: M.t(f"type_{t}") for t in set(types.tolist())}
+    labels = np.array([label_of[t] for t in types.tolist()], dtype=object)
+    _add_zones(read, types, labels, texts)
     # built by columns, the lists from one flat array and their offsets: polars builds a column of
     # Python lists one list at a time (~0.5 s for 35,000 communes)
     offsets = np.concatenate([[0], np.cumsum([len(why) for why in reasons])]).astype(np.int32)
     flat = pa.array([k for why in reasons for k in why], type=pa.string())
     reason_lists = pl.Series("reasons", pa.ListArray.from_arrays(pa.array(offsets), flat))
     return pl.DataFrame(
-        [read["code"].cast(pl.String), pl.Series("typology", types, dtype=pl.String),
-         pl.Series("typology_label", labels, dtype=pl.String), reason_lists,
-         pl.Series("explanation", texts, dtype=pl.String)]
+        [read["code"].cast(pl.String), pl.Series("typology", types.tolist(), dtype=pl.String),
+         pl.Series("typology_label", labels.tolist(), dtype=pl.String), reason_lists,
+         pl.Series("explanation", texts.tolist(), dtype=pl.String)]
     )  # fmt: skip
 
 
-def _with_zone(t: str, text: str, r: dict[str, Any]) -> tuple[str, str]:
-    """The type's label and explanation, saying "littoral" or "montagne" only of a commune on the
-    official list (``littoral``: its shore, ``montagne``: True, with the lists' vintages): a July
-    peak makes a summer destination, not a seaside town."""
-    if t == "seasonal-coast" and r.get("littoral") is not None:
-        shore = (r.get("littoral") or "").strip().lower()
-        return M.t("type_seasonal-coast_littoral"), text + " " + M.t(
-            "why_zone_littoral",
-            shore=M.t("shore_of", shore=shore) if shore else "",
-            vintage=r.get("littoral_vintage") or "",
-        )
-    if t == "seasonal-mountain" and r.get("montagne"):
-        return M.t("type_seasonal-mountain_montagne"), text + " " + M.t(
-            "why_zone_montagne", vintage=r.get("montagne_vintage") or ""
-        )
-    return M.t(f"type_{t}"), text
+def _add_zones(read: pl.DataFrame, types: np.ndarray, labels: np.ndarray, texts: np.ndarray) -> None:
+    """Say "littoral" or "montagne" only of a commune on the official list (``littoral``: its
+    shore, ``montagne``: True, with the lists' vintages): a July peak makes a summer destination,
+    not a seaside town."""
+    littoral, montagne = _values(read, "littoral"), _values(read, "montagne")
+    littoral_vintage, montagne_vintage = _values(read, "littoral_vintage"), _values(read, "montagne_vintage")
+    for i in np.flatnonzero(types == "seasonal-coast").tolist():
+        if littoral[i] is not None:
+            shore = (littoral[i] or "").strip().lower()
+            labels[i] = M.t("type_seasonal-coast_littoral")
+            shore_of = M.t("shore_of", shore=shore) if shore else ""
+            texts[i] += " " + M.t("why_zone_littoral", shore=shore_of, vintage=littoral_vintage[i] or "")
+    for i in np.flatnonzero(types == "seasonal-mountain").tolist():
+        if montagne[i]:
+            labels[i] = M.t("type_seasonal-mountain_montagne")
+            texts[i] += " " + M.t("why_zone_montagne", vintage=montagne_vintage[i] or "")
 
 
-def _num(v: Any) -> float:
+def _floats(read: pl.DataFrame, name: str, missing: float = float("nan")) -> np.ndarray:
+    """A column as floats, ``missing`` where a value or the whole column is absent."""
+    if name not in read.columns:
+        return np.full(read.height, missing)
+    return read[name].cast(pl.Float64).fill_null(missing).to_numpy()
+
+
+def _float(v: Any) -> float:
     return float("nan") if v is None else float(v)
 
 
-def _classify_one(r: dict[str, Any], cols: list[str]) -> tuple[str, list[str], str]:
-    summer, winter = _num(r.get("summer_index")), _num(r.get("winter_index"))
-    surplus = _num(r.get("visibility_surplus"))
-    per_year, share = _num(r.get("spikes_per_year")), _num(r.get("spike_share"))
-    n_spikes = r.get("spikes") or 0
-    if (per_year >= EVENT_SPIKES_PER_YEAR and n_spikes >= 3) or (share >= EVENT_SPIKE_SHARE and n_spikes >= 2):
-        return (
-            "event-driven",
-            ["spikes"],
-            M.t("why_event", per_year=_fmt(per_year), share=_pct(share if share == share else 0.0)),
-        )
-    lift = _num(r.get("mobile_season_lift"))
-    on_site = lift >= ON_SITE_LIFT  # the season's readers are on their phones: visitors there
-    site = (" " + M.t("why_on_site", points=_fmt(lift * 100, 0))) if on_site else ""
-    if winter >= MOUNTAIN_WINTER_INDEX:
-        key = "why_mountain_two" if summer >= FLAT_SUMMER_INDEX else "why_mountain"
-        return ("seasonal-mountain", ["winter", *(["on_site"] if on_site else [])],
-                M.t(key, winter=_fmt(winter), summer=_fmt(summer)) + site)  # fmt: skip
-    if summer >= COAST_SUMMER_INDEX:
-        return (
-            "seasonal-coast",
-            ["summer", *(["on_site"] if on_site else [])],
-            M.t("why_coast", summer=_fmt(summer), share=_pct(_num(r.get("summer_share")))) + site,
-        )
-    if surplus >= FAMOUS_SURPLUS:
-        return "steady-famous", ["surplus"], M.t("why_famous", surplus=_fmt(surplus))
-    if surplus <= LOW_SURPLUS:
-        reasons = []
-        if r.get("is_commune_nouvelle"):
-            reasons.append("commune_nouvelle")
-        km = r.get("nearest_city_km") if "nearest_city_km" in cols else None
-        if km is not None and km <= SUBURBAN_KM and (r.get("population") or 0) < LARGE_CITY:
-            reasons.append("suburban")
-        if (r.get("population") or 0) < SMALL_POPULATION:
-            reasons.append("small")
-        if summer < FLAT_SUMMER_INDEX and winter < MOUNTAIN_WINTER_INDEX:
-            reasons.append("low_tourism")
-        details = [M.t(f"reason_{k}", city=r.get("nearest_city") or "", km=_fmt(_num(km), 0)) for k in reasons] or [
-            M.t("reason_none")
-        ]
-        return "low-visibility", reasons, M.t("why_low", surplus=_fmt(surplus), reasons=" ; ".join(details))
-    if surplus != surplus:  # no population: nothing to compare the audience with
-        return "ordinary", [], M.t("why_no_population")
-    return "ordinary", [], M.t("why_ordinary", surplus=_fmt(surplus))
+def _values(read: pl.DataFrame, name: str) -> list[Any]:
+    return read[name].to_list() if name in read.columns else [None] * read.height

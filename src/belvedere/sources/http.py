@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import random
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +26,13 @@ from belvedere import messages as M
 from belvedere.errors import BelvedereError
 
 MAX_POLITE_CONCURRENCY = 3
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process: building one loads the CA bundle (~25 ms), and a command or a
+    server opens many clients."""
+    return httpx.create_ssl_context()
 
 
 @dataclass
@@ -97,6 +106,7 @@ class PoliteClient:
             timeout=httpx.Timeout(self.timeout),
             limits=httpx.Limits(max_connections=MAX_POLITE_CONCURRENCY, max_keepalive_connections=3),
             follow_redirects=True,
+            verify=_tls(),
         )
         return self
 

@@ -112,8 +112,10 @@ class Store:
 
     # --- schema -------------------------------------------------------------------------
     def version(self) -> int:
+        # duckdb_tables() rather than information_schema: the same answer, several times faster,
+        # and every command asks it on opening.
         exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"
         ).fetchall()[0][0]
         if not exists:
             return 0
