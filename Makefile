@@ -40,12 +40,14 @@ browser:
 java:
 	@command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y default-jre-headless)
 
+# pytest may keep its rewritten test modules and Belvédère's compiled ones between runs
+# (PYTHONDONTWRITEBYTECODE, set on some machines, would have them compiled again by every worker)
 test: $(STAMP) lint browser java
-	$(BIN)/python -m pytest -q
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q
 
 # the unit and integration layers: no web server, browser, Spark or killed processes; on every core
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not e2e" -n auto
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -m "not e2e" -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet "mwviews==0.2.1"  # the pure-Python peer the dumps bench compares with

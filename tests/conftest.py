@@ -47,6 +47,14 @@ E2E = {
 }
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m "not e2e"``, the modules that hold only end-to-end tests are not even imported
+    (their browser, server and fuzzing libraries cost each worker a second)."""
+    if collection_path.stem in E2E and config.getoption("markexpr", "").replace(" ", "") == "note2e":
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""

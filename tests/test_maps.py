@@ -41,7 +41,7 @@ def test_the_geojson_is_found_where_it_is(tmp_path: Path, monkeypatch, reference
 def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 

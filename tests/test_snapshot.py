@@ -128,7 +128,7 @@ class _RangeHandler(http.server.SimpleHTTPRequestHandler):
 def served(exported: Path) -> Iterator[str]:
     handler = lambda *a, **k: _RangeHandler(*a, directory=str(exported.parent), **k)  # noqa: E731
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/{exported.name}"
     httpd.shutdown()
