@@ -95,18 +95,10 @@ def standard_periods(first: date, last: date) -> list[tuple[date, date]]:
     return list(dict.fromkeys(periods))
 
 
-def _exists(store: Store, table: str) -> bool:
-    return bool(
-        store.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][
-            0
-        ]
-    )
-
-
 def _usable(store: Store) -> bool:
     """Whether the store keeps figures in this version's layout (an older one's are ignored, and
     replaced at the next save)."""
-    if not _exists(store, RUNS):
+    if not store.has_table(RUNS):
         return False
     have = tuple(r[0] for r in store.con.execute(f"DESCRIBE {RUNS}").fetchall())
     return have == RUNS_COLUMNS
@@ -200,7 +192,7 @@ def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], 
     missing = set(frames["metrics"].columns) - set(frames["typology"].columns)
     assert not missing, f"the typology lost metrics: {missing}"
     with store.transaction():
-        if _exists(store, RUNS) and not _usable(store):  # an older layout: every figure is computed again
+        if store.has_table(RUNS) and not _usable(store):  # an older layout: every figure is computed again
             for table in (RUNS, *(f"figures_{k}" for k in ("metrics", *KINDS))):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
@@ -214,12 +206,12 @@ def save(store: Store, start: date, end: date, frames: dict[str, pl.DataFrame], 
             con.register("_figures", frame.to_arrow())
             shape = con.execute("DESCRIBE SELECT ?::DATE AS period_start, ?::DATE AS period_end, * FROM _figures",
                                 [start, end]).fetchall()  # fmt: skip
-            if _exists(store, table):
+            if store.has_table(table):
                 have = con.execute(f"DESCRIBE {table}").fetchall()
                 if [(c[0], c[1]) for c in have] != [(c[0], c[1]) for c in shape]:  # other columns: rebuilt
                     con.execute(f"DROP TABLE {table}")
                     con.execute(f"DELETE FROM {RUNS}")
-            if not _exists(store, table):
+            if not store.has_table(table):
                 con.execute(f"CREATE TABLE {table} AS SELECT ?::DATE AS period_start, ?::DATE AS period_end, * "
                             "FROM _figures WHERE FALSE", [start, end])  # fmt: skip
             con.execute(f"DELETE FROM {table} WHERE period_start = ? AND period_end = ?", [start, end])
@@ -237,7 +229,7 @@ def forget(store: Store, periods: list[tuple[date, date]]) -> None:
     with store.transaction() as con:
         for start, end in periods:
             for table in (RUNS, *(f"figures_{k}" for k in KINDS)):
-                if _exists(store, table):
+                if store.has_table(table):
                     con.execute(f"DELETE FROM {table} WHERE period_start = ? AND period_end = ?", [start, end])
 
 
@@ -354,4 +346,4 @@ def refresh(obs: Observatory) -> list[tuple[date, date]]:
 def keeps(store: Store) -> bool:
     """Whether the store keeps national figures (``compute`` or ``demo`` ran on it), even of an
     older layout: they are then computed again after new audience, in the current one."""
-    return _exists(store, RUNS)
+    return store.has_table(RUNS)

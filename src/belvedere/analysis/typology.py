@@ -122,8 +122,9 @@ def _unchanged(read: pl.DataFrame, previous: pl.DataFrame) -> pl.Series | None:
             same &= rule(now).eq_missing(rule(then))
         moved = np.flatnonzero((~now.eq_missing(then)).to_numpy())  # worded again only where it moved
         a, b = now.gather(moved).to_list(), then.gather(moved).to_list()
-        reworded = [i for i, x, y in zip(moved, a, b, strict=True) if _fmt(_float(x)) != _fmt(_float(y))]
-        same &= ~pl.Series(np.isin(np.arange(read.height), reworded))
+        reworded = np.zeros(read.height, dtype=bool)
+        reworded[[i for i, x, y in zip(moved, a, b, strict=True) if _fmt(_float(x)) != _fmt(_float(y))]] = True
+        same &= ~pl.Series(reworded)
     return same
 
 

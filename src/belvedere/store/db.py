@@ -111,13 +111,14 @@ class Store:
             self._con = None
 
     # --- schema -------------------------------------------------------------------------
-    def version(self) -> int:
+    def has_table(self, name: str) -> bool:
         # duckdb_tables() rather than information_schema: the same answer, several times faster,
         # and every command asks it on opening.
-        exists = self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"
-        ).fetchall()[0][0]
-        if not exists:
+        query = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?"
+        return bool(self.con.execute(query, [name]).fetchall()[0][0])
+
+    def version(self) -> int:
+        if not self.has_table("schema_version"):
             return 0
         rows = self.con.execute("SELECT max(version) FROM schema_version").fetchall()
         return int(rows[0][0] or 0)
